@@ -1,0 +1,78 @@
+/* mailhunt — the one printer interface.  Commands hand messages and a
+ * summary to a printer; only the printers know the output formats. */
+#ifndef MAILHUNT_REPORT_H
+#define MAILHUNT_REPORT_H
+
+#include <stdio.h>
+
+#include "mailhunt/message.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+	char  *file;
+	char  *folder;
+	gint64 index;     /* message index in the file, -1 for the whole file */
+	char  *what;
+} mh_read_error;
+
+typedef struct {
+	char *file;
+	char *reason;
+} mh_skipped_input;
+
+typedef struct {
+	guint      inputs;            /* files read as mail */
+	guint      messages;
+	guint      deleted_messages;
+	guint      attachments;       /* nested ones included */
+	guint      flagged;           /* messages with a finding of low or above */
+	guint      flagged_by_severity[MH_SEVERITY_HIGH + 1];
+	guint      problems;          /* messages the parser had to repair or cap */
+	guint      skipped;           /* all skipped inputs ... */
+	GPtrArray *skipped_inputs;    /* ... of which the first MH_REPORT_LIST_MAX */
+	GHashTable *skipped_reasons;  /* reason -> GUINT_TO_POINTER (count) */
+	guint      errors;
+	GPtrArray *read_errors;       /* of mh_read_error*, the first MH_REPORT_LIST_MAX */
+	double     elapsed_seconds;
+} mh_scan_summary;
+
+#define MH_REPORT_LIST_MAX 1000
+
+void mh_scan_summary_init  (mh_scan_summary *summary);
+void mh_scan_summary_clear (mh_scan_summary *summary);
+void mh_scan_summary_add_error   (mh_scan_summary *summary, const char *file, const char *folder,
+                                  gint64 index, const char *what);
+void mh_scan_summary_add_skipped (mh_scan_summary *summary, const char *file, const char *reason);
+
+typedef struct _mh_printer mh_printer;
+
+typedef struct {
+	const char *name;
+	void (*begin)   (mh_printer *printer);
+	void (*message) (mh_printer *printer, const mh_message *message);
+	void (*summary) (mh_printer *printer, const mh_scan_summary *summary);
+} mh_printer_class;
+
+struct _mh_printer {
+	const mh_printer_class *klass;
+	FILE    *out;
+	gboolean quiet;      /* text: no summary */
+	gpointer priv;
+};
+
+/* "text", "jsonl" or "csv"; NULL if unknown. */
+mh_printer *mh_printer_new (const char *format, FILE *out);
+void        mh_printer_free (mh_printer *printer);
+
+static inline void mh_printer_begin (mh_printer *p) { if (p->klass->begin) p->klass->begin (p); }
+static inline void mh_printer_message (mh_printer *p, const mh_message *m) { p->klass->message (p, m); }
+static inline void mh_printer_summary (mh_printer *p, const mh_scan_summary *s) { p->klass->summary (p, s); }
+
+extern const mh_printer_class mh_text_printer;
+extern const mh_printer_class mh_jsonl_printer;
+extern const mh_printer_class mh_csv_printer;
+
+G_END_DECLS
+
+#endif

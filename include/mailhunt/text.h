@@ -1,0 +1,39 @@
+/* mailhunt — text decoding shared by every reader.
+ *
+ * Japanese mail is the normal case: ISO-2022-JP with CP932 (NEC/IBM)
+ * extensions, Shift_JIS written as 8-bit bytes, RFC 2047 words in quoted
+ * file names.  glibc's ISO-2022-JP converter rejects the NEC row 13
+ * characters (circled digits, ㈱ ...), so we decode ISO-2022-JP ourselves.
+ */
+#ifndef MAILHUNT_TEXT_H
+#define MAILHUNT_TEXT_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Converts @len bytes in @charset (any name MIME uses, or NULL if unknown)
+ * to newly allocated, valid UTF-8.  Never fails: an unknown charset or bad
+ * bytes fall back to guessing (UTF-8, ISO-2022-JP, CP932, EUC-JP,
+ * windows-1252) and, last, U+FFFD for what is left.  *@exact is set to FALSE
+ * when the result is a guess or contains replacements. */
+char     *mh_text_to_utf8 (const char *charset, const char *data, gssize len, gboolean *exact);
+
+/* Decodes the RFC 2047 encoded-words of an unstructured header value,
+ * including raw 8-bit text, to UTF-8.  Whitespace between adjacent words
+ * is dropped as the RFC says; folding is unfolded. */
+char     *mh_text_decode_header (const char *raw);
+
+/* Rewrites every encoded-word of @raw into an equivalent UTF-8 base64
+ * encoded-word, and raw 8-bit runs likewise, so that a structured-header
+ * parser (GMime's address and parameter parsers) sees only charsets it
+ * decodes correctly.  The structure of the value is untouched. */
+char     *mh_text_normalize_header (const char *raw);
+
+/* Plain text from HTML: tags dropped, block elements become line breaks,
+ * script/style skipped, entities decoded.  Output capped at @max bytes. */
+char     *mh_text_from_html (const char *html, gsize len, gsize max, gboolean *capped);
+
+G_END_DECLS
+
+#endif

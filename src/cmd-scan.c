@@ -1,0 +1,226 @@
+/* mailhunt scan: read every path given, analyse each message, report the
+ * flagged ones (or all with --all) and a summary. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mailhunt.h"
+#include "mailhunt/analyse.h"
+#include "mailhunt/mailbox.h"
+#include "mailhunt/report.h"
+
+static const char scan_help[] =
+	"Usage: mailhunt scan [OPTIONS] PATH...\n"
+	"\n"
+	"Reads every PATH: an mbox file (Thunderbird, mboxrd, mboxo), a .eml file,\n"
+	"a directory (recursively: Thunderbird profiles, Maildir, quarantine\n"
+	"folders), or a gzip-compressed file of any of these.  Inputs are\n"
+	"recognised by their content, never by their name, and never modified.\n"
+	"\n"
+	"Options:\n"
+	"  --format FORMAT        text, jsonl or csv (default: text on a terminal,\n"
+	"                         jsonl otherwise)\n"
+	"  -o, --output FILE      write the report to FILE instead of standard output\n"
+	"  --all                  report every message, not only flagged ones\n"
+	"  -q, --quiet            no error lines on standard error and no text summary\n"
+	"  --max-message-size N   largest message read, in bytes (default 104857600);\n"
+	"                         larger ones are reported as read errors\n"
+	"  -h, --help             this text\n"
+	"\n"
+	"A message is flagged when a finding of severity low or above is made on\n"
+	"it or on a message attached to it (docs/detection.md lists the findings).\n"
+	"Deleted messages still present in a mailbox (Thunderbird's expunged flag,\n"
+	"Maildir's T flag) are read and marked deleted.\n"
+	"\n"
+	"Exit status: 0 nothing flagged, 1 something flagged, 2 some input could\n"
+	"not be read (the rest is still scanned and reported) or bad usage.\n";
+
+const char *
+mh_cmd_scan_help (void)
+{
+	return scan_help;
+}
+
+typedef struct {
+	mh_printer      *printer;
+	mh_scan_summary  summary;
+	gboolean         all;
+	gboolean         quiet;
+} scan_state;
+
+static void
+count_attachments (scan_state *st, const mh_message *m)
+{
+	st->summary.attachments += m->attachments->len;
+	for (guint i = 0; i < m->attachments->len; i++) {
+		const mh_attachment *a = g_ptr_array_index (m->attachments, i);
+		if (a->nested)
+			count_attachments (st, a->nested);
+	}
+}
+
+/* Highest severity over a message and the messages attached to it. */
+static gboolean
+flag_level (const mh_message *m, mh_severity *level)
+{
+	gboolean any;
+	mh_severity max = mh_message_max_severity (m, &any);
+	gboolean flagged = any && max >= MH_SEVERITY_LOW;
+	if (flagged && max > *level)
+		*level = max;
+	for (guint i = 0; i < m->attachments->len; i++) {
+		const mh_attachment *a = g_ptr_array_index (m->attachments, i);
+		if (a->nested && flag_level (a->nested, level))
+			flagged = TRUE;
+	}
+	return flagged;
+}
+
+static void
+on_message (mh_message *m, gpointer user_data)
+{
+	scan_state *st = user_data;
+
+	mh_analyse_message (m);
+	st->summary.messages++;
+	if (m->locator.deleted)
+		st->summary.deleted_messages++;
+	if (m->problems->len > 0)
+		st->summary.problems++;
+	count_attachments (st, m);
+
+	mh_severity level = MH_SEVERITY_LOW;
+	gboolean flagged = flag_level (m, &level);
+	if (flagged) {
+		st->summary.flagged++;
+		st->summary.flagged_by_severity[level]++;
+	}
+	if (flagged || st->all)
+		mh_printer_message (st->printer, m);
+	mh_message_free (m);
+}
+
+static void
+on_error (const char *file, const char *folder, gint64 index, const char *what, gpointer user_data)
+{
+	scan_state *st = user_data;
+	mh_scan_summary_add_error (&st->summary, file, folder, index, what);
+	if (st->quiet)
+		return;
+	if (index >= 0)
+		fprintf (stderr, "mailhunt: %s: message #%" G_GINT64_FORMAT ": %s\n", file, index, what);
+	else
+		fprintf (stderr, "mailhunt: %s: %s\n", file, what);
+}
+
+static void
+on_skipped (const char *file, const char *reason, gpointer user_data)
+{
+	scan_state *st = user_data;
+	mh_scan_summary_add_skipped (&st->summary, file, reason);
+}
+
+static void
+on_input (const char *file, const char *kind, gpointer user_data)
+{
+	scan_state *st = user_data;
+	(void) file;
+	(void) kind;
+	st->summary.inputs++;
+}
+
+int
+mh_cmd_scan (int argc, char **argv)
+{
+	g_autofree char *format = NULL;
+	g_autofree char *output = NULL;
+	gboolean all = FALSE, quiet = FALSE, help = FALSE;
+	gint64 max_message = 0;
+	g_auto (GStrv) paths = NULL;
+	GOptionEntry entries[] = {
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, NULL, NULL },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, NULL, NULL },
+		{ "all", 0, 0, G_OPTION_ARG_NONE, &all, NULL, NULL },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, NULL, NULL },
+		{ "max-message-size", 0, 0, G_OPTION_ARG_INT64, &max_message, NULL, NULL },
+		{ "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
+		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
+	g_autoptr (GError) error = NULL;
+
+	g_option_context_set_help_enabled (ctx, FALSE);
+	g_option_context_add_main_entries (ctx, entries, NULL);
+	if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+		fprintf (stderr, "mailhunt scan: %s\n\n%s", error->message, scan_help);
+		return MH_EXIT_UNREADABLE;
+	}
+	if (help) {
+		fputs (scan_help, stdout);
+		return MH_EXIT_CLEAN;
+	}
+	if (!paths || !paths[0]) {
+		fprintf (stderr, "mailhunt scan: no PATH given\n\n%s", scan_help);
+		return MH_EXIT_UNREADABLE;
+	}
+
+	mh_limits limits;
+	mh_limits_init_default (&limits);
+	if (max_message > 0)
+		limits.max_message_size = (gsize) max_message;
+
+	FILE *out = stdout;
+	if (output && strcmp (output, "-") != 0) {
+		out = fopen (output, "w");
+		if (!out) {
+			fprintf (stderr, "mailhunt scan: cannot write %s: %s\n", output, g_strerror (errno));
+			return MH_EXIT_UNREADABLE;
+		}
+	}
+	if (!format)
+		format = g_strdup (isatty (fileno (out)) ? "text" : "jsonl");
+
+	scan_state st = { 0 };
+	st.printer = mh_printer_new (format, out);
+	if (!st.printer) {
+		fprintf (stderr, "mailhunt scan: unknown format '%s' (text, jsonl or csv)\n", format);
+		if (out != stdout)
+			fclose (out);
+		return MH_EXIT_UNREADABLE;
+	}
+	st.printer->quiet = quiet;
+	st.all = all;
+	st.quiet = quiet;
+	mh_scan_summary_init (&st.summary);
+
+	mh_reader_callbacks cb = { on_message, on_error, on_skipped, on_input };
+	gint64 start = g_get_monotonic_time ();
+
+	mh_printer_begin (st.printer);
+	for (int i = 0; paths[i]; i++)
+		mh_read_path (paths[i], &limits, &cb, &st);
+	st.summary.elapsed_seconds = (double) (g_get_monotonic_time () - start) / 1e6;
+	mh_printer_summary (st.printer, &st.summary);
+
+	/* CSV holds rows only; its summary is for the person at the terminal */
+	if (strcmp (format, "csv") == 0 && !quiet) {
+		mh_printer *text = mh_printer_new ("text", stderr);
+		mh_printer_summary (text, &st.summary);
+		mh_printer_free (text);
+	}
+
+	int rc = st.summary.errors > 0 ? MH_EXIT_UNREADABLE
+	       : st.summary.flagged > 0 ? MH_EXIT_FLAGGED
+	       : MH_EXIT_CLEAN;
+	if (fflush (out) != 0 || (out != stdout && fclose (out) != 0)) {
+		fprintf (stderr, "mailhunt scan: writing the report failed: %s\n", g_strerror (errno));
+		rc = MH_EXIT_UNREADABLE;
+	}
+	mh_scan_summary_clear (&st.summary);
+	mh_printer_free (st.printer);
+	return rc;
+}

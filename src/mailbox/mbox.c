@@ -1,0 +1,355 @@
+/* Splitting an mbox into messages.
+ *
+ * We split ourselves because GMime's mbox mode splits at every line that
+ * starts with "From ", and old Thunderbird (and many other writers) left
+ * such lines unescaped in bodies: a naive split loses mail.  Following
+ * Thunderbird's own reader, a "From " line is a separator only when what
+ * follows it looks like a header block: one or more header lines and then
+ * a blank line (or the end of the file).  ">From " lines are unescaped
+ * (mboxrd), which is also right for mboxo files in practice.
+ *
+ * The splitter is a push parser over a buffer that holds only the current
+ * message, so memory is bounded by the largest message, itself capped.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "mailhunt/mailbox.h"
+
+/* A line longer than this is classified on its first bytes alone. */
+#define CLASSIFY_BYTES 1024
+/* A candidate header block this long is taken as a real one. */
+#define CANDIDATE_MAX_LINES 256
+#define CANDIDATE_MAX_BYTES (1024 * 1024)
+
+typedef enum {
+	LINE_BLANK,
+	LINE_FROM,           /* "From " */
+	LINE_ESCAPED_FROM,   /* ">From ", ">>From " ... */
+	LINE_HEADER,         /* "Name: value" */
+	LINE_CONTINUATION,   /* starts with white space */
+	LINE_OTHER,
+} line_class;
+
+struct _mh_mbox_splitter {
+	gsize               max_message;
+	mh_mbox_message_fn  callback;
+	gpointer            user_data;
+
+	GByteArray *buf;          /* current message from its first byte, then unscanned bytes */
+	gint64      buf_offset;   /* file offset of buf->data[0] */
+	gsize       scan;         /* start of the next line to classify */
+	gboolean    in_long_line; /* scan is inside a line already classified */
+	gboolean    at_file_start;
+
+	char       *envelope;     /* "From " line of the current message */
+	gint64      msg_offset;
+	gsize       dropped;      /* bytes of the current message dropped (oversized) */
+	gboolean    oversized;
+
+	/* a "From " line waiting for the lines after it to decide */
+	gboolean    cand;
+	gsize       cand_start, cand_end;
+	guint       cand_headers;
+	gboolean    finished;
+};
+
+gboolean
+mh_mbox_is_separator (const char *line, gsize len)
+{
+	return len >= 5 && memcmp (line, "From ", 5) == 0;
+}
+
+static line_class
+classify (const char *p, gsize len)
+{
+	if (len == 0 || (len == 1 && p[0] == '\n') || (len == 2 && p[0] == '\r' && p[1] == '\n') ||
+	    (len == 1 && p[0] == '\r'))
+		return LINE_BLANK;
+	if (mh_mbox_is_separator (p, len))
+		return LINE_FROM;
+	if (p[0] == '>') {
+		gsize i = 0;
+		while (i < len && p[i] == '>')
+			i++;
+		if (len - i >= 5 && memcmp (p + i, "From ", 5) == 0)
+			return LINE_ESCAPED_FROM;
+		return LINE_OTHER;
+	}
+	if (p[0] == ' ' || p[0] == '\t')
+		return LINE_CONTINUATION;
+	/* field-name = 1*ftext (printable ASCII but ':'), then ':' (allowing
+	 * the obsolete white space before the colon) */
+	gsize i = 0;
+	while (i < len && (guint8) p[i] > 0x20 && (guint8) p[i] < 0x7f && p[i] != ':')
+		i++;
+	if (i == 0)
+		return LINE_OTHER;
+	while (i < len && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	return (i < len && p[i] == ':') ? LINE_HEADER : LINE_OTHER;
+}
+
+mh_mbox_splitter *
+mh_mbox_splitter_new (gsize max_message_size, mh_mbox_message_fn callback, gpointer user_data)
+{
+	mh_mbox_splitter *s = g_new0 (mh_mbox_splitter, 1);
+	s->max_message = max_message_size ? max_message_size : G_MAXSIZE / 2;
+	s->callback = callback;
+	s->user_data = user_data;
+	s->buf = g_byte_array_sized_new (64 * 1024);
+	s->at_file_start = TRUE;
+	return s;
+}
+
+/* Copies @len bytes to @out, turning ">From " into "From " (one '>' less)
+ * at the start of each line. */
+static void
+unescape_into (GByteArray *out, const guint8 *p, gsize len)
+{
+	gsize i = 0;
+	while (i < len) {
+		const guint8 *nl = memchr (p + i, '\n', len - i);
+		gsize line_end = nl ? (gsize) (nl - p) + 1 : len;
+		if (p[i] == '>' && classify ((const char *) p + i, line_end - i) == LINE_ESCAPED_FROM)
+			i++;
+		g_byte_array_append (out, p + i, (guint) (line_end - i));
+		i = line_end;
+	}
+}
+
+/* Length of the message without the blank line that belongs to the mbox
+ * (the one before the next separator), unless that blank line is the one
+ * ending the header block. */
+static gsize
+trim_separator_blank (const guint8 *p, gsize len)
+{
+	gsize b;
+	if (len >= 2 && p[len - 1] == '\n' && p[len - 2] == '\n')
+		b = len - 1;
+	else if (len >= 3 && p[len - 1] == '\n' && p[len - 2] == '\r' && p[len - 3] == '\n')
+		b = len - 2;
+	else if (len == 1 && p[0] == '\n')
+		b = 0;
+	else if (len == 2 && p[0] == '\r' && p[1] == '\n')
+		b = 0;
+	else
+		return len;
+
+	/* where does the header block end? */
+	gsize h = 0;
+	if (!(p[0] == '\n' || (len > 1 && p[0] == '\r' && p[1] == '\n'))) {
+		const guint8 *q = p;
+		const guint8 *end = p + len;
+		h = len;
+		while ((q = memchr (q, '\n', (gsize) (end - q)))) {
+			q++;
+			if (q < end && (*q == '\n' || (q + 1 < end && q[0] == '\r' && q[1] == '\n'))) {
+				h = (gsize) (q - p);
+				break;
+			}
+		}
+	}
+	return b == h ? len : b;
+}
+
+/* Hands the message buf[0..end) to the callback and starts a new one. */
+static void
+emit (mh_mbox_splitter *s, gsize end)
+{
+	mh_mbox_entry e = { 0 };
+	g_autoptr (GByteArray) msg = NULL;
+
+	e.offset = s->msg_offset;
+	e.raw_length = (gint64) (s->dropped + end);
+	e.envelope = s->envelope;
+	e.oversized = s->oversized;
+	if (!s->oversized) {
+		msg = g_byte_array_sized_new ((guint) end + 1);
+		unescape_into (msg, s->buf->data, end);
+		e.len = trim_separator_blank (msg->data, msg->len);
+		g_byte_array_append (msg, (const guint8 *) "", 1);  /* NUL for convenience */
+		e.data = (const char *) msg->data;
+	}
+	/* skip only a preamble of blank lines before the first separator */
+	gboolean empty_preamble = !s->envelope && !s->oversized && s->dropped == 0;
+	for (gsize i = 0; empty_preamble && i < end; i++)
+		if (s->buf->data[i] != '\n' && s->buf->data[i] != '\r')
+			empty_preamble = FALSE;
+	if (!empty_preamble)
+		s->callback (&e, s->user_data);
+
+	s->dropped = 0;
+	s->oversized = FALSE;
+}
+
+/* The pending candidate is a real separator. */
+static void
+confirm_candidate (mh_mbox_splitter *s)
+{
+	gsize cs = s->cand_start, ce = s->cand_end;
+
+	if (cs > 0 || s->envelope || s->dropped)
+		emit (s, cs);
+	g_free (s->envelope);
+	/* the envelope line without its EOL */
+	gsize el = ce - cs;
+	while (el > 0 && (s->buf->data[cs + el - 1] == '\n' || s->buf->data[cs + el - 1] == '\r'))
+		el--;
+	s->envelope = g_strndup ((const char *) s->buf->data + cs, el);
+	s->msg_offset = s->buf_offset + (gint64) ce;
+
+	g_byte_array_remove_range (s->buf, 0, (guint) ce);
+	s->buf_offset += (gint64) ce;
+	s->scan -= ce;
+	s->cand = FALSE;
+}
+
+static void
+process_line (mh_mbox_splitter *s, gsize start, gsize len, gsize end)
+{
+	line_class c = classify ((const char *) s->buf->data + start, len);
+
+	if (s->at_file_start) {
+		s->at_file_start = FALSE;
+		if (c == LINE_FROM) {
+			/* the file's first line is always a separator */
+			s->cand = TRUE;
+			s->cand_start = start;
+			s->cand_end = end;
+			confirm_candidate (s);
+			return;
+		}
+	}
+	if (s->cand) {
+		gboolean big = s->cand_headers >= CANDIDATE_MAX_LINES ||
+		               end - s->cand_start > CANDIDATE_MAX_BYTES;
+		switch (c) {
+		case LINE_BLANK:
+			if (s->cand_headers > 0)
+				confirm_candidate (s);
+			else
+				s->cand = FALSE;
+			return;
+		case LINE_HEADER:
+			s->cand_headers++;
+			if (big)
+				confirm_candidate (s);
+			return;
+		case LINE_CONTINUATION:
+			if (s->cand_headers == 0)
+				s->cand = FALSE;
+			else if (big)
+				confirm_candidate (s);
+			return;
+		case LINE_FROM:
+			break;   /* the earlier one was not a separator; this may be */
+		default:
+			s->cand = FALSE;
+			return;
+		}
+	}
+	if (c == LINE_FROM) {
+		s->cand = TRUE;
+		s->cand_start = start;
+		s->cand_end = end;
+		s->cand_headers = 0;
+	}
+}
+
+/* Drops the bytes of an oversized message that can no longer matter. */
+static void
+shed_oversized (mh_mbox_splitter *s)
+{
+	gsize keep_from = s->cand ? s->cand_start : s->scan;
+	if (keep_from == 0)
+		return;
+	g_byte_array_remove_range (s->buf, 0, (guint) keep_from);
+	s->buf_offset += (gint64) keep_from;
+	s->dropped += keep_from;
+	s->scan -= keep_from;
+	if (s->cand) {
+		s->cand_start -= keep_from;
+		s->cand_end -= keep_from;
+	}
+}
+
+static void
+scan_lines (mh_mbox_splitter *s, gboolean at_eof)
+{
+	for (;;) {
+		guint8 *base = s->buf->data;
+		gsize avail = s->buf->len - s->scan;
+		if (avail == 0)
+			break;
+		guint8 *nl = memchr (base + s->scan, '\n', avail);
+
+		if (s->in_long_line) {
+			if (!nl) {
+				s->scan = s->buf->len;
+				break;
+			}
+			s->in_long_line = FALSE;
+			s->scan = (gsize) (nl - base) + 1;
+			continue;
+		}
+		if (nl) {
+			gsize start = s->scan, end = (gsize) (nl - base) + 1;
+			s->scan = end;
+			process_line (s, start, end - start, end);
+		} else if (avail >= CLASSIFY_BYTES) {
+			gsize start = s->scan;
+			s->scan = s->buf->len;
+			s->in_long_line = TRUE;
+			process_line (s, start, CLASSIFY_BYTES, s->scan);
+		} else if (at_eof) {
+			gsize start = s->scan;
+			s->scan = s->buf->len;
+			process_line (s, start, avail, s->scan);
+		} else {
+			break;
+		}
+	}
+	if (!s->oversized && s->scan > s->max_message && (!s->cand || s->cand_start > s->max_message))
+		s->oversized = TRUE;
+	if (s->oversized)
+		shed_oversized (s);
+}
+
+void
+mh_mbox_splitter_feed (mh_mbox_splitter *s, const char *data, gsize len)
+{
+	g_return_if_fail (s && !s->finished);
+	while (len > 0) {
+		/* feed in slices so a huge write cannot outrun shedding */
+		gsize n = MIN (len, 64 * 1024);
+		g_byte_array_append (s->buf, (const guint8 *) data, (guint) n);
+		scan_lines (s, FALSE);
+		data += n;
+		len -= n;
+	}
+}
+
+void
+mh_mbox_splitter_finish (mh_mbox_splitter *s)
+{
+	g_return_if_fail (s && !s->finished);
+	scan_lines (s, TRUE);
+	s->in_long_line = FALSE;
+	if (s->cand && s->cand_headers > 0)
+		confirm_candidate (s);
+	s->finished = TRUE;
+	if (s->buf->len > 0 || s->envelope || s->dropped)
+		emit (s, s->buf->len);
+}
+
+void
+mh_mbox_splitter_free (mh_mbox_splitter *s)
+{
+	if (!s)
+		return;
+	g_byte_array_unref (s->buf);
+	g_free (s->envelope);
+	g_free (s);
+}

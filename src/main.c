@@ -1,0 +1,78 @@
+/* mailhunt: command-line dispatch.  One file per command (cmd-*.c). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <locale.h>
+
+#include <gmime/gmime.h>
+
+#include "mailhunt.h"
+
+static const struct {
+	const char *name;
+	const char *summary;
+	int (*run) (int argc, char **argv);
+	const char *(*help) (void);
+} commands[] = {
+	{ "scan", "scan mailboxes, folders and mail files; report suspicious messages", mh_cmd_scan, mh_cmd_scan_help },
+};
+
+static void
+usage (FILE *out)
+{
+	fprintf (out,
+	         "Usage: mailhunt COMMAND [OPTIONS] PATH...\n"
+	         "       mailhunt help COMMAND\n"
+	         "       mailhunt --version\n\n"
+	         "Finds Emotet-style malicious mail in exported mailboxes (Thunderbird\n"
+	         "profiles, mbox, Maildir, .eml, gzip-compressed files of these).\n\n"
+	         "Commands:\n");
+	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+		fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf (out,
+	         "\nExit status: 0 nothing flagged, 1 something flagged,\n"
+	         "2 some input could not be read (the rest is still scanned and\n"
+	         "reported) or the command line was wrong.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+	setlocale (LC_ALL, "");
+	if (argc < 2) {
+		usage (stderr);
+		return MH_EXIT_UNREADABLE;
+	}
+	if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0) {
+		usage (stdout);
+		return 0;
+	}
+	if (strcmp (argv[1], "--version") == 0) {
+		printf ("mailhunt %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (strcmp (argv[1], "help") == 0) {
+		if (argc < 3) {
+			usage (stdout);
+			return 0;
+		}
+		for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+			if (strcmp (argv[2], commands[i].name) == 0) {
+				fputs (commands[i].help (), stdout);
+				return 0;
+			}
+		fprintf (stderr, "mailhunt: no command '%s'\n", argv[2]);
+		return MH_EXIT_UNREADABLE;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++) {
+		if (strcmp (argv[1], commands[i].name) == 0) {
+			g_mime_init ();
+			int rc = commands[i].run (argc - 1, argv + 1);
+			g_mime_shutdown ();
+			return rc;
+		}
+	}
+	fprintf (stderr, "mailhunt: no command '%s' (see mailhunt --help)\n", argv[1]);
+	return MH_EXIT_UNREADABLE;
+}

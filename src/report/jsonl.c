@@ -1,0 +1,247 @@
+/* JSON Lines: one object per reported message, then one summary object.
+ * The format is documented in docs/report-format.md and
+ * docs/mailhunt-report.schema.json; json-glib writes it, never printf. */
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "mailhunt/report.h"
+
+static void
+add_string (JsonBuilder *b, const char *key, const char *value)
+{
+	json_builder_set_member_name (b, key);
+	if (value)
+		json_builder_add_string_value (b, value);
+	else
+		json_builder_add_null_value (b);
+}
+
+static void
+add_address (JsonBuilder *b, const mh_address *a)
+{
+	json_builder_begin_object (b);
+	add_string (b, "name", a->name);
+	add_string (b, "address", a->addr);
+	json_builder_end_object (b);
+}
+
+static void
+add_address_list (JsonBuilder *b, const char *key, GPtrArray *list)
+{
+	json_builder_set_member_name (b, key);
+	json_builder_begin_array (b);
+	for (guint i = 0; i < list->len; i++)
+		add_address (b, g_ptr_array_index (list, i));
+	json_builder_end_array (b);
+}
+
+static void
+add_string_list (JsonBuilder *b, const char *key, GPtrArray *list)
+{
+	json_builder_set_member_name (b, key);
+	json_builder_begin_array (b);
+	for (guint i = 0; i < list->len; i++)
+		json_builder_add_string_value (b, g_ptr_array_index (list, i));
+	json_builder_end_array (b);
+}
+
+static void add_message_members (JsonBuilder *b, const mh_message *m);
+
+static void
+add_attachments (JsonBuilder *b, const mh_message *m)
+{
+	json_builder_set_member_name (b, "attachments");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < m->attachments->len; i++) {
+		const mh_attachment *a = g_ptr_array_index (m->attachments, i);
+		json_builder_begin_object (b);
+		add_string (b, "part", a->path);
+		add_string (b, "filename", a->filename);
+		add_string (b, "declared_type", a->declared_type);
+		add_string (b, "detected_type", a->detected_type);
+		json_builder_set_member_name (b, "size");
+		json_builder_add_int_value (b, (gint64) a->size);
+		add_string (b, "sha256", a->sha256[0] ? a->sha256 : NULL);
+		json_builder_set_member_name (b, "truncated");
+		json_builder_add_boolean_value (b, a->truncated);
+		if (a->nested) {
+			json_builder_set_member_name (b, "message");
+			json_builder_begin_object (b);
+			add_message_members (b, a->nested);
+			json_builder_end_object (b);
+		}
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+}
+
+static void
+add_findings (JsonBuilder *b, const mh_message *m)
+{
+	json_builder_set_member_name (b, "findings");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < m->findings->len; i++) {
+		const mh_finding *f = g_ptr_array_index (m->findings, i);
+		json_builder_begin_object (b);
+		add_string (b, "id", f->id);
+		add_string (b, "severity", mh_severity_to_string (f->severity));
+		add_string (b, "summary", f->summary);
+		add_string (b, "evidence", f->evidence);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+}
+
+static void
+add_message_members (JsonBuilder *b, const mh_message *m)
+{
+	gboolean any;
+	mh_severity max = mh_message_max_severity (m, &any);
+
+	add_string (b, "severity", any ? mh_severity_to_string (max) : NULL);
+	add_string (b, "date", m->date);
+	json_builder_set_member_name (b, "date_unix");
+	if (m->date_unix != G_MININT64)
+		json_builder_add_int_value (b, m->date_unix);
+	else
+		json_builder_add_null_value (b);
+	json_builder_set_member_name (b, "from");
+	add_address (b, &m->from);
+	json_builder_set_member_name (b, "sender");
+	if (m->sender.addr || m->sender.name)
+		add_address (b, &m->sender);
+	else
+		json_builder_add_null_value (b);
+	add_address_list (b, "reply_to", m->reply_to);
+	add_address_list (b, "to", m->to);
+	add_address_list (b, "cc", m->cc);
+	add_string (b, "return_path", m->return_path);
+	add_string (b, "envelope_from", m->envelope_from);
+	add_string (b, "subject", m->subject);
+	add_string (b, "message_id", m->message_id);
+	add_string (b, "in_reply_to", m->in_reply_to);
+	add_string (b, "references", m->references);
+	add_string (b, "x_mailer", m->x_mailer);
+	add_string_list (b, "received", m->received);
+	add_string_list (b, "authentication_results", m->authentication_results);
+	json_builder_set_member_name (b, "body_length");
+	json_builder_add_int_value (b, m->body_text ? (gint64) strlen (m->body_text) : 0);
+	json_builder_set_member_name (b, "body_from_html");
+	json_builder_add_boolean_value (b, m->body_from_html);
+	add_attachments (b, m);
+	add_findings (b, m);
+	add_string_list (b, "problems", m->problems);
+}
+
+static void
+write_line (mh_printer *p, JsonBuilder *b)
+{
+	g_autoptr (JsonNode) root = json_builder_get_root (b);
+	g_autoptr (JsonGenerator) gen = json_generator_new ();
+	json_generator_set_root (gen, root);
+	g_autofree char *text = json_generator_to_data (gen, NULL);
+	fputs (text, p->out);
+	fputc ('\n', p->out);
+}
+
+static void
+jsonl_message (mh_printer *p, const mh_message *m)
+{
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	json_builder_begin_object (b);
+	add_string (b, "type", "message");
+	json_builder_set_member_name (b, "locator");
+	json_builder_begin_object (b);
+	add_string (b, "file", m->locator.file);
+	add_string (b, "folder", m->locator.folder);
+	add_string (b, "container", m->locator.container);
+	json_builder_set_member_name (b, "index");
+	json_builder_add_int_value (b, m->locator.index);
+	json_builder_set_member_name (b, "offset");
+	if (m->locator.offset >= 0)
+		json_builder_add_int_value (b, m->locator.offset);
+	else
+		json_builder_add_null_value (b);
+	json_builder_set_member_name (b, "length");
+	if (m->locator.length >= 0)
+		json_builder_add_int_value (b, m->locator.length);
+	else
+		json_builder_add_null_value (b);
+	json_builder_set_member_name (b, "deleted");
+	json_builder_add_boolean_value (b, m->locator.deleted);
+	json_builder_end_object (b);
+	add_message_members (b, m);
+	json_builder_end_object (b);
+	write_line (p, b);
+}
+
+static void
+add_count (JsonBuilder *b, const char *key, gint64 n)
+{
+	json_builder_set_member_name (b, key);
+	json_builder_add_int_value (b, n);
+}
+
+static void
+jsonl_summary (mh_printer *p, const mh_scan_summary *s)
+{
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	json_builder_begin_object (b);
+	add_string (b, "type", "summary");
+	add_string (b, "version", PACKAGE_VERSION);
+	add_count (b, "inputs", s->inputs);
+	add_count (b, "messages", s->messages);
+	add_count (b, "deleted_messages", s->deleted_messages);
+	add_count (b, "attachments", s->attachments);
+	add_count (b, "messages_with_problems", s->problems);
+	json_builder_set_member_name (b, "flagged");
+	json_builder_begin_object (b);
+	add_count (b, "total", s->flagged);
+	add_count (b, "high", s->flagged_by_severity[MH_SEVERITY_HIGH]);
+	add_count (b, "medium", s->flagged_by_severity[MH_SEVERITY_MEDIUM]);
+	add_count (b, "low", s->flagged_by_severity[MH_SEVERITY_LOW]);
+	json_builder_end_object (b);
+
+	add_count (b, "skipped_total", s->skipped);
+	json_builder_set_member_name (b, "skipped");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < s->skipped_inputs->len; i++) {
+		const mh_skipped_input *k = g_ptr_array_index (s->skipped_inputs, i);
+		json_builder_begin_object (b);
+		add_string (b, "file", k->file);
+		add_string (b, "reason", k->reason);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+
+	add_count (b, "errors_total", s->errors);
+	json_builder_set_member_name (b, "errors");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < s->read_errors->len; i++) {
+		const mh_read_error *e = g_ptr_array_index (s->read_errors, i);
+		json_builder_begin_object (b);
+		add_string (b, "file", e->file);
+		add_string (b, "folder", e->folder);
+		json_builder_set_member_name (b, "index");
+		if (e->index >= 0)
+			json_builder_add_int_value (b, e->index);
+		else
+			json_builder_add_null_value (b);
+		add_string (b, "error", e->what);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+	json_builder_set_member_name (b, "elapsed_seconds");
+	json_builder_add_double_value (b, s->elapsed_seconds);
+	json_builder_end_object (b);
+	write_line (p, b);
+}
+
+const mh_printer_class mh_jsonl_printer = {
+	.name = "jsonl",
+	.message = jsonl_message,
+	.summary = jsonl_summary,
+};

@@ -1,0 +1,127 @@
+/* Text report: one block per reported message, for a person reading a
+ * terminal or a case file, then the summary. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailhunt/report.h"
+
+static void
+print_address (FILE *out, const mh_address *a)
+{
+	if (a->name && a->addr)
+		fprintf (out, "\"%s\" <%s>", a->name, a->addr);
+	else if (a->addr)
+		fprintf (out, "<%s>", a->addr);
+	else if (a->name)
+		fprintf (out, "\"%s\"", a->name);
+	else
+		fputs ("(none)", out);
+}
+
+static void
+print_locator (FILE *out, const mh_locator *l)
+{
+	fprintf (out, "%s", l->file);
+	if (l->container)
+		fprintf (out, " [%s]", l->container);
+	if (l->folder)
+		fprintf (out, " folder \"%s\"", l->folder);
+	fprintf (out, " #%u", l->index);
+	if (l->offset >= 0)
+		fprintf (out, " at %" G_GINT64_FORMAT, l->offset);
+	if (l->length >= 0)
+		fprintf (out, " (%" G_GINT64_FORMAT " bytes)", l->length);
+	if (l->deleted)
+		fputs (" DELETED", out);
+}
+
+static void
+print_message_body (FILE *out, const mh_message *m, const char *indent)
+{
+	fprintf (out, "%sdate:    %s\n", indent, m->date ? m->date : "(none)");
+	fprintf (out, "%sfrom:    ", indent);
+	print_address (out, &m->from);
+	fputc ('\n', out);
+	if (m->return_path || m->envelope_from)
+		fprintf (out, "%senvelope: %s\n", indent, m->return_path ? m->return_path : m->envelope_from);
+	fprintf (out, "%ssubject: %s\n", indent, m->subject ? m->subject : "(none)");
+	for (guint i = 0; i < m->findings->len; i++) {
+		const mh_finding *f = g_ptr_array_index (m->findings, i);
+		g_autofree char *sev = g_ascii_strup (mh_severity_to_string (f->severity), -1);
+		fprintf (out, "%s  %-6s %s: %s\n", indent, sev, f->id, f->summary);
+		if (f->evidence)
+			fprintf (out, "%s         evidence: %s\n", indent, f->evidence);
+	}
+	for (guint i = 0; i < m->problems->len; i++)
+		fprintf (out, "%s  problem: %s\n", indent, (const char *) g_ptr_array_index (m->problems, i));
+	for (guint i = 0; i < m->attachments->len; i++) {
+		const mh_attachment *a = g_ptr_array_index (m->attachments, i);
+		fprintf (out, "%s  attachment %s: %s (%s, looks like %s, %zu bytes%s) sha256 %s\n", indent,
+		         a->path, a->filename ? a->filename : "(no name)", a->declared_type, a->detected_type,
+		         a->size, a->truncated ? ", truncated" : "", a->sha256[0] ? a->sha256 : "-");
+		if (a->nested) {
+			g_autofree char *deeper = g_strconcat (indent, "    ", NULL);
+			print_message_body (out, a->nested, deeper);
+		}
+	}
+}
+
+static void
+text_message (mh_printer *p, const mh_message *m)
+{
+	fputs ("== ", p->out);
+	print_locator (p->out, &m->locator);
+	fputc ('\n', p->out);
+	print_message_body (p->out, m, "   ");
+	fputc ('\n', p->out);
+}
+
+static int
+compare_reasons (gconstpointer a, gconstpointer b)
+{
+	return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+text_summary (mh_printer *p, const mh_scan_summary *s)
+{
+	FILE *out = p->out;
+	if (p->quiet)
+		return;
+	fprintf (out, "Summary\n");
+	fprintf (out, "  inputs read:      %u\n", s->inputs);
+	fprintf (out, "  messages:         %u (%u deleted but still present)\n", s->messages, s->deleted_messages);
+	fprintf (out, "  attachments:      %u\n", s->attachments);
+	fprintf (out, "  flagged messages: %u (high %u, medium %u, low %u)\n", s->flagged,
+	         s->flagged_by_severity[MH_SEVERITY_HIGH], s->flagged_by_severity[MH_SEVERITY_MEDIUM],
+	         s->flagged_by_severity[MH_SEVERITY_LOW]);
+	if (s->problems)
+		fprintf (out, "  messages repaired or capped while parsing: %u\n", s->problems);
+	fprintf (out, "  skipped inputs:   %u\n", s->skipped);
+	guint n_reasons = 0;
+	g_autofree gpointer *reasons = g_hash_table_get_keys_as_array (s->skipped_reasons, &n_reasons);
+	qsort (reasons, n_reasons, sizeof (gpointer), compare_reasons);
+	for (guint i = 0; i < n_reasons; i++) {
+		const char *r = reasons[i];
+		fprintf (out, "    %u x %s\n", GPOINTER_TO_UINT (g_hash_table_lookup (s->skipped_reasons, r)), r);
+	}
+	fprintf (out, "  read errors:      %u\n", s->errors);
+	for (guint i = 0; i < s->read_errors->len; i++) {
+		const mh_read_error *e = g_ptr_array_index (s->read_errors, i);
+		fprintf (out, "    %s", e->file);
+		if (e->index >= 0)
+			fprintf (out, " #%" G_GINT64_FORMAT, e->index);
+		fprintf (out, ": %s\n", e->what);
+	}
+	if (s->errors > s->read_errors->len)
+		fprintf (out, "    ... and %u more\n", s->errors - s->read_errors->len);
+	fprintf (out, "  elapsed:          %.2f s\n", s->elapsed_seconds);
+}
+
+const mh_printer_class mh_text_printer = {
+	.name = "text",
+	.message = text_message,
+	.summary = text_summary,
+};
