@@ -38,6 +38,8 @@ void              mh_mbox_splitter_free   (mh_mbox_splitter *splitter);
 /* TRUE when @line (of @len bytes, no EOL needed) looks like an mbox
  * separator line: "From " followed by something. */
 gboolean          mh_mbox_is_separator    (const char *line, gsize len);
+/* TRUE for the classic "From sender <ctime date>" line. */
+gboolean          mh_mbox_is_classic_separator (const char *line, gsize len);
 
 /* ---- input kinds, detected from content ---- */
 

@@ -13,7 +13,8 @@ static const char *const mail_header_names[] = {
 	"mime-version", "content-type", "delivered-to", "sender", "reply-to",
 	"in-reply-to", "references", "x-mozilla-status", "x-mailer", "user-agent",
 	"dkim-signature", "authentication-results", "x-original-to", "envelope-to",
-	"thread-topic", "thread-index", NULL,
+	"thread-topic", "thread-index", "received-spf", "list-id", "x-original-from",
+	"importance", "x-priority", "content-transfer-encoding", NULL,
 };
 
 static gboolean
@@ -56,8 +57,14 @@ looks_like_headers (const char *p, gsize len)
 				return FALSE;
 		} else {
 			gsize n = header_name_len (p, ll);
-			if (n == 0)
-				return lines > 0 && known > 0 && !nl;  /* a header cut by the window */
+			if (n == 0) {
+				/* a broken line inside a real header block (an
+				 * unfolded continuation), or a header cut by the
+				 * window: real mail has named headers before it */
+				if (lines == 0)
+					return FALSE;
+				return known >= 2 || (known > 0 && !nl);
+			}
 			if (is_mail_header_name (p, n))
 				known++;
 			lines++;
@@ -91,6 +98,14 @@ mh_detect_input (const guint8 *head, gsize len, const char **reason)
 		*reason = "Outlook PST/OST: not read by this version";
 		return MH_INPUT_PST;
 	}
+	if (len >= 4 && memcmp (head, "\x78\x9f\x3e\x22", 4) == 0) {
+		*reason = "TNEF (winmail.dat): not read by this version";
+		return MH_INPUT_UNKNOWN;
+	}
+	if (len >= 4 && memcmp (head, "PK\x03\x04", 4) == 0) {
+		*reason = "ZIP file (or Office document), not mail";
+		return MH_INPUT_UNKNOWN;
+	}
 	if (len >= 9 && g_strstr_len ((const char *) head, MIN ((gssize) len, 64), "<mdb:mork")) {
 		*reason = "Thunderbird folder summary (.msf), not mail";
 		return MH_INPUT_MORK;
@@ -104,7 +119,8 @@ mh_detect_input (const guint8 *head, gsize len, const char **reason)
 		const char *nl = memchr (p, '\n', (gsize) (end - p));
 		/* the next line must open a header block, or the file ends */
 		if (!nl || nl + 1 >= end || looks_like_headers (nl + 1, (gsize) (end - nl - 1)) ||
-		    header_name_len (nl + 1, (gsize) (end - nl - 1)) > 0)
+		    header_name_len (nl + 1, (gsize) (end - nl - 1)) > 0 ||
+		    mh_mbox_is_classic_separator (p, (gsize) (nl - p)))
 			return MH_INPUT_MBOX;
 	}
 	if (looks_like_headers (p, (gsize) (end - p)))

@@ -42,6 +42,7 @@ struct _mh_mbox_splitter {
 	gsize       scan;         /* start of the next line to classify */
 	gboolean    in_long_line; /* scan is inside a line already classified */
 	gboolean    at_file_start;
+	gboolean    prev_blank;   /* the line before the one being classified was blank */
 
 	char       *envelope;     /* "From " line of the current message */
 	gint64      msg_offset;
@@ -59,6 +60,31 @@ gboolean
 mh_mbox_is_separator (const char *line, gsize len)
 {
 	return len >= 5 && memcmp (line, "From ", 5) == 0;
+}
+
+/* "From sender Mon Jun  1 10:00:00 2009": the classic From_ line, with a
+ * ctime() date.  Checked loosely: a weekday, a time and a year. */
+gboolean
+mh_mbox_is_classic_separator (const char *line, gsize len)
+{
+	static const char *const days[] = { "Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun ", NULL };
+	gboolean day = FALSE, time = FALSE, year = FALSE;
+
+	if (!mh_mbox_is_separator (line, len) || len > 512)
+		return FALSE;
+	for (gsize i = 5; i + 4 <= len; i++) {
+		for (int d = 0; days[d] && !day; d++)
+			if (memcmp (line + i, days[d], 4) == 0 && line[i - 1] == ' ')
+				day = TRUE;
+		if (i + 5 <= len && g_ascii_isdigit (line[i]) && g_ascii_isdigit (line[i + 1]) && line[i + 2] == ':' &&
+		    g_ascii_isdigit (line[i + 3]) && g_ascii_isdigit (line[i + 4]))
+			time = TRUE;
+		if (line[i - 1] == ' ' && (line[i] == '1' || line[i] == '2') && g_ascii_isdigit (line[i + 1]) &&
+		    g_ascii_isdigit (line[i + 2]) && g_ascii_isdigit (line[i + 3]) &&
+		    (i + 4 == len || !g_ascii_isdigit (line[i + 4])))
+			year = TRUE;
+	}
+	return day && time && year;
 }
 
 static line_class
@@ -206,11 +232,19 @@ confirm_candidate (mh_mbox_splitter *s)
 	s->cand = FALSE;
 }
 
+static void process_line_classified (mh_mbox_splitter *s, line_class c, gsize start, gsize len, gsize end);
+
 static void
 process_line (mh_mbox_splitter *s, gsize start, gsize len, gsize end)
 {
 	line_class c = classify ((const char *) s->buf->data + start, len);
+	process_line_classified (s, c, start, len, end);
+	s->prev_blank = (c == LINE_BLANK);
+}
 
+static void
+process_line_classified (mh_mbox_splitter *s, line_class c, gsize start, gsize len, gsize end)
+{
 	if (s->at_file_start) {
 		s->at_file_start = FALSE;
 		if (c == LINE_FROM) {
@@ -255,6 +289,11 @@ process_line (mh_mbox_splitter *s, gsize start, gsize len, gsize end)
 		s->cand_start = start;
 		s->cand_end = end;
 		s->cand_headers = 0;
+		/* the strict mboxo rule: a blank line, then a From_ line with a
+		 * ctime date, is a separator whatever follows (mail may have no
+		 * headers at all) */
+		if (s->prev_blank && mh_mbox_is_classic_separator ((const char *) s->buf->data + start, len))
+			confirm_candidate (s);
 	}
 }
 
