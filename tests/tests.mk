@@ -1,9 +1,8 @@
 # Tests: every test speaks TAP, so that automake's logs (and .ci/run) count
-# each assertion.  GTest programs get --tap; Python and shell scripts print
-# TAP themselves (tests/mhtest.py, tests/tap.sh).
+# each assertion.  GTest programs print TAP by default (GLib >= 2.62);
+# Python scripts print it through tests/mhtest.py.
 TAP_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 LOG_DRIVER = $(TAP_DRIVER)
-AM_LOG_FLAGS = --tap
 TEST_EXTENSIONS = .py .sh
 PY_LOG_DRIVER = $(TAP_DRIVER)
 PY_LOG_COMPILER = $(PYTHON3)

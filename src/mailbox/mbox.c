@@ -195,6 +195,7 @@ emit (mh_mbox_splitter *s, gsize end)
 		msg = g_byte_array_sized_new ((guint) end + 1);
 		unescape_into (msg, s->buf->data, end);
 		e.len = trim_separator_blank (msg->data, msg->len);
+		g_byte_array_set_size (msg, (guint) e.len);
 		g_byte_array_append (msg, (const guint8 *) "", 1);  /* NUL for convenience */
 		e.data = (const char *) msg->data;
 	}

@@ -170,6 +170,10 @@ decode_as (const char *charset, const char *data, gsize len)
 		return convert_strict ("EUC-JP-MS", data, len);
 	if (g_ascii_strcasecmp (charset, "utf-8") == 0 || g_ascii_strcasecmp (charset, "utf8") == 0 ||
 	    g_ascii_strcasecmp (charset, "us-ascii") == 0 || g_ascii_strcasecmp (charset, "ascii") == 0) {
+		/* JIS escapes are valid ASCII but mean ISO-2022-JP: Japanese
+		 * mailers have labelled such text us-ascii or left it unlabelled */
+		if (g_strstr_len (data, (gssize) len, "\x1b$B") || g_strstr_len (data, (gssize) len, "\x1b$@"))
+			return NULL;
 		if (g_utf8_validate (data, len, NULL) && !memchr (data, '\0', len))
 			return g_strndup (data, len);
 		return NULL;

@@ -68,10 +68,8 @@ decode_entity (const char *p, const char *end, GString *out)
 static void
 append_break (GString *out)
 {
-	/* at most one blank line in a row */
-	if (out->len >= 2 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
-		return;
-	if (out->len > 0)
+	/* "</p><div>" is one line break for the reader, not two */
+	if (out->len > 0 && out->str[out->len - 1] != '\n')
 		g_string_append_c (out, '\n');
 }
 
@@ -96,8 +94,12 @@ mh_text_from_html (const char *html, gsize len, gsize max, gboolean *capped)
 			if (!close)
 				break;
 			gsize sl = strlen (skip_until);
-			if ((gsize) (end - close) >= sl && g_ascii_strncasecmp (close, skip_until, sl) == 0)
+			if ((gsize) (end - close) >= sl && g_ascii_strncasecmp (close, skip_until, sl) == 0) {
 				skip_until = NULL;
+				const char *gt = memchr (close, '>', (gsize) (end - close));
+				p = gt ? gt + 1 : end;
+				continue;
+			}
 			p = close + 2;
 			continue;
 		}

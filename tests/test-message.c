@@ -1,0 +1,280 @@
+/* The message model: what the builder makes of good and of hostile mail,
+ * and the header findings made on it. */
+#include "config.h"
+
+#include <string.h>
+
+#include "mailhunt/analyse.h"
+#include "mailhunt/message.h"
+
+static mh_message *
+build (const char *text)
+{
+	mh_locator loc = { .file = (char *) "test.eml", .offset = 0, .length = (gint64) strlen (text) };
+	return mh_message_new_from_bytes (text, strlen (text), &loc, NULL);
+}
+
+static gboolean
+has_finding (const mh_message *m, const char *id, mh_severity severity)
+{
+	for (guint i = 0; i < m->findings->len; i++) {
+		const mh_finding *f = g_ptr_array_index (m->findings, i);
+		if (strcmp (f->id, id) == 0 && f->severity == severity)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static void
+test_headers_decoded (void)
+{
+	g_autoptr (mh_message) m = build (
+		"From: =?ISO-2022-JP?B?GyRCOzNFRDJWO1IbKEI=?= <taro.yamada@example.co.jp>\r\n"
+		"To: \"Alice, Example\" <alice@example.com>, bob@example.net\r\n"
+		"Cc: team: carol@example.com, dave@example.com;\r\n"
+		"Subject: =?ISO-2022-JP?B?GyRCOGY4K0BRGyhC?= =?ISO-2022-JP?B?GyRCLSEbKEI=?=\r\n"
+		"Date: Tue, 01 Oct 2019 10:00:00 +0900\r\n"
+		"Message-ID: <abc@example.co.jp>\r\n"
+		"Return-Path: <bounce@example.co.jp>\r\n"
+		"Received: from a by b; Tue, 01 Oct 2019 10:00:01 +0900\r\n"
+		"Received: from c by d; Tue, 01 Oct 2019 10:00:00 +0900\r\n"
+		"X-Mailer: Microsoft Outlook 16.0\r\n"
+		"\r\n"
+		"body\r\n");
+	g_assert_cmpstr (m->from.name, ==, "山田花子");
+	g_assert_cmpstr (m->from.addr, ==, "taro.yamada@example.co.jp");
+	g_assert_cmpuint (m->to->len, ==, 2);
+	g_assert_cmpstr (((mh_address *) g_ptr_array_index (m->to, 0))->name, ==, "Alice, Example");
+	g_assert_cmpstr (((mh_address *) g_ptr_array_index (m->to, 1))->addr, ==, "bob@example.net");
+	g_assert_cmpuint (m->cc->len, ==, 2);   /* group members, flattened */
+	g_assert_cmpstr (m->subject, ==, "御見積①");
+	g_assert_cmpint (m->date_unix, ==, 1569891600);
+	g_assert_cmpstr (m->message_id, ==, "abc@example.co.jp");
+	g_assert_cmpstr (m->return_path, ==, "bounce@example.co.jp");
+	g_assert_cmpuint (m->received->len, ==, 2);
+	g_assert_true (g_str_has_prefix (g_ptr_array_index (m->received, 0), "from a by b"));
+	g_assert_cmpstr (m->x_mailer, ==, "Microsoft Outlook 16.0");
+	g_assert_cmpstr (m->body_text, ==, "body\r\n");
+	g_assert_cmpuint (m->findings->len, ==, 0);
+	mh_analyse_message (m);
+	g_assert_cmpuint (m->findings->len, ==, 0);
+}
+
+static void
+test_attachments (void)
+{
+	g_autoptr (mh_message) m = build (
+		"From: a@example.com\r\nSubject: files\r\nMIME-Version: 1.0\r\n"
+		"Content-Type: multipart/mixed; boundary=XX\r\n\r\n"
+		"--XX\r\nContent-Type: multipart/alternative; boundary=YY\r\n\r\n"
+		"--YY\r\nContent-Type: text/plain; charset=shift_jis\r\n\r\n\x82\xa0\r\n"
+		"--YY\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--YY--\r\n"
+		"--XX\r\nContent-Type: application/msword\r\n"
+		"Content-Disposition: attachment; filename=\"=?ISO-2022-JP?B?GyRCQEE1YT1xGyhC?=.doc\"\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\n0M8R4KGxGuE=\r\n"
+		"--XX\r\nContent-Type: text/plain\r\n"
+		"Content-Disposition: attachment; filename*=UTF-8''%E3%81%A6%E3%81%99%E3%81%A8.txt\r\n\r\nhello\r\n"
+		"--XX\r\nContent-Type: message/rfc822\r\n\r\n"
+		"From: inner@example.net\r\nSubject: inner\r\n\r\ninner body\r\n"
+		"--XX--\r\n");
+	/* the CRLF before a boundary belongs to the boundary */
+	g_assert_cmpstr (m->body_text, ==, "あ");
+	g_assert_false (m->body_from_html);
+	g_assert_cmpuint (m->attachments->len, ==, 3);
+	mh_attachment *doc = g_ptr_array_index (m->attachments, 0);
+	g_assert_cmpstr (doc->filename, ==, "請求書.doc");
+	g_assert_cmpstr (doc->declared_type, ==, "application/msword");
+	g_assert_cmpstr (doc->detected_type, ==, "ole2");
+	g_assert_cmpuint (doc->size, ==, 8);
+	g_assert_cmpstr (doc->path, ==, "2");
+	g_autoptr (GBytes) bytes = mh_attachment_get_bytes (doc, 0);
+	g_assert_cmpuint (g_bytes_get_size (bytes), ==, 8);
+	g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+	g_checksum_update (sum, g_bytes_get_data (bytes, NULL), 8);
+	g_assert_cmpstr (doc->sha256, ==, g_checksum_get_string (sum));
+	mh_attachment *txt = g_ptr_array_index (m->attachments, 1);
+	g_assert_cmpstr (txt->filename, ==, "てすと.txt");
+	mh_attachment *msg = g_ptr_array_index (m->attachments, 2);
+	g_assert_nonnull (msg->nested);
+	g_assert_cmpstr (msg->nested->subject, ==, "inner");
+	g_assert_cmpint (msg->nested->depth, ==, 1);
+}
+
+static void
+test_html_only_body (void)
+{
+	g_autoptr (mh_message) m = build ("From: a@example.com\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+	                                  "<p>Please <b>enable</b> content</p>\r\n");
+	g_assert_true (m->body_from_html);
+	g_assert_cmpstr (m->body_text, ==, "Please enable content");
+}
+
+/* ---- hostile and broken input: findings or problems, never a crash ---- */
+
+static void
+test_truncated_headers (void)
+{
+	g_autoptr (mh_message) m = build ("From: a@exa");
+	g_assert_nonnull (m);
+	g_autoptr (mh_message) n = build ("Subject: =?UTF-8?B?44GC");
+	g_assert_nonnull (n->subject);
+	g_autoptr (mh_message) e = build ("");
+	g_assert_cmpuint (e->problems->len, >, 0);
+	g_autoptr (mh_message) junk = build ("\x01\x02 not mail at all");
+	g_assert_cmpuint (junk->problems->len, >, 0);
+}
+
+static void
+test_broken_base64 (void)
+{
+	g_autoptr (mh_message) m = build (
+		"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+		"--B\r\nContent-Type: application/octet-stream; name=x.bin\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\n!!!!@@@@ not base64 ####\r\nQUJD\r\n=====\r\n");
+	g_assert_cmpuint (m->attachments->len, ==, 1);
+	mh_attachment *a = g_ptr_array_index (m->attachments, 0);
+	g_assert_cmpstr (a->filename, ==, "x.bin");
+	g_assert_cmpuint (strlen (a->sha256), ==, 64);
+}
+
+static void
+test_deep_multipart_nesting (void)
+{
+	g_autoptr (GString) s = g_string_new ("From: a@example.com\r\nSubject: deep\r\n");
+	for (int i = 0; i < 1000; i++)
+		g_string_append_printf (s, "Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n", i, i);
+	g_string_append (s, "Content-Type: text/plain\r\n\r\nbottom\r\n");
+	for (int i = 999; i >= 0; i--)
+		g_string_append_printf (s, "--b%d--\r\n", i);
+	mh_locator loc = { .file = (char *) "deep.eml" };
+	g_autoptr (mh_message) m = mh_message_new_from_bytes (s->str, s->len, &loc, NULL);
+	gboolean capped = FALSE;
+	for (guint i = 0; i < m->problems->len; i++)
+		if (strstr (g_ptr_array_index (m->problems, i), "nesting deeper"))
+			capped = TRUE;
+	g_assert_true (capped);
+}
+
+static void
+test_deep_message_nesting (void)
+{
+	g_autoptr (GString) s = g_string_new (NULL);
+	for (int i = 0; i < 1000; i++)
+		g_string_append_printf (s, "From: a%d@example.com\r\nSubject: level %d\r\nContent-Type: message/rfc822\r\n\r\n", i, i);
+	g_string_append (s, "From: z@example.com\r\nSubject: bottom\r\n\r\nbody\r\n");
+	mh_locator loc = { .file = (char *) "deep.eml" };
+	mh_limits limits;
+	mh_limits_init_default (&limits);
+	g_autoptr (mh_message) m = mh_message_new_from_bytes (s->str, s->len, &loc, &limits);
+	int depth = 0;
+	const mh_message *cur = m;
+	while (cur->attachments->len > 0 && ((mh_attachment *) g_ptr_array_index (cur->attachments, 0))->nested) {
+		cur = ((mh_attachment *) g_ptr_array_index (cur->attachments, 0))->nested;
+		depth++;
+	}
+	g_assert_cmpint (depth, <=, limits.max_depth);
+	g_assert_cmpuint (cur->problems->len, >, 0);
+}
+
+static void
+test_huge_header_line (void)
+{
+	gsize big = 50 * 1024 * 1024;
+	GString *s = g_string_sized_new (big + 100);
+	g_string_append (s, "From: a@example.com\r\nX-Huge: ");
+	for (gsize i = 0; i < big; i++)
+		g_string_append_c (s, 'x');
+	g_string_append (s, "\r\nSubject: after the long line\r\n\r\nbody\r\n");
+	mh_locator loc = { .file = (char *) "huge.eml" };
+	mh_message *m = mh_message_new_from_bytes (s->str, s->len, &loc, NULL);
+	g_assert_cmpstr (m->subject, ==, "after the long line");
+	mh_message_free (m);
+	g_string_free (s, TRUE);
+}
+
+/* ---- header findings ---- */
+
+typedef struct {
+	const char *name;
+	const char *headers;
+	const char *finding;      /* NULL: none expected */
+	mh_severity severity;
+} finding_case;
+
+static const finding_case finding_cases[] = {
+	{ "display-name-address",
+	  "From: \"taro.yamada@example.co.jp\" <x@attacker.example.net>\r\n",
+	  "header.display-name-address", MH_SEVERITY_MEDIUM },
+	{ "display-name-same-address",
+	  "From: \"taro.yamada@example.co.jp\" <Taro.Yamada@example.co.jp>\r\n", NULL, 0 },
+	{ "envelope-mismatch",
+	  "From: taro@example.co.jp\r\nReturn-Path: <x@mailer.example.net>\r\n",
+	  "header.envelope-from-mismatch", MH_SEVERITY_LOW },
+	{ "envelope-subdomain-ok",
+	  "From: taro@example.co.jp\r\nReturn-Path: <bounce@mail.example.co.jp>\r\n", NULL, 0 },
+	{ "envelope-mailing-list-info",
+	  "From: taro@example.co.jp\r\nReturn-Path: <list-bounces@lists.example.org>\r\nList-Id: <x.lists.example.org>\r\n",
+	  "header.envelope-from-mismatch", MH_SEVERITY_INFO },
+	{ "reply-to",
+	  "From: taro@example.co.jp\r\nReply-To: taro.yamada@freemail.example.net\r\n",
+	  "header.reply-to-mismatch", MH_SEVERITY_LOW },
+	{ "reply-without-reference",
+	  "From: taro@example.co.jp\r\nSubject: Re: invoice\r\n",
+	  "header.reply-without-reference", MH_SEVERITY_LOW },
+	{ "reply-japanese-without-reference",
+	  "From: taro@example.co.jp\r\nSubject: =?UTF-8?B?6L+U5L+hOiDopovnqY0=?=\r\n",
+	  "header.reply-without-reference", MH_SEVERITY_LOW },
+	{ "reply-with-reference",
+	  "From: taro@example.co.jp\r\nSubject: RE: invoice\r\nIn-Reply-To: <a@example.co.jp>\r\n", NULL, 0 },
+	{ "dmarc-fail",
+	  "From: taro@example.co.jp\r\nAuthentication-Results: mx.example.com; spf=pass; dmarc=fail (p=none)\r\n",
+	  "header.authentication-failure", MH_SEVERITY_MEDIUM },
+	{ "spf-softfail",
+	  "From: taro@example.co.jp\r\nAuthentication-Results: mx.example.com; spf=softfail smtp.mailfrom=x\r\n",
+	  "header.authentication-failure", MH_SEVERITY_LOW },
+	{ "all-pass",
+	  "From: taro@example.co.jp\r\nAuthentication-Results: mx.example.com; spf=pass; dkim=pass; dmarc=pass\r\n", NULL, 0 },
+};
+
+static void
+test_finding (gconstpointer data)
+{
+	const finding_case *c = data;
+	g_autofree char *text = g_strconcat (c->headers, "\r\nbody\r\n", NULL);
+	g_autoptr (mh_message) m = build (text);
+	mh_analyse_message (m);
+	if (!c->finding) {
+		for (guint i = 0; i < m->findings->len; i++)
+			g_test_message ("unexpected: %s", ((mh_finding *) g_ptr_array_index (m->findings, i))->id);
+		g_assert_cmpuint (m->findings->len, ==, 0);
+		return;
+	}
+	g_assert_true (has_finding (m, c->finding, c->severity));
+	g_assert_cmpuint (m->findings->len, ==, 1);
+	mh_finding *f = g_ptr_array_index (m->findings, 0);
+	g_assert_nonnull (f->summary);
+	g_assert_nonnull (f->evidence);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions ();
+	g_mime_init ();
+	g_test_add_func ("/message/headers", test_headers_decoded);
+	g_test_add_func ("/message/attachments", test_attachments);
+	g_test_add_func ("/message/html-only", test_html_only_body);
+	g_test_add_func ("/message/malformed/truncated-headers", test_truncated_headers);
+	g_test_add_func ("/message/malformed/broken-base64", test_broken_base64);
+	g_test_add_func ("/message/malformed/deep-multipart", test_deep_multipart_nesting);
+	g_test_add_func ("/message/malformed/deep-message", test_deep_message_nesting);
+	g_test_add_func ("/message/malformed/huge-header-line", test_huge_header_line);
+	for (gsize i = 0; i < G_N_ELEMENTS (finding_cases); i++) {
+		g_autofree char *path = g_strdup_printf ("/findings/%s", finding_cases[i].name);
+		g_test_add_data_func (path, &finding_cases[i], test_finding);
+	}
+	int rc = g_test_run ();
+	g_mime_shutdown ();
+	return rc;
+}

@@ -1,0 +1,123 @@
+/* Charset and header decoding: Japanese mail is the normal case. */
+#include "config.h"
+
+#include <string.h>
+
+#include "mailhunt/text.h"
+
+typedef struct {
+	const char *name;
+	const char *charset;
+	const char *input;
+	const char *expected;
+} charset_case;
+
+/* ISO-2022-JP bytes written out: ESC $ B ... ESC ( B */
+static const charset_case charset_cases[] = {
+	{ "iso-2022-jp", "iso-2022-jp", "\x1b$B$3$s$K$A$O\x1b(B", "こんにちは" },
+	/* NEC row 13 (①, ㈱): glibc's ISO-2022-JP rejects these, we must not */
+	{ "iso-2022-jp-nec-row13", "ISO-2022-JP", "\x1b$B-!-\"\x1b(B \x1b$B-j\x1b(B", "①② ㈱" },
+	{ "iso-2022-jp-halfwidth-kana", "iso-2022-jp", "\x1b(I1\x1b(B", "ｱ" },
+	{ "shift_jis-is-cp932", "shift_jis", "\x82\xa0\x87\x40", "あ①" },
+	{ "cp932-ibm-ext", "windows-31j", "\xfa\x40", "ⅰ" },
+	{ "euc-jp", "euc-jp", "\xa4\xa2\xad\xa1", "あ①" },
+	{ "utf-8", "utf-8", "\xe3\x81\x82", "あ" },
+	{ "latin1-means-1252", "iso-8859-1", "\x93quoted\x94", "\xe2\x80\x9cquoted\xe2\x80\x9d" },
+	/* wrong label: guessed, never garbage */
+	{ "mislabelled-sjis", "us-ascii", "\x82\xa0", "あ" },
+	{ "unlabelled-jis", NULL, "\x1b$B$\"\x1b(B", "あ" },
+	{ "unknown-charset", "x-no-such-charset", "abc", "abc" },
+};
+
+static void
+test_charset (gconstpointer data)
+{
+	const charset_case *c = data;
+	g_autofree char *out = mh_text_to_utf8 (c->charset, c->input, -1, NULL);
+	g_assert_true (g_utf8_validate (out, -1, NULL));
+	g_assert_cmpstr (out, ==, c->expected);
+}
+
+static void
+test_invalid_bytes_become_replacement (void)
+{
+	gboolean exact = TRUE;
+	g_autofree char *out = mh_text_to_utf8 ("utf-8", "a\xff\xfe\xfd" "b", -1, &exact);
+	g_assert_true (g_utf8_validate (out, -1, NULL));
+	g_assert_false (exact);
+}
+
+typedef struct {
+	const char *name;
+	const char *raw;
+	const char *expected;
+} header_case;
+
+static const header_case header_cases[] = {
+	{ "plain", " Hello world", "Hello world" },
+	/* adjacent words join; the space between them goes */
+	{ "adjacent", "=?UTF-8?B?44GC?= =?UTF-8?B?44GE?=", "あい" },
+	/* one UTF-8 character split across two B-words */
+	{ "split-char", "=?UTF-8?B?4w==?= =?UTF-8?B?gYI=?=", "あ" },
+	{ "folded-iso-2022-jp", "Re: TEST=?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=\r\n =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=",
+	  "Re: TESTテストテスト" },
+	{ "q-word", "=?iso-8859-1?Q?Caf=E9_au_lait?=", "Café au lait" },
+	{ "nec-row13-in-word", "=?ISO-2022-JP?B?GyRCLSEbKEI=?=", "①" },
+	{ "raw-8bit-sjis", "\x82\xa0\x82\xa2", "あい" },
+	{ "raw-8bit-utf8", "\xe3\x81\x82", "あ" },
+	{ "text-between-kept", "=?UTF-8?B?44GC?= and =?UTF-8?B?44GE?=", "あ and い" },
+	{ "broken-word-left-alone", "=?UTF-8?B?not closed", "=?UTF-8?B?not closed" },
+	{ "control-chars", "a\x01" "b", "a b" },
+};
+
+static void
+test_header (gconstpointer data)
+{
+	const header_case *c = data;
+	g_autofree char *out = mh_text_decode_header (c->raw);
+	g_assert_cmpstr (out, ==, c->expected);
+}
+
+static void
+test_normalize_keeps_structure (void)
+{
+	g_autofree char *out = mh_text_normalize_header ("=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <yamada@example.co.jp>, b@example.com");
+	/* 山田 re-encoded as a UTF-8 word, addresses untouched */
+	g_assert_cmpstr (out, ==, "=?UTF-8?B?5bGx55Sw?= <yamada@example.co.jp>, b@example.com");
+}
+
+static void
+test_html (void)
+{
+	static const char html[] =
+		"<html><head><title>T</title><style>p{color:red}</style><script>var x='<p>';</script></head>"
+		"<body><p>Hello&nbsp;&amp; <b>world</b></p><div>&#x3042;&#12356; &lt;tag&gt;</div>"
+		"<!-- a <p> comment -->end<br>line</body></html>";
+	gboolean capped;
+	g_autofree char *out = mh_text_from_html (html, strlen (html), 1000, &capped);
+	g_assert_false (capped);
+	g_assert_cmpstr (out, ==, "T\nHello & world\nあい <tag>\nend\nline");
+
+	g_autofree char *cut = mh_text_from_html (html, strlen (html), 5, &capped);
+	g_assert_true (capped);
+	g_assert_cmpuint (strlen (cut), <=, 8);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions ();
+	for (gsize i = 0; i < G_N_ELEMENTS (charset_cases); i++) {
+		g_autofree char *path = g_strdup_printf ("/text/charset/%s", charset_cases[i].name);
+		g_test_add_data_func (path, &charset_cases[i], test_charset);
+	}
+	g_test_add_func ("/text/charset/invalid-bytes", test_invalid_bytes_become_replacement);
+	for (gsize i = 0; i < G_N_ELEMENTS (header_cases); i++) {
+		g_autofree char *path = g_strdup_printf ("/text/header/%s", header_cases[i].name);
+		g_test_add_data_func (path, &header_cases[i], test_header);
+	}
+	g_test_add_func ("/text/header/normalize", test_normalize_keeps_structure);
+	g_test_add_func ("/text/html", test_html);
+	return g_test_run ();
+}
