@@ -1,0 +1,38 @@
+#!/bin/sh
+# Replays every fuzz harness over its seeds (tests/fuzz/seeds/NAME) and, for
+# the mbox and message harnesses, over the mail files of the corpora.  A
+# crash, a sanitizer report or a trap in a harness's own checks fails it.
+# Prints TAP.
+build=${MH_BUILDDIR:-.}
+src=${MH_SRCDIR:-.}
+n=0
+failed=0
+
+check () {
+	n=$((n + 1))
+	name=$1; shift
+	out=$("$build/tests/fuzz/replay-$name" "$@" 2>&1)
+	rc=$?
+	count=$(printf '%s\n' "$out" | sed -n 's/^ok 1 - \([0-9]*\) inputs.*/\1/p')
+	if [ $rc -eq 0 ] && [ -n "$count" ] && [ "$count" -gt 0 ]; then
+		echo "ok $n - replay-$name: $count inputs"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - replay-$name (exit $rc)"
+		printf '%s\n' "$out" | tail -n 20 | sed 's/^/# /'
+	fi
+}
+
+check mbox "$src/tests/fuzz/seeds/mbox"
+check message "$src/tests/fuzz/seeds/message"
+check header "$src/tests/fuzz/seeds/header"
+if [ -d "$MH_CORPORA" ]; then
+	check mbox "$MH_CORPORA/releases-comm-central/mailnews/test/data" \
+		"$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-mail-module/src/test/resources/test-documents"
+	check message "$MH_CORPORA/imap_tools/tests/messages" "$MH_CORPORA/imap_tools/tests/messages/multi_charset" \
+		"$MH_CORPORA/imap_tools/tests/messages/attachment_emails" "$MH_CORPORA/mail/spec/fixtures/emails/multi_charset"
+else
+	echo "ok $((n + 1)) # SKIP corpora not found"; n=$((n + 1))
+fi
+echo "1..$n"
+exit 0
