@@ -60,10 +60,19 @@ def mailhunt():
     return os.environ.get('MAILHUNT', os.path.join(srcdir(), 'mailhunt'))
 
 
+SANITIZER_MARKS = ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:')
+
+
 def run(*args, stdin=None):
-    """Runs mailhunt with args; returns (exit status, stdout, stderr) as text."""
+    """Runs mailhunt with args; returns (exit status, stdout, stderr) as text.
+
+    In the sanitizer build a report on stderr is a failure of its own,
+    whatever the test goes on to check."""
     p = subprocess.run([mailhunt(), *args], input=stdin, capture_output=True, timeout=600)
-    return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+    out, err = p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+    if any(mark in err for mark in SANITIZER_MARKS):
+        ok(False, f"sanitizer report from mailhunt {' '.join(args)}", err[-3000:])
+    return p.returncode, out, err
 
 
 def scan(*paths, extra=()):

@@ -190,8 +190,10 @@ emit (mh_mbox_splitter *s, gsize end)
 	e.offset = s->msg_offset;
 	e.raw_length = (gint64) (s->dropped + end);
 	e.envelope = s->envelope;
-	e.oversized = s->oversized;
-	if (!s->oversized) {
+	/* shedding happens per chunk; a message that ended inside the chunk
+	 * that took it over the cap is caught here */
+	e.oversized = s->oversized || s->dropped + end > s->max_message;
+	if (!e.oversized) {
 		msg = g_byte_array_sized_new ((guint) end + 1);
 		unescape_into (msg, s->buf->data, end);
 		e.len = trim_separator_blank (msg->data, msg->len);
@@ -200,7 +202,7 @@ emit (mh_mbox_splitter *s, gsize end)
 		e.data = (const char *) msg->data;
 	}
 	/* skip only a preamble of blank lines before the first separator */
-	gboolean empty_preamble = !s->envelope && !s->oversized && s->dropped == 0;
+	gboolean empty_preamble = !s->envelope && !e.oversized && s->dropped == 0;
 	for (gsize i = 0; empty_preamble && i < end; i++)
 		if (s->buf->data[i] != '\n' && s->buf->data[i] != '\r')
 			empty_preamble = FALSE;

@@ -1,0 +1,48 @@
+"""Real reports validate against docs/mailhunt-report.schema.json: our
+own test mail and, when present, every file of the public corpora."""
+import json
+import os
+
+import jsonschema
+
+import mhtest
+from mhtest import ok, eq
+
+SRC = mhtest.srcdir()
+with open(os.path.join(SRC, 'docs', 'mailhunt-report.schema.json')) as f:
+    schema = json.load(f)
+jsonschema.Draft7Validator.check_schema(schema)
+validator = jsonschema.Draft7Validator(schema)
+
+
+def validate_scan(label, *paths):
+    rc, out, err = mhtest.run('scan', '--all', '--format', 'jsonl', *paths)
+    lines = out.splitlines()
+    errors = []
+    for n, line in enumerate(lines, 1):
+        obj = json.loads(line)
+        for e in validator.iter_errors(obj):
+            errors.append(f"line {n} ({obj.get('locator', {}).get('file', 'summary')}): "
+                          f"{'/'.join(map(str, e.absolute_path))}: {e.message}")
+    ok(len(lines) > 1 and not errors, f"{label}: {len(lines)} lines valid", '\n'.join(errors[:20]))
+    return lines
+
+
+lines = validate_scan('tests/data/mail', os.path.join(SRC, 'tests', 'data', 'mail'))
+eq(json.loads(lines[-1])['type'], 'summary', 'tests/data/mail: the last line is the summary')
+
+# the schema must reject what is wrong, or validating proves nothing
+bad = json.loads(lines[0])
+bad['locator']['index'] = -1
+ok(not validator.is_valid(bad), "schema rejects a negative message index")
+bad = json.loads(lines[-1])
+del bad['flagged']
+ok(not validator.is_valid(bad), "schema rejects a summary without flagged counts")
+
+corpora = os.environ.get('MH_CORPORA', '')
+if os.path.isdir(corpora):
+    validate_scan('corpora', corpora)
+else:
+    print(f"ok {mhtest._count + 1} # SKIP corpora not found")
+    mhtest._count += 1
+mhtest.done()
