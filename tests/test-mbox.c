@@ -321,6 +321,29 @@ test_huge_line (void)
 	collected_free (got);
 }
 
+/* A git format-patch inside a MIME part starts with a classic From_ line
+ * and a header block: while the message's multipart is open it is not a
+ * separator (notmuch's insert/mbox-attachment.eml); after the closing
+ * boundary the next From line splits again. */
+static void
+test_from_line_inside_multipart (void)
+{
+	const char in[] =
+		"From a@example.com Sat Feb  5 09:19:10 2022\n"
+		"From: a@example.com\nSubject: patch\n"
+		"Content-Type: multipart/mixed;\n boundary=\"=-=-=\"\n\n"
+		"--=-=-=\nContent-Type: text/x-diff\n\n"
+		"From fc88cba7 Mon Sep 17 00:00:00 2001\nFrom: a@example.com\nSubject: [PATCH] x\n\n---\n"
+		"--=-=-=--\n\n"
+		"From b@example.com Sat Feb  5 10:00:00 2022\nFrom: b@example.com\nSubject: next\n\nbody\n";
+	collected *got = split (in, sizeof in - 1, 3, 0);
+	g_assert_cmpuint (got->messages->len, ==, 2);
+	g_assert_nonnull (strstr (g_bytes_get_data (g_ptr_array_index (got->messages, 0), NULL), "[PATCH] x"));
+	g_assert_cmpstr (g_ptr_array_index (got->envelopes, 1), ==, "From b@example.com Sat Feb  5 10:00:00 2022");
+	collected_free (got);
+	g_assert_false (mh_mbox_is_separator ("From  : John Doe <jdoe@machine.example>", 39));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -354,5 +377,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/mbox/classic-separator", test_classic_separator_without_headers);
 	g_test_add_func ("/mbox/oversized", test_oversized_message);
 	g_test_add_func ("/mbox/huge-line", test_huge_line);
+	g_test_add_func ("/mbox/from-line-inside-multipart", test_from_line_inside_multipart);
 	return g_test_run ();
 }

@@ -188,6 +188,9 @@ test_huge_header_line (void)
 	mh_locator loc = { .file = (char *) "huge.eml" };
 	mh_message *m = mh_message_new_from_bytes (s->str, s->len, &loc, NULL);
 	g_assert_cmpstr (m->subject, ==, "after the long line");
+	g_assert_cmpuint (m->problems->len, ==, 1);
+	g_assert_nonnull (strstr (g_ptr_array_index (m->problems, 0), "cut to that length"));
+	g_assert_cmpstr (mh_message_get_header (m, "From"), ==, "a@example.com");
 	mh_message_free (m);
 	g_string_free (s, TRUE);
 }

@@ -44,6 +44,15 @@ struct _mh_mbox_splitter {
 	gboolean    at_file_start;
 	gboolean    prev_blank;   /* the line before the one being classified was blank */
 
+	/* The current message's top-level MIME boundary: while its closing
+	 * line has not been seen, a "From " line is inside an attachment (a
+	 * git format-patch, a forwarded mbox) and never a separator. */
+	gboolean    in_header_block;
+	gboolean    in_content_type;
+	GString    *content_type;
+	char       *boundary;      /* "--" boundary "--", or NULL */
+	gboolean    multipart_open;
+
 	char       *envelope;     /* "From " line of the current message */
 	gint64      msg_offset;
 	gsize       dropped;      /* bytes of the current message dropped (oversized) */
@@ -59,7 +68,14 @@ struct _mh_mbox_splitter {
 gboolean
 mh_mbox_is_separator (const char *line, gsize len)
 {
-	return len >= 5 && memcmp (line, "From ", 5) == 0;
+	if (len < 5 || memcmp (line, "From ", 5) != 0)
+		return FALSE;
+	/* "From  : John" is a From header in the obsolete syntax of RFC 5322
+	 * (white space before the colon), not a separator */
+	gsize i = 5;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return !(i < len && line[i] == ':');
 }
 
 /* "From sender Mon Jun  1 10:00:00 2009": the classic From_ line, with a
@@ -126,6 +142,8 @@ mh_mbox_splitter_new (gsize max_message_size, mh_mbox_message_fn callback, gpoin
 	s->user_data = user_data;
 	s->buf = g_byte_array_sized_new (64 * 1024);
 	s->at_file_start = TRUE;
+	s->content_type = g_string_new (NULL);
+	s->in_header_block = TRUE;
 	return s;
 }
 
@@ -213,6 +231,8 @@ emit (mh_mbox_splitter *s, gsize end)
 	s->oversized = FALSE;
 }
 
+static void retrack_mime (mh_mbox_splitter *s);
+
 /* The pending candidate is a real separator. */
 static void
 confirm_candidate (mh_mbox_splitter *s)
@@ -233,6 +253,89 @@ confirm_candidate (mh_mbox_splitter *s)
 	s->buf_offset += (gint64) ce;
 	s->scan -= ce;
 	s->cand = FALSE;
+	retrack_mime (s);
+}
+
+#define CONTENT_TYPE_MAX 4096
+
+static void
+reset_mime_tracking (mh_mbox_splitter *s)
+{
+	s->in_header_block = TRUE;
+	s->in_content_type = FALSE;
+	g_string_truncate (s->content_type, 0);
+	g_clear_pointer (&s->boundary, g_free);
+	s->multipart_open = FALSE;
+}
+
+/* boundary=... from a Content-Type value, as the closing delimiter line. */
+static char *
+closing_delimiter (const char *ctype)
+{
+	g_autofree char *lower = g_ascii_strdown (ctype, -1);
+	if (!strstr (lower, "multipart/"))
+		return NULL;
+	const char *b = strstr (lower, "boundary=");
+	if (!b)
+		return NULL;
+	const char *v = ctype + (b - lower) + 9;
+	gsize n = 0;
+	if (*v == '"') {
+		v++;
+		while (v[n] && v[n] != '"' && n < 200)
+			n++;
+	} else {
+		while (v[n] && v[n] != ';' && v[n] != ' ' && v[n] != '\t' && v[n] != '\r' && v[n] != '\n' && n < 200)
+			n++;
+	}
+	if (n == 0)
+		return NULL;
+	g_autofree char *boundary = g_strndup (v, n);
+	return g_strconcat ("--", boundary, "--", NULL);
+}
+
+/* Follows the current message's header block and top-level multipart. */
+static void
+track_mime (mh_mbox_splitter *s, line_class c, const char *p, gsize len)
+{
+	if (s->in_header_block) {
+		if (c == LINE_BLANK) {
+			s->in_header_block = FALSE;
+			s->boundary = closing_delimiter (s->content_type->str);
+			s->multipart_open = s->boundary != NULL;
+		} else if (c == LINE_HEADER) {
+			s->in_content_type = len > 13 && g_ascii_strncasecmp (p, "Content-Type:", 13) == 0;
+			if (s->in_content_type)
+				g_string_append_len (s->content_type, p + 13, (gssize) MIN (len - 13, CONTENT_TYPE_MAX));
+		} else if (c == LINE_CONTINUATION && s->in_content_type &&
+		           s->content_type->len < CONTENT_TYPE_MAX) {
+			g_string_append_len (s->content_type, p, (gssize) MIN (len, CONTENT_TYPE_MAX));
+		} else if (c != LINE_CONTINUATION) {
+			s->in_content_type = FALSE;
+		}
+		return;
+	}
+	if (s->multipart_open) {
+		gsize bl = strlen (s->boundary);
+		if (len >= bl && memcmp (p, s->boundary, bl) == 0)
+			s->multipart_open = FALSE;
+	}
+}
+
+/* After a confirmed separator: the new message's lines read so far. */
+static void
+retrack_mime (mh_mbox_splitter *s)
+{
+	reset_mime_tracking (s);
+	gsize i = 0;
+	while (i < s->scan) {
+		const guint8 *nl = memchr (s->buf->data + i, '\n', s->scan - i);
+		gsize end = nl ? (gsize) (nl - s->buf->data) + 1 : s->scan;
+		gsize len = MIN (end - i, CLASSIFY_BYTES);
+		const char *p = (const char *) s->buf->data + i;
+		track_mime (s, classify (p, len), p, len);
+		i = end;
+	}
 }
 
 static void process_line_classified (mh_mbox_splitter *s, line_class c, gsize start, gsize len, gsize end);
@@ -241,6 +344,7 @@ static void
 process_line (mh_mbox_splitter *s, gsize start, gsize len, gsize end)
 {
 	line_class c = classify ((const char *) s->buf->data + start, len);
+	track_mime (s, c, (const char *) s->buf->data + start, len);
 	process_line_classified (s, c, start, len, end);
 	s->prev_blank = (c == LINE_BLANK);
 }
@@ -281,13 +385,14 @@ process_line_classified (mh_mbox_splitter *s, line_class c, gsize start, gsize l
 				confirm_candidate (s);
 			return;
 		case LINE_FROM:
+			s->cand = FALSE;
 			break;   /* the earlier one was not a separator; this may be */
 		default:
 			s->cand = FALSE;
 			return;
 		}
 	}
-	if (c == LINE_FROM) {
+	if (c == LINE_FROM && !s->multipart_open) {
 		s->cand = TRUE;
 		s->cand_start = start;
 		s->cand_end = end;
@@ -392,6 +497,8 @@ mh_mbox_splitter_free (mh_mbox_splitter *s)
 	if (!s)
 		return;
 	g_byte_array_unref (s->buf);
+	g_string_free (s->content_type, TRUE);
+	g_free (s->boundary);
 	g_free (s->envelope);
 	g_free (s);
 }

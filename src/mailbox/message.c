@@ -221,16 +221,179 @@ raw_header (const mh_message *m, const char *name)
 	return NULL;
 }
 
+/* Can @charset be the one raw 8-bit header bytes are in?  Not a 7-bit one,
+ * nor UTF-8 (tried first in any case), nor one that is not ASCII-based. */
+static gboolean
+usable_hint (const char *charset)
+{
+	static const char *const prefixes[] = { "us-ascii", "ascii", "utf", "iso-2022", "csiso2022",
+		                                "ucs", "unicode", "x-unknown", "unknown", NULL };
+	if (!charset || !*charset)
+		return FALSE;
+	for (int i = 0; prefixes[i]; i++)
+		if (g_ascii_strncasecmp (charset, prefixes[i], strlen (prefixes[i])) == 0)
+			return FALSE;
+	return TRUE;
+}
+
+static const char *
+part_charset_hint (GMimeObject *object, int depth)
+{
+	if (depth > 32)
+		return NULL;
+	if (GMIME_IS_MULTIPART (object)) {
+		GMimeMultipart *mp = GMIME_MULTIPART (object);
+		for (int i = 0; i < g_mime_multipart_get_count (mp); i++) {
+			const char *c = part_charset_hint (g_mime_multipart_get_part (mp, i), depth + 1);
+			if (c)
+				return c;
+		}
+		return NULL;
+	}
+	if (!GMIME_IS_PART (object))
+		return NULL;   /* an attached message speaks for itself */
+	GMimeContentType *ct = g_mime_object_get_content_type (object);
+	const char *c = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
+	return usable_hint (c) ? c : NULL;
+}
+
+/* The charset a message declares for itself, for raw 8-bit header bytes:
+ * they are in the sender's charset, which its body parts or its own
+ * encoded-words name (Thunderbird likewise reads them in the body's charset); a
+ * blind guess reads Latin-1 "Formação" as CP932 "Forma鈬o". */
+static char *
+charset_hint (GMimeObject *object)
+{
+	GMimeObject *root = GMIME_IS_MESSAGE (object) ? g_mime_message_get_mime_part (GMIME_MESSAGE (object)) : object;
+	const char *c = root ? part_charset_hint (root, 0) : NULL;
+	if (c)
+		return g_strdup (c);
+
+	GMimeHeaderList *list = g_mime_object_get_header_list (object);
+	int n = g_mime_header_list_get_count (list);
+	for (int i = 0; i < n; i++) {
+		const char *raw = g_mime_header_get_raw_value (g_mime_header_list_get_header_at (list, i));
+		for (const char *p = raw ? strstr (raw, "=?") : NULL; p; p = strstr (p + 2, "=?")) {
+			const char *e = p + 2;
+			while (*e && *e != '?' && *e != '*' && (guint8) *e > 0x20 && e - p < 66)
+				e++;
+			if (*e != '?' && *e != '*')
+				continue;
+			g_autofree char *name = g_strndup (p + 2, (gsize) (e - p - 2));
+			if (usable_hint (name))
+				return g_steal_pointer (&name);
+		}
+	}
+	return NULL;
+}
+
+/* @raw with raw 8-bit bytes converted from @hint, when @raw is not UTF-8
+ * already and converts without error; else a copy of @raw.  Encoded-words
+ * are ASCII and pass unchanged. */
+static char *
+raw_in_utf8 (const char *raw, const char *hint)
+{
+	if (!raw)
+		return NULL;
+	if (!hint || g_utf8_validate (raw, -1, NULL))
+		return g_strdup (raw);
+	gboolean exact;
+	char *utf8 = mh_text_to_utf8 (hint, raw, -1, &exact);
+	if (exact)
+		return utf8;
+	g_free (utf8);
+	return g_strdup (raw);
+}
+
+/* Does @s look like an addr-spec: local@domain, atoms only? */
+static gboolean
+looks_like_addr_spec (const char *s)
+{
+	const char *at = strchr (s, '@');
+	if (!at || at == s || !at[1] || strchr (at + 1, '@'))
+		return FALSE;
+	for (const char *p = s; p < at; p++)
+		if (!g_ascii_isalnum (*p) && (guint8) *p < 0x80 && !strchr ("!#$%&'*+-/=?^_`{|}~.", *p))
+			return FALSE;
+	for (const char *p = at + 1; *p; p++)
+		if (!g_ascii_isalnum (*p) && (guint8) *p < 0x80 && *p != '-' && *p != '.')
+			return FALSE;
+	return at[1] != '.';
+}
+
+/* GMime gives up on a mailbox written without angle brackets around its
+ * address ("Big Bug bb@bug.com"), but the address is plain to see, and a
+ * sender must not vanish from the report because its header is broken:
+ * each comma-separated part's last addr-spec-like word is taken as the
+ * address and the words before it as the name. */
+static void
+recover_addresses (mh_message *m, const char *header, const char *value, GPtrArray *out)
+{
+	g_autofree char *decoded = mh_text_decode_header (value);
+	g_autoptr (GPtrArray) chunks = g_ptr_array_new_with_free_func (g_free);
+	gboolean quoted = FALSE;
+	const char *start = decoded;
+
+	for (const char *p = decoded;; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		if (*p == '\0' || (*p == ',' && !quoted)) {
+			g_ptr_array_add (chunks, g_strndup (start, (gsize) (p - start)));
+			if (*p == '\0' || chunks->len >= 10000)
+				break;
+			start = p + 1;
+		}
+	}
+	for (guint i = 0; i < chunks->len; i++) {
+		g_auto (GStrv) words = g_strsplit_set (g_ptr_array_index (chunks, i), " \t", -1);
+		int found = -1;
+		for (int w = 0; words[w]; w++) {
+			char *word = words[w];
+			gsize n = strlen (word);
+			if (n >= 2 && word[0] == '<' && word[n - 1] == '>') {
+				memmove (word, word + 1, n - 2);
+				word[n - 2] = '\0';
+			}
+			if (looks_like_addr_spec (word))
+				found = w;
+		}
+		if (found < 0)
+			continue;
+		g_autoptr (GString) name = g_string_new (NULL);
+		for (int w = 0; w < found; w++) {
+			if (!*words[w])
+				continue;
+			if (name->len)
+				g_string_append_c (name, ' ');
+			g_string_append (name, words[w]);
+		}
+		g_strstrip (name->str);
+		if (name->str[0] == '"' && name->len >= 2 && name->str[name->len - 1] == '"') {
+			g_string_truncate (name, name->len - 1);
+			g_string_erase (name, 0, 1);
+		}
+		mh_address *a = g_new0 (mh_address, 1);
+		a->name = name->len ? g_utf8_make_valid (name->str, -1) : NULL;
+		a->addr = g_utf8_make_valid (words[found], -1);
+		mh_message_add_problem (m, "malformed %s header: read %s as its address", header, a->addr);
+		g_ptr_array_add (out, a);
+	}
+}
+
 /* Appends every mailbox of the raw address header @raw to @out. */
 static void
-parse_addresses (const char *raw, GPtrArray *out)
+parse_addresses (mh_message *m, const char *header, const char *raw, const char *hint, GPtrArray *out)
 {
 	if (!raw)
 		return;
-	g_autofree char *normalized = mh_text_normalize_header (raw);
+	g_autofree char *utf8 = raw_in_utf8 (raw, hint);
+	g_autofree char *normalized = mh_text_normalize_header (utf8);
 	InternetAddressList *list = internet_address_list_parse (parser_options (), normalized);
-	if (!list)
+	if (!list || internet_address_list_length (list) == 0) {
+		g_clear_object (&list);
+		recover_addresses (m, header, utf8, out);
 		return;
+	}
 	GPtrArray *todo = g_ptr_array_new ();
 	for (int i = 0; i < internet_address_list_length (list); i++)
 		g_ptr_array_add (todo, internet_address_list_get_address (list, i));
@@ -255,6 +418,81 @@ parse_addresses (const char *raw, GPtrArray *out)
 	g_object_unref (list);
 }
 
+/* Every mailbox of every @name header: To may appear twice (against RFC
+ * 5322), and a recipient in the second one is a recipient all the same. */
+static void
+parse_address_headers (mh_message *m, const char *name, const char *hint, GPtrArray *out)
+{
+	for (guint i = 0; i < m->headers->len; i++) {
+		const mh_header *h = g_ptr_array_index (m->headers, i);
+		if (g_ascii_strcasecmp (h->name, name) == 0)
+			parse_addresses (m, h->name, h->raw, hint, out);
+	}
+}
+
+/* Runs of white space as one space: Received is a structured field, where
+ * folding white space means a single space (RFC 5322 3.2.2). */
+static char *
+collapse_white_space (const char *s)
+{
+	GString *out = g_string_sized_new (strlen (s));
+	for (const char *p = s; *p; p++) {
+		if (*p == ' ' || *p == '\t') {
+			if (out->len && out->str[out->len - 1] != ' ')
+				g_string_append_c (out, ' ');
+			continue;
+		}
+		g_string_append_c (out, *p);
+	}
+	return g_strstrip (g_string_free (out, FALSE));
+}
+
+/* Date in seconds since 1970, G_MININT64 if unparsable.  The obsolete
+ * syntax puts comments and white space between the tokens ("09(comment):
+ * 55  :  06", RFC 5322 4.3), which GMime reads as midnight, so they go
+ * first. */
+static gint64
+parse_date (const char *value)
+{
+	g_autoptr (GString) clean = g_string_sized_new (strlen (value));
+	int depth = 0;
+
+	for (const char *p = value; *p; p++) {
+		if (depth > 0 && *p == '\\' && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p == '(') {
+			depth++;
+			continue;
+		}
+		if (*p == ')' && depth > 0) {
+			depth--;
+			continue;
+		}
+		if (depth > 0)
+			continue;
+		if (*p == ':') {
+			while (clean->len && (clean->str[clean->len - 1] == ' ' || clean->str[clean->len - 1] == '\t'))
+				g_string_truncate (clean, clean->len - 1);
+			g_string_append_c (clean, ':');
+			while (p[1] == ' ' || p[1] == '\t')
+				p++;
+			continue;
+		}
+		g_string_append_c (clean, *p);
+	}
+
+	GDateTime *dt = g_mime_utils_header_decode_date (clean->str);
+	if (!dt)
+		dt = g_mime_utils_header_decode_date (value);
+	if (!dt)
+		return G_MININT64;
+	gint64 t = g_date_time_to_unix (dt);
+	g_date_time_unref (dt);
+	return t;
+}
+
 static char *
 strip_angle (const char *value)
 {
@@ -274,6 +512,7 @@ read_headers (mh_message *m, GMimeObject *object)
 {
 	GMimeHeaderList *list = g_mime_object_get_header_list (object);
 	int n = g_mime_header_list_get_count (list);
+	g_autofree char *hint = charset_hint (object);
 
 	for (int i = 0; i < n; i++) {
 		GMimeHeader *gh = g_mime_header_list_get_header_at (list, i);
@@ -282,43 +521,39 @@ read_headers (mh_message *m, GMimeObject *object)
 
 		h->name = g_utf8_make_valid (g_mime_header_get_name (gh), -1);
 		h->raw = g_strdup (raw ? raw : "");
-		h->value = mh_text_decode_header (h->raw);
+		g_autofree char *utf8 = raw_in_utf8 (h->raw, hint);
+		h->value = mh_text_decode_header (utf8);
 		g_ptr_array_add (m->headers, h);
 
 		if (g_ascii_strcasecmp (h->name, "Received") == 0)
-			g_ptr_array_add (m->received, g_strdup (h->value));
+			g_ptr_array_add (m->received, collapse_white_space (h->value));
 		else if (g_ascii_strcasecmp (h->name, "Authentication-Results") == 0)
 			g_ptr_array_add (m->authentication_results, g_strdup (h->value));
 	}
 
-	parse_addresses (raw_header (m, "From"), m->from_all);
+	parse_address_headers (m, "From", hint, m->from_all);
 	if (m->from_all->len > 0) {
 		mh_address *f = g_ptr_array_index (m->from_all, 0);
 		m->from.name = g_strdup (f->name);
 		m->from.addr = g_strdup (f->addr);
 	}
 	g_autoptr (GPtrArray) sender = g_ptr_array_new_with_free_func (address_free);
-	parse_addresses (raw_header (m, "Sender"), sender);
+	parse_addresses (m, "Sender", raw_header (m, "Sender"), hint, sender);
 	if (sender->len > 0) {
 		mh_address *s = g_ptr_array_index (sender, 0);
 		m->sender.name = g_strdup (s->name);
 		m->sender.addr = g_strdup (s->addr);
 	}
-	parse_addresses (raw_header (m, "Reply-To"), m->reply_to);
-	parse_addresses (raw_header (m, "To"), m->to);
-	parse_addresses (raw_header (m, "Cc"), m->cc);
+	parse_address_headers (m, "Reply-To", hint, m->reply_to);
+	parse_address_headers (m, "To", hint, m->to);
+	parse_address_headers (m, "Cc", hint, m->cc);
 
 	m->return_path = strip_angle (mh_message_get_header (m, "Return-Path"));
 	if (m->return_path && !*m->return_path)
 		g_clear_pointer (&m->return_path, g_free);   /* "<>": a bounce, no sender */
 	m->date = g_strdup (mh_message_get_header (m, "Date"));
-	if (m->date) {
-		GDateTime *dt = g_mime_utils_header_decode_date (m->date);
-		if (dt) {
-			m->date_unix = g_date_time_to_unix (dt);
-			g_date_time_unref (dt);
-		}
-	}
+	if (m->date)
+		m->date_unix = parse_date (m->date);
 	m->message_id = strip_angle (mh_message_get_header (m, "Message-ID"));
 	m->in_reply_to = g_strdup (mh_message_get_header (m, "In-Reply-To"));
 	m->references = g_strdup (mh_message_get_header (m, "References"));
@@ -326,9 +561,200 @@ read_headers (mh_message *m, GMimeObject *object)
 	m->x_mailer = g_strdup (mh_message_get_header (m, "X-Mailer"));
 }
 
-/* A parameter of a structured header, decoded through our charset code. */
+/* One parameter of a structured header value, as written. */
+typedef struct {
+	char  *attr;        /* attribute, as written */
+	char  *value;       /* unquoted value */
+	gsize  start, end;  /* the "attr=value" text in the header */
+	char  *base;        /* RFC 2231: attribute without "*N*", else NULL */
+	int    section;     /* RFC 2231 section number, -1 for "name*=" */
+	gboolean extended;  /* RFC 2231 charset'lang'%XX encoding */
+} header_parameter;
+
+static void
+header_parameter_clear (gpointer p)
+{
+	header_parameter *hp = p;
+	g_free (hp->attr);
+	g_free (hp->value);
+	g_free (hp->base);
+}
+
+/* Splits "type; a=b; c="d"" into its parameters; returns the offset of
+ * the first ';' (the end of the type or disposition), or -1. */
+static gssize
+split_parameters (const char *s, GArray *params)
+{
+	const char *p = s;
+	gboolean quoted = FALSE;
+	while (*p && (quoted || *p != ';')) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (quoted && *p == '\\' && p[1])
+			p++;
+		p++;
+	}
+	if (*p != ';')
+		return -1;
+	gssize type_end = p - s;
+
+	while (*p && params->len < 1000) {
+		while (*p == ';' || *p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		header_parameter hp = { NULL, NULL, (gsize) (p - s), 0, NULL, 0, FALSE };
+		const char *a = p;
+		while (*p && *p != '=' && *p != ';')
+			p++;
+		hp.attr = g_strstrip (g_strndup (a, (gsize) (p - a)));
+		GString *value = g_string_new (NULL);
+		if (*p == '=') {
+			p++;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p == '"') {
+				for (p++; *p && *p != '"'; p++) {
+					if (*p == '\\' && p[1])
+						p++;
+					g_string_append_c (value, *p);
+				}
+				if (*p == '"')
+					p++;
+				while (*p && *p != ';')
+					p++;
+			} else {
+				while (*p && *p != ';')
+					g_string_append_c (value, *p++);
+				g_strchomp (value->str);
+				value->len = strlen (value->str);
+			}
+		}
+		hp.value = g_string_free (value, FALSE);
+		hp.end = (gsize) (p - s);
+
+		/* name*=, name*N= or name*N*= */
+		const char *star = strchr (hp.attr, '*');
+		if (star && star > hp.attr) {
+			const char *r = star + 1;
+			hp.section = -1;
+			hp.extended = *r == '\0';
+			if (g_ascii_isdigit (*r)) {
+				hp.section = 0;
+				for (; g_ascii_isdigit (*r) && hp.section < 100000; r++)
+					hp.section = hp.section * 10 + (*r - '0');
+				hp.extended = *r == '*';
+				if (hp.extended)
+					r++;
+			}
+			if (*r == '\0')
+				hp.base = g_ascii_strdown (hp.attr, star - hp.attr);
+		}
+		g_array_append_val (params, hp);
+	}
+	return type_end;
+}
+
+static gint
+compare_sections (gconstpointer a, gconstpointer b)
+{
+	const header_parameter *x = *(header_parameter *const *) a, *y = *(header_parameter *const *) b;
+	return (x->section > y->section) - (x->section < y->section);
+}
+
+/* The decoded UTF-8 value of the RFC 2231 parameter @base of @params. */
 static char *
-header_param (GMimeObject *object, const char *header, const char *param)
+join_rfc2231 (GArray *params, const char *base)
+{
+	g_autoptr (GPtrArray) sections = g_ptr_array_new ();
+	for (guint i = 0; i < params->len; i++) {
+		header_parameter *hp = &g_array_index (params, header_parameter, i);
+		if (hp->base && strcmp (hp->base, base) == 0)
+			g_ptr_array_add (sections, hp);
+	}
+	g_ptr_array_sort (sections, compare_sections);
+
+	g_autoptr (GByteArray) bytes = g_byte_array_new ();
+	g_autofree char *charset = NULL;
+	int last = G_MININT;
+	for (guint i = 0; i < sections->len; i++) {
+		const header_parameter *hp = g_ptr_array_index (sections, i);
+		const char *v = hp->value;
+		if (hp->section == last)
+			continue;   /* a repeated section: the first one counts */
+		if (i == 0 && hp->extended) {
+			/* charset'language'text */
+			const char *q1 = strchr (v, '\''), *q2 = q1 ? strchr (q1 + 1, '\'') : NULL;
+			if (q2) {
+				charset = g_strndup (v, (gsize) (q1 - v));
+				v = q2 + 1;
+			}
+		}
+		for (; *v; v++) {
+			if (hp->extended && *v == '%' && g_ascii_isxdigit (v[1]) && g_ascii_isxdigit (v[2])) {
+				guint8 b = (guint8) (g_ascii_xdigit_value (v[1]) * 16 + g_ascii_xdigit_value (v[2]));
+				g_byte_array_append (bytes, &b, 1);
+				v += 2;
+			} else {
+				g_byte_array_append (bytes, (const guint8 *) v, 1);
+			}
+		}
+		last = hp->section;
+	}
+	return mh_text_to_utf8 (charset, (const char *) bytes->data, (gssize) bytes->len, NULL);
+}
+
+/* RFC 2231 parameters (name*=charset'lang'%XX, continued as name*0*=,
+ * name*1*=, ...) are joined and decoded here, through our charset code,
+ * and handed to GMime as one UTF-8 value: GMime drops the declared
+ * charset when iconv rejects a byte (a stray 8-bit byte, NEC row 13 in
+ * ISO-2022-JP) and we could then only guess at the raw bytes. */
+static char *
+rfc2231_to_utf8 (const char *value)
+{
+	g_autoptr (GArray) params = g_array_new (FALSE, TRUE, sizeof (header_parameter));
+	g_array_set_clear_func (params, header_parameter_clear);
+	gssize type_end = split_parameters (value, params);
+	gboolean any = FALSE;
+
+	for (guint i = 0; i < params->len && !any; i++)
+		any = g_array_index (params, header_parameter, i).extended;
+	if (type_end < 0 || !any)
+		return g_strdup (value);
+
+	GString *out = g_string_new_len (value, type_end);
+	g_autoptr (GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+	for (guint i = 0; i < params->len; i++) {
+		header_parameter *hp = &g_array_index (params, header_parameter, i);
+		gboolean extended_group = FALSE;
+		for (guint j = 0; hp->base && j < params->len && !extended_group; j++) {
+			const header_parameter *o = &g_array_index (params, header_parameter, j);
+			extended_group = o->extended && o->base && strcmp (o->base, hp->base) == 0;
+		}
+		if (!extended_group) {
+			g_string_append (out, "; ");
+			g_string_append_len (out, value + hp->start, (gssize) (hp->end - hp->start));
+			continue;
+		}
+		if (g_hash_table_contains (done, hp->base))
+			continue;
+		g_hash_table_add (done, hp->base);
+		g_autofree char *utf8 = join_rfc2231 (params, hp->base);
+		g_string_append_printf (out, "; %s*=UTF-8''", hp->base);
+		for (const guint8 *u = (const guint8 *) utf8; *u; u++) {
+			if (g_ascii_isalnum (*u) || *u == '-' || *u == '.' || *u == '_')
+				g_string_append_c (out, (char) *u);
+			else
+				g_string_append_printf (out, "%%%02X", *u);
+		}
+	}
+	return g_string_free (out, FALSE);
+}
+
+/* A parameter of a structured header, decoded through our charset code;
+ * raw 8-bit bytes are read in the message's charset @hint when it fits. */
+static char *
+header_param (GMimeObject *object, const char *header, const char *param, const char *hint)
 {
 	GMimeHeaderList *list = g_mime_object_get_header_list (object);
 	GMimeHeader *gh = g_mime_header_list_get_header (list, header);
@@ -336,7 +762,9 @@ header_param (GMimeObject *object, const char *header, const char *param)
 	if (!raw)
 		return NULL;
 
-	g_autofree char *normalized = mh_text_normalize_header (raw);
+	g_autofree char *utf8 = raw_in_utf8 (raw, hint);
+	g_autofree char *normalized_2047 = mh_text_normalize_header (utf8);
+	g_autofree char *normalized = rfc2231_to_utf8 (normalized_2047);
 	const char *value = NULL;
 	char *result = NULL;
 	if (g_ascii_strcasecmp (header, "Content-Disposition") == 0) {
@@ -368,6 +796,7 @@ typedef struct {
 	GString        *html;
 	guint          *attachment_count;   /* shared with nested messages */
 	gboolean        capped_attachments;
+	char           *hint;               /* charset_hint() of the message */
 } walk_state;
 
 static mh_message *build_from_mime (GMimeMessage *mime, const mh_locator *locator, int depth,
@@ -419,9 +848,9 @@ new_attachment (walk_state *st, GMimeObject *object, const char *path)
 	GMimeContentType *ct = g_mime_object_get_content_type (object);
 	g_autofree char *mime_type = ct ? g_mime_content_type_get_mime_type (ct) : NULL;
 	a->declared_type = g_ascii_strdown (mime_type ? mime_type : "application/octet-stream", -1);
-	a->filename = header_param (object, "Content-Disposition", "filename");
+	a->filename = header_param (object, "Content-Disposition", "filename", st->hint);
 	if (!a->filename)
-		a->filename = header_param (object, "Content-Type", "name");
+		a->filename = header_param (object, "Content-Type", "name", st->hint);
 	a->path = g_strdup (path);
 	a->part = g_object_ref (object);
 	a->detected_type = "unknown";
@@ -444,7 +873,7 @@ append_text (walk_state *st, GString *to, GMimePart *part, gboolean html)
 {
 	gboolean truncated, exact;
 	g_autoptr (GByteArray) bytes = part_bytes (part, st->limits->max_body_text, &truncated);
-	g_autofree char *charset = header_param (GMIME_OBJECT (part), "Content-Type", "charset");
+	g_autofree char *charset = header_param (GMIME_OBJECT (part), "Content-Type", "charset", NULL);
 	g_autofree char *utf8 = mh_text_to_utf8 (charset, (const char *) bytes->data, bytes->len, &exact);
 
 	if (truncated)
@@ -528,9 +957,9 @@ walk (walk_state *st, GMimeObject *object, const char *path, int depth, gboolean
 	GMimePart *part = GMIME_PART (object);
 	GMimeContentType *ct = g_mime_object_get_content_type (object);
 	gboolean is_attachment = g_mime_part_is_attachment (part);
-	g_autofree char *filename = header_param (object, "Content-Disposition", "filename");
+	g_autofree char *filename = header_param (object, "Content-Disposition", "filename", st->hint);
 	if (!filename)
-		filename = header_param (object, "Content-Type", "name");
+		filename = header_param (object, "Content-Type", "name", st->hint);
 	gboolean is_text = !ct || g_mime_content_type_is_type (ct, "text", "plain");
 	gboolean is_html = ct && g_mime_content_type_is_type (ct, "text", "html");
 
@@ -559,7 +988,8 @@ build_from_mime (GMimeMessage *mime, const mh_locator *locator, int depth,
 	m->mime = g_object_ref (mime);
 	read_headers (m, GMIME_OBJECT (mime));
 
-	walk_state st = { m, limits, g_string_new (NULL), g_string_new (NULL), attachment_count, FALSE };
+	walk_state st = { m, limits, g_string_new (NULL), g_string_new (NULL), attachment_count, FALSE,
+	                  charset_hint (GMIME_OBJECT (mime)) };
 	GMimeObject *root = g_mime_message_get_mime_part (mime);
 	if (root)
 		walk (&st, root, "", 0, FALSE);
@@ -581,6 +1011,7 @@ build_from_mime (GMimeMessage *mime, const mh_locator *locator, int depth,
 	}
 	if (!root)
 		mh_message_add_problem (m, "no MIME body");
+	g_free (st.hint);
 	return m;
 }
 
@@ -591,7 +1022,45 @@ starts_with_header (const char *data, gsize len)
 	gsize i = 0;
 	while (i < len && (guint8) data[i] > 0x20 && (guint8) data[i] < 0x7f && data[i] != ':')
 		i++;
-	return i > 0 && i < len && data[i] == ':';
+	gsize name_len = i;
+	/* obsolete syntax allows white space before the colon (RFC 5322 4.5) */
+	while (i < len && (data[i] == ' ' || data[i] == '\t'))
+		i++;
+	return name_len > 0 && i < len && data[i] == ':';
+}
+
+/* No real header line comes near this; GMime's header parser grows its
+ * buffer in steps that cost quadratic time on a multi-megabyte line. */
+#define MAX_HEADER_LINE (64 * 1024)
+
+/* Copies the message, cutting lines of its header block longer than
+ * MAX_HEADER_LINE; returns how many were cut. */
+static guint
+copy_capping_header_lines (const char *data, gsize len, GByteArray *out)
+{
+	gsize i = 0;
+	guint cut = 0;
+	while (i < len) {
+		const char *nl = memchr (data + i, '\n', len - i);
+		gsize end = nl ? (gsize) (nl - data) + 1 : len;
+		gsize line = end - i;
+		gboolean blank = line == 1 || (line == 2 && data[i] == '\r') || (!nl && line == 0);
+		if (line > MAX_HEADER_LINE) {
+			g_byte_array_append (out, (const guint8 *) data + i, MAX_HEADER_LINE);
+			if (nl)
+				g_byte_array_append (out, (const guint8 *) "\n", 1);
+			cut++;
+		} else {
+			g_byte_array_append (out, (const guint8 *) data + i, (guint) line);
+		}
+		i = end;
+		if (blank) {
+			/* the body is copied as it is */
+			g_byte_array_append (out, (const guint8 *) data + i, (guint) (len - i));
+			break;
+		}
+	}
+	return cut;
 }
 
 mh_message *
@@ -604,7 +1073,7 @@ mh_message_new_from_bytes (const char *data, gsize len, const mh_locator *locato
 	}
 
 	GByteArray *copy = g_byte_array_sized_new ((guint) len);
-	g_byte_array_append (copy, (const guint8 *) data, (guint) len);
+	guint cut = copy_capping_header_lines (data, len, copy);
 	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (copy);   /* takes copy */
 	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
@@ -622,6 +1091,8 @@ mh_message_new_from_bytes (const char *data, gsize len, const mh_locator *locato
 		m->body_text = g_strdup ("");
 		mh_message_add_problem (m, "GMime could not parse the message");
 	}
+	if (cut)
+		mh_message_add_problem (m, "%u header line(s) longer than %d bytes: cut to that length", cut, MAX_HEADER_LINE);
 	if (len == 0)
 		mh_message_add_problem (m, "empty message");
 	else if (!starts_with_header (data, len))

@@ -281,17 +281,20 @@ folder_name (const char *rel_dir, const char *leaf)
 {
 	GString *s = g_string_new (NULL);
 	g_auto (GStrv) parts = g_strsplit (rel_dir ? rel_dir : "", "/", -1);
-	gboolean first = TRUE;
+	int start = 0;
 
-	for (int i = 0; parts[i]; i++) {
+	/* a profile may sit anywhere below the scanned path
+	 * (case/thunderbird-profile/Mail/Local Folders/...): the folder
+	 * names begin after its Mail/ or ImapMail/ */
+	for (int i = 0; parts[i]; i++)
+		if ((strcmp (parts[i], "Mail") == 0 || strcmp (parts[i], "ImapMail") == 0) && parts[i + 1]) {
+			start = i + 1;
+			break;
+		}
+	for (int i = start; parts[i]; i++) {
 		const char *p = parts[i];
 		if (!*p || strcmp (p, ".") == 0)
 			continue;
-		if (first && (strcmp (p, "Mail") == 0 || strcmp (p, "ImapMail") == 0) && parts[i + 1]) {
-			first = FALSE;
-			continue;
-		}
-		first = FALSE;
 		gsize n = strlen (p);
 		if (s->len)
 			g_string_append_c (s, '/');

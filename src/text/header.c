@@ -57,15 +57,31 @@ static void
 decode_word_bytes (const encoded_word *w, GByteArray *out)
 {
 	if (w->encoding == 'B') {
-		/* g_base64_decode_step ignores invalid characters, which is what
-		 * a forensic reader wants for slightly broken words. */
-		gsize n = w->text_len * 3 / 4 + 4;
-		guint8 *buf = g_malloc (n);
-		gint state = 0;
-		guint save = 0;
-		gsize got = g_base64_decode_step (w->text, w->text_len, buf, &state, &save);
-		g_byte_array_append (out, buf, (guint) got);
-		g_free (buf);
+		/* Only the base64 alphabet counts (a forensic reader wants slightly
+		 * broken words), and '=' padding is restored where it is short:
+		 * encoders that drop it still mean the bits they wrote ("VEVTVA="
+		 * is "TEST").  A '=' ends a run; a run after it is decoded too. */
+		g_autoptr (GString) b64 = g_string_sized_new (w->text_len + 4);
+		for (gsize i = 0; i <= w->text_len; i++) {
+			char c = i < w->text_len ? w->text[i] : '=';
+			if (g_ascii_isalnum (c) || c == '+' || c == '/') {
+				g_string_append_c (b64, c);
+				continue;
+			}
+			if (c != '=' || b64->len == 0)
+				continue;
+			if (b64->len % 4 == 1)
+				g_string_truncate (b64, b64->len - 1);   /* six bits make no byte */
+			while (b64->len % 4 != 0)
+				g_string_append_c (b64, '=');
+			guint8 *buf = g_malloc (b64->len * 3 / 4 + 4);
+			gint state = 0;
+			guint save = 0;
+			gsize got = g_base64_decode_step (b64->str, b64->len, buf, &state, &save);
+			g_byte_array_append (out, buf, (guint) got);
+			g_free (buf);
+			g_string_truncate (b64, 0);
+		}
 		return;
 	}
 	for (gsize i = 0; i < w->text_len; i++) {
