@@ -114,6 +114,21 @@ try:
     ok(rows[0].startswith('file,container,folder,index'), "csv header row")
     eq(len([r for r in rows[1:] if r]), 6, "csv: one row per finding (5 + 1)")
 
+    # findings on an attached message get CSV rows naming its MIME part
+    fwd = os.path.join(tmp, 'fwd.eml')
+    with open(fwd, 'w') as f:
+        f.write('From: a@example.com\nSubject: fwd\nContent-Type: message/rfc822\n\n'
+                'From: "x@example.org" <y@evil.example>\nSubject: inner\n\nbody\n')
+    rc, out, err = mhtest.run('scan', '--format', 'csv', fwd)
+    eq(rc, 1, "a finding on an attached message flags the mail")
+    rows = out.split('\r\n')
+    ok(any('"1","header.display-name-address"' in r and '"inner"' in r for r in rows),
+       "csv: the attached message's finding is a row with part 1 and its subject", out)
+    rc, out, err = mhtest.run('scan', '--format', 'jsonl', fwd)
+    top = json.loads(out.splitlines()[0])
+    eq([f['id'] for f in top['attachments'][0]['message']['findings']], ['header.display-name-address'],
+       "jsonl: the finding sits on the attached message")
+
     rc, out, err = mhtest.run('scan', '--quiet', '--format', 'csv', os.path.join(tmp, 'missing'), clean)
     eq(err, '', "--quiet: nothing on standard error")
 

@@ -1,5 +1,7 @@
-/* CSV: one row per finding, for spreadsheets.  A reported message without
- * findings (--all) gets one row with the finding columns empty.  Fields
+/* CSV: one row per finding, for spreadsheets, the findings on attached
+ * messages included (column "part" names the attachment; empty for the
+ * message itself).  A reported message without findings (--all) gets one
+ * row with the finding columns empty.  Fields
  * that a spreadsheet would run as a formula (=, +, -, @ first) get a
  * leading apostrophe: mail headers are attacker-written. */
 #include "config.h"
@@ -11,7 +13,7 @@
 static const char *const columns[] = {
 	"file", "container", "folder", "index", "offset", "length", "deleted", "date",
 	"from_name", "from_address", "subject", "message_id",
-	"finding", "severity", "summary", "evidence", NULL,
+	"part", "finding", "severity", "summary", "evidence", NULL,
 };
 
 static void
@@ -39,26 +41,30 @@ csv_begin (mh_printer *p)
 		fprintf (p->out, "%s%s", columns[i], columns[i + 1] ? "," : "\r\n");
 }
 
+/* @top locates the row; @m is the message the finding is on (@top itself
+ * or a message attached at MIME part @part). */
 static void
-row (FILE *out, const mh_message *m, const mh_finding *f)
+row (FILE *out, const mh_message *top, const mh_message *m, const char *part, const mh_finding *f)
 {
 	char index[32], offset[32], length[32];
-	g_snprintf (index, sizeof index, "%u", m->locator.index);
-	g_snprintf (offset, sizeof offset, "%" G_GINT64_FORMAT, m->locator.offset);
-	g_snprintf (length, sizeof length, "%" G_GINT64_FORMAT, m->locator.length);
+	const mh_locator *l = &top->locator;
+	g_snprintf (index, sizeof index, "%u", l->index);
+	g_snprintf (offset, sizeof offset, "%" G_GINT64_FORMAT, l->offset);
+	g_snprintf (length, sizeof length, "%" G_GINT64_FORMAT, l->length);
 
-	field (out, m->locator.file, FALSE);
-	field (out, m->locator.container, FALSE);
-	field (out, m->locator.folder, FALSE);
+	field (out, l->file, FALSE);
+	field (out, l->container, FALSE);
+	field (out, l->folder, FALSE);
 	field (out, index, FALSE);
-	field (out, m->locator.offset >= 0 ? offset : NULL, FALSE);
-	field (out, m->locator.length >= 0 ? length : NULL, FALSE);
-	field (out, m->locator.deleted ? "yes" : "no", FALSE);
+	field (out, l->offset >= 0 ? offset : NULL, FALSE);
+	field (out, l->length >= 0 ? length : NULL, FALSE);
+	field (out, l->deleted ? "yes" : "no", FALSE);
 	field (out, m->date, FALSE);
 	field (out, m->from.name, FALSE);
 	field (out, m->from.addr, FALSE);
 	field (out, m->subject, FALSE);
 	field (out, m->message_id, FALSE);
+	field (out, part, FALSE);
 	field (out, f ? f->id : NULL, FALSE);
 	field (out, f ? mh_severity_to_string (f->severity) : NULL, FALSE);
 	field (out, f ? f->summary : NULL, FALSE);
@@ -66,12 +72,26 @@ row (FILE *out, const mh_message *m, const mh_finding *f)
 }
 
 static void
+attached_rows (FILE *out, const mh_message *top, const mh_message *m)
+{
+	for (guint i = 0; i < m->attachments->len; i++) {
+		const mh_attachment *a = g_ptr_array_index (m->attachments, i);
+		if (!a->nested)
+			continue;
+		for (guint k = 0; k < a->nested->findings->len; k++)
+			row (out, top, a->nested, a->path, g_ptr_array_index (a->nested->findings, k));
+		attached_rows (out, top, a->nested);
+	}
+}
+
+static void
 csv_message (mh_printer *p, const mh_message *m)
 {
 	if (m->findings->len == 0)
-		row (p->out, m, NULL);
+		row (p->out, m, m, NULL, NULL);
 	for (guint i = 0; i < m->findings->len; i++)
-		row (p->out, m, g_ptr_array_index (m->findings, i));
+		row (p->out, m, m, NULL, g_ptr_array_index (m->findings, i));
+	attached_rows (p->out, m, m);
 }
 
 static void
