@@ -13,10 +13,12 @@
 G_BEGIN_DECLS
 
 /* Converts @len bytes in @charset (any name MIME uses, or NULL if unknown)
- * to newly allocated, valid UTF-8.  Never fails: an unknown charset or bad
- * bytes fall back to guessing (UTF-8, ISO-2022-JP, CP932, EUC-JP,
- * windows-1252) and, last, U+FFFD for what is left.  *@exact is set to FALSE
- * when the result is a guess or contains replacements. */
+ * to newly allocated, valid UTF-8.  Never fails.  A declared charset is
+ * believed: bytes that do not fit it become U+FFFD.  No charset, an unknown
+ * one, or "us-ascii" over 8-bit text (and text that proves itself JIS or
+ * UTF-8 under another label) is guessed: UTF-8, ISO-2022-JP, CP932,
+ * EUC-JP, windows-1252, and last U+FFFD.  *@exact is set to FALSE when the
+ * result is a guess or contains replacements. */
 char     *mh_text_to_utf8 (const char *charset, const char *data, gssize len, gboolean *exact);
 
 /* Decodes the RFC 2047 encoded-words of an unstructured header value,
@@ -25,9 +27,9 @@ char     *mh_text_to_utf8 (const char *charset, const char *data, gssize len, gb
 char     *mh_text_decode_header (const char *raw);
 
 /* Rewrites every encoded-word of @raw into an equivalent UTF-8 base64
- * encoded-word, and raw 8-bit runs likewise, so that a structured-header
- * parser (GMime's address and parameter parsers) sees only charsets it
- * decodes correctly.  The structure of the value is untouched. */
+ * encoded-word, and raw 8-bit runs into UTF-8 text, so that a structured-
+ * header parser (GMime's address and parameter parsers) sees only UTF-8.
+ * The structure of the value (quotes, commas, angle brackets) is kept. */
 char     *mh_text_normalize_header (const char *raw);
 
 /* Plain text from HTML: tags dropped, block elements become line breaks,
