@@ -22,7 +22,7 @@ import mhtest
 from mhtest import eq, ok
 
 SAMPLES = os.path.join(mhtest.srcdir(), 'samples-benign')
-GENERATOR = os.path.join(os.environ.get('MH_BUILDDIR', mhtest.srcdir()), 'samples-benign', 'gen-samples')
+GENERATOR = os.path.join(os.environ.get('MH_BUILDDIR', mhtest.srcdir()), 'tests', 'gen-samples')
 
 
 def tree(root):
@@ -80,8 +80,7 @@ with tempfile.TemporaryDirectory(prefix='mh-samples-') as tmp:
     ok(os.path.isdir(os.path.join(run1, 'maildir', 'tmp')) and not os.listdir(os.path.join(run1, 'maildir', 'tmp')),
        "gen-samples creates the empty maildir/tmp/")
 
-    # the committed files below what the generator writes (not gen-samples.c,
-    # samples.mk, nor the objects of an in-tree build)
+    # the committed files below what the generator writes
     generated_tops = sorted({n.split(os.sep)[0] for n in fresh})
     committed = {}
     for top in generated_tops:

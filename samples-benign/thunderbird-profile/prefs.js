@@ -1,6 +1,6 @@
 // Mozilla User Preferences
 
-// A fictitious profile written by mailhunt's samples-benign/gen-samples.c.
+// A fictitious profile written by mailhunt's tests/gen-samples.c.
 user_pref("mail.account.account1.server", "server1");
 user_pref("mail.accountmanager.accounts", "account1");
 user_pref("mail.identity.id1.fullName", "鈴木一郎");

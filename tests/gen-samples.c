@@ -1139,7 +1139,7 @@ build_prefs (GString *out, const scenario *s)
 	g_string_append (out,
 		"// Mozilla User Preferences\n"
 		"\n"
-		"// A fictitious profile written by mailhunt's samples-benign/gen-samples.c.\n"
+		"// A fictitious profile written by mailhunt's tests/gen-samples.c.\n"
 		"user_pref(\"mail.account.account1.server\", \"server1\");\n"
 		"user_pref(\"mail.accountmanager.accounts\", \"account1\");\n"
 		"user_pref(\"mail.identity.id1.fullName\", \"鈴木一郎\");\n"
@@ -1508,8 +1508,8 @@ write_expected (const char *outdir)
 static const char readme_head[] =
 	"# samples-benign: harmless mailboxes with known facts\n"
 	"\n"
-	"Everything in this directory except `gen-samples.c` and `samples.mk` is\n"
-	"**generated** by `gen-samples.c` and must not be edited by hand: change the\n"
+	"Everything in this directory is **generated** by `tests/gen-samples.c` and\n"
+	"must not be edited by hand: change the\n"
 	"generator, then run `make samples` (it rewrites this directory from the build\n"
 	"tree) and commit both. `tests/samples.py` fails when the committed files and a\n"
 	"fresh run of the generator differ.\n"
@@ -1520,7 +1520,7 @@ static const char readme_head[] =
 	"attachments are harmless: plain text, a 1x1 PNG, and files named like Word\n"
 	"documents (`請求書.doc`) that hold only a line of plain text. (A later task\n"
 	"will generate real Office files with harmless macros; see the TODO in\n"
-	"`gen-samples.c`.)\n"
+	"`tests/gen-samples.c`.)\n"
 	"\n"
 	"## The story\n"
 	"\n"

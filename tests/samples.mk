@@ -1,10 +1,10 @@
 # Harmless sample mailboxes (samples-benign/README.md).  The generator is
 # built with the tests; `make samples` rewrites the committed samples from
 # it, and tests/samples.py checks that they still agree.
-noinst_PROGRAMS += samples-benign/gen-samples
-samples_benign_gen_samples_SOURCES = samples-benign/gen-samples.c
-samples_benign_gen_samples_CFLAGS = $(AM_CFLAGS)
-samples_benign_gen_samples_LDADD = $(DEPS_LIBS)
+noinst_PROGRAMS += tests/gen-samples
+tests_gen_samples_SOURCES = tests/gen-samples.c
+tests_gen_samples_CFLAGS = $(AM_CFLAGS)
+tests_gen_samples_LDADD = $(DEPS_LIBS)
 
 # What the generator writes.  Directories, not file lists: the sample file
 # names hold spaces ("Local Folders") and colons (Maildir ":2,S"), which make
@@ -17,11 +17,11 @@ samples_generated = \
 	samples-benign/expected-skipped.tsv \
 	samples-benign/README.md
 
-EXTRA_DIST += samples-benign/gen-samples.c $(samples_generated) tests/samples.py
+EXTRA_DIST += tests/gen-samples.c $(samples_generated) tests/samples.py
 TESTS += tests/samples.py
 
 # Removes first, so a sample dropped from the generator does not linger.
-samples: samples-benign/gen-samples$(EXEEXT)
+samples: tests/gen-samples$(EXEEXT)
 	cd $(srcdir) && rm -rf $(samples_generated)
-	$(builddir)/samples-benign/gen-samples$(EXEEXT) $(srcdir)/samples-benign
+	$(builddir)/tests/gen-samples$(EXEEXT) $(srcdir)/samples-benign
 .PHONY: samples
