@@ -112,6 +112,11 @@ void         mh_limits_init_default (mh_limits *limits);
 mh_message  *mh_message_new_from_bytes (const char *data, gsize len,
                                         const mh_locator *locator,
                                         const mh_limits *limits);
+/* Builds the model from a MIME tree that a reader assembled itself (the
+ * Outlook readers turn MAPI properties into one), so every format goes
+ * through the same decoding and attachment walk.  @mime is referenced. */
+mh_message  *mh_message_new_from_mime (GMimeMessage *mime, const mh_locator *locator,
+                                       const mh_limits *limits);
 void         mh_message_free (mh_message *message);
 
 const char  *mh_message_get_header (const mh_message *message, const char *name);

@@ -1064,6 +1064,18 @@ copy_capping_header_lines (const char *data, gsize len, GByteArray *out)
 }
 
 mh_message *
+mh_message_new_from_mime (GMimeMessage *mime, const mh_locator *locator, const mh_limits *limits)
+{
+	mh_limits defaults;
+	guint count = 0;
+	if (!limits) {
+		mh_limits_init_default (&defaults);
+		limits = &defaults;
+	}
+	return build_from_mime (mime, locator, 0, limits, &count);
+}
+
+mh_message *
 mh_message_new_from_bytes (const char *data, gsize len, const mh_locator *locator, const mh_limits *limits)
 {
 	mh_limits defaults;

@@ -17,6 +17,8 @@
 #include <gio/gunixinputstream.h>
 
 #include "mailhunt/mailbox.h"
+#include "mailhunt/autoptr.h"
+#include "mailhunt/outlook.h"
 
 #define HEAD_BYTES (64 * 1024)
 #define READ_CHUNK (1024 * 1024)
@@ -159,6 +161,73 @@ read_eml (GInputStream *stream, read_ctx *c)
 	deliver (c, (const char *) data->data, data->len, 0, total, NULL);
 }
 
+/* Reads the rest of @stream, at most @max bytes; NULL (and *@total the
+ * true size) when it is larger. */
+static GByteArray *
+slurp (GInputStream *stream, gsize max, gint64 *total, GError **error)
+{
+	GByteArray *data = g_byte_array_new ();
+	g_autofree guint8 *buf = g_malloc (READ_CHUNK);
+	*total = 0;
+	for (;;) {
+		gssize n = g_input_stream_read (stream, buf, READ_CHUNK, NULL, error);
+		if (n < 0) {
+			g_byte_array_unref (data);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		*total += n;
+		if (data->len + (gsize) n <= max)
+			g_byte_array_append (data, buf, (guint) n);
+	}
+	if ((gsize) *total > max) {
+		g_byte_array_unref (data);
+		return NULL;
+	}
+	return data;
+}
+
+/* An OLE2 file: an Outlook .msg becomes a message; an Office document
+ * on its own is not mail and is skipped. */
+static void
+read_ole2 (GInputStream *stream, read_ctx *c)
+{
+	g_autoptr (GError) error = NULL;
+	gint64 total = 0;
+	g_autoptr (GByteArray) data = slurp (stream, c->limits->max_message_size, &total, &error);
+	if (!data) {
+		if (error)
+			report_error (c, 0, "read error: %s", error->message);
+		else
+			report_error (c, 0, "file is %" G_GINT64_FORMAT " bytes, more than the cap of %zu: not read",
+			              total, c->limits->max_message_size);
+		return;
+	}
+	g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GMimeMessage) mime = mh_msg_to_mime (data->data, data->len, c->limits, problems, &error);
+	if (!mime) {
+		if (g_error_matches (error, MH_OUTLOOK_ERROR, MH_OUTLOOK_ERROR_NOT_OUTLOOK) ||
+		    g_error_matches (error, MH_OUTLOOK_ERROR, MH_OUTLOOK_ERROR_UNSUPPORTED)) {
+			if (c->cb->skipped)
+				c->cb->skipped (c->file, error->message, c->user_data);
+		} else {
+			report_error (c, 0, "Outlook .msg: %s", error->message);
+		}
+		return;
+	}
+	if (c->cb->input)
+		c->cb->input (c->file, "msg", c->user_data);
+	mh_locator loc = {
+		.file = (char *) c->file, .folder = (char *) c->eml_folder,
+		.container = (char *) c->container, .index = 0, .offset = 0, .length = total,
+	};
+	mh_message *m = mh_message_new_from_mime (mime, &loc, c->limits);
+	for (guint i = 0; i < problems->len; i++)
+		mh_message_add_problem (m, "%s", (const char *) g_ptr_array_index (problems, i));
+	c->cb->message (m, c->user_data);
+}
+
 static void
 read_gzip (GInputStream *stream, read_ctx *c, int depth)
 {
@@ -206,6 +275,18 @@ read_stream_at_depth (GInputStream *raw, read_ctx *c, int depth)
 		if (c->cb->input)
 			c->cb->input (c->file, c->container ? "mbox (compressed)" : "mbox", c->user_data);
 		read_mbox (stream, c);
+		break;
+	case MH_INPUT_OLE2:
+		read_ole2 (stream, c);
+		break;
+	case MH_INPUT_PST:
+		/* libpst reads a file by name, in a child process */
+		if (c->container) {
+			if (c->cb->skipped)
+				c->cb->skipped (c->file, "Outlook PST/OST inside a compressed file: decompress it first", c->user_data);
+		} else {
+			mh_pst_read (c->file, c->limits, c->cb, c->user_data);
+		}
 		break;
 	case MH_INPUT_EML:
 		if (c->cb->input)
