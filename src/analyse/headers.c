@@ -124,10 +124,21 @@ check_reply_to (mh_message *m)
 		g_autofree char *rd = mh_address_domain (r->addr);
 		if (!rd || domains_related (rd, from_domain))
 			continue;
+		/* a mailing list sends replies to the list: the List-Id (its
+		 * <list.example.org> part) or the list's envelope names it */
+		gboolean list_reply = FALSE;
+		const char *list_id = mh_message_get_header (m, "List-Id");
+		if (list_id) {
+			const char *lt = strrchr (list_id, '<');
+			g_autofree char *id = g_strndup (lt ? lt + 1 : list_id, strcspn (lt ? lt + 1 : list_id, ">"));
+			g_autofree char *env_domain = mh_address_domain (m->return_path ? m->return_path : m->envelope_from);
+			list_reply = domains_related (rd, g_strstrip (id)) ||
+			             (env_domain && domains_related (rd, env_domain));
+		}
 		g_autofree char *evidence = g_strdup_printf ("From: %s; Reply-To: %s", m->from.addr, r->addr);
-		mh_message_add_finding (m, "header.reply-to-mismatch", MH_SEVERITY_LOW, evidence,
-		                        "Replies would go to %s, another domain than the sender's (%s).",
-		                        r->addr, from_domain);
+		mh_message_add_finding (m, "header.reply-to-mismatch", list_reply ? MH_SEVERITY_INFO : MH_SEVERITY_LOW,
+		                        evidence, "Replies would go to %s, another domain than the sender's (%s)%s.",
+		                        r->addr, from_domain, list_reply ? ", the mailing list's" : "");
 		return;
 	}
 }
