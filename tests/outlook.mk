@@ -1,0 +1,23 @@
+# Outlook PST/OST (src/mailbox/pst.c): corpora facts, readpst cross-check, damaged copies.
+TESTS += tests/pst.py
+EXTRA_DIST += tests/pst.py
+# Outlook .msg and winmail.dat (src/mailbox/msg.c, src/mailbox/tnef.c)
+TESTS += tests/outlook-msg.py tests/fuzz-replay-outlook.sh
+# (tests/fuzz/seeds, with seeds/msg and seeds/tnef, is distributed by tests/fuzz/fuzz.mk)
+EXTRA_DIST += tests/outlook-msg.py tests/fuzz-replay-outlook.sh
+check_PROGRAMS += tests/fuzz/replay-msg tests/fuzz/replay-tnef
+tests_fuzz_replay_msg_SOURCES = tests/fuzz/fuzz-msg.c tests/fuzz/standalone.c
+tests_fuzz_replay_msg_LDADD = $(fuzz_ldadd)
+tests_fuzz_replay_tnef_SOURCES = tests/fuzz/fuzz-tnef.c tests/fuzz/standalone.c
+tests_fuzz_replay_tnef_LDADD = $(fuzz_ldadd)
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-msg tests/fuzz/fuzz-tnef
+tests_fuzz_fuzz_msg_SOURCES = tests/fuzz/fuzz-msg.c
+tests_fuzz_fuzz_msg_CFLAGS = $(AM_CFLAGS) $(fuzz_flags)
+tests_fuzz_fuzz_msg_LDFLAGS = $(fuzz_flags)
+tests_fuzz_fuzz_msg_LDADD = $(fuzz_ldadd)
+tests_fuzz_fuzz_tnef_SOURCES = tests/fuzz/fuzz-tnef.c
+tests_fuzz_fuzz_tnef_CFLAGS = $(AM_CFLAGS) $(fuzz_flags)
+tests_fuzz_fuzz_tnef_LDFLAGS = $(fuzz_flags)
+tests_fuzz_fuzz_tnef_LDADD = $(fuzz_ldadd)
+endif

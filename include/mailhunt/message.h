@@ -48,6 +48,7 @@ struct _mh_attachment {
 	gboolean    truncated;      /* decoding stopped at the size cap */
 	mh_message *nested;         /* for message/rfc822 parts, else NULL */
 	GMimeObject *part;          /* owned ref, for mh_attachment_get_bytes() */
+	GBytes     *data;           /* owned; the bytes when there is no part (a file unpacked from TNEF) */
 };
 
 typedef enum {

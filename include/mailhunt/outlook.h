@@ -60,6 +60,29 @@ GPtrArray    *mh_tnef_unpack (const guint8 *data, gsize len, const mh_limits *li
 void          mh_pst_read (const char *path, const mh_limits *limits,
                            const mh_reader_callbacks *callbacks, gpointer user_data);
 
+/* A contact or distribution list of a PST, as far as libpst exposes it
+ * (the members of a distribution list are not: only its name). */
+typedef struct {
+	char      *folder;     /* Outlook folder path, UTF-8, may be NULL */
+	guint      index;      /* 0-based among the contacts of the folder */
+	gboolean   is_list;    /* a distribution list (IPM.DistList) */
+	char      *name;       /* full name, file-as or subject, UTF-8, may be NULL */
+	GPtrArray *addresses;  /* of char*: e-mail addresses as stored (SMTP or X.500), UTF-8 */
+} mh_pst_contact;
+
+/* Called for each contact; @contact is only valid during the call. */
+typedef void (*mh_pst_contact_fn) (const mh_pst_contact *contact, gpointer user_data);
+
+/* A copy to keep beyond the callback; free it with mh_pst_contact_free. */
+mh_pst_contact *mh_pst_contact_copy (const mh_pst_contact *contact);
+void          mh_pst_contact_free (mh_pst_contact *contact);
+
+/* mh_pst_read, and with @on_contact not NULL also the contacts and
+ * distribution lists (which never go to callbacks->message). */
+void          mh_pst_read_full (const char *path, const mh_limits *limits,
+                                const mh_reader_callbacks *callbacks,
+                                mh_pst_contact_fn on_contact, gpointer user_data);
+
 G_END_DECLS
 
 #endif

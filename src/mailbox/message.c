@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "mailhunt/message.h"
+#include "mailhunt/autoptr.h"
+#include "mailhunt/outlook.h"
 #include "mailhunt/text.h"
 
 void
@@ -143,6 +145,7 @@ attachment_free (gpointer p)
 	if (a->nested)
 		mh_message_free (a->nested);
 	g_clear_object (&a->part);
+	g_clear_pointer (&a->data, g_bytes_unref);
 	g_free (a);
 }
 
@@ -826,6 +829,11 @@ GBytes *
 mh_attachment_get_bytes (const mh_attachment *attachment, gsize max)
 {
 	gboolean truncated;
+	if (!attachment->part && attachment->data) {
+		/* unpacked from TNEF: no MIME part of its own */
+		gsize n = g_bytes_get_size (attachment->data);
+		return g_bytes_new_from_bytes (attachment->data, 0, max && n > max ? max : n);
+	}
 	if (!attachment->part || !GMIME_IS_PART (attachment->part))
 		return g_bytes_new (NULL, 0);
 	GByteArray *b = part_bytes (GMIME_PART (attachment->part), max, &truncated);
@@ -887,6 +895,70 @@ append_text (walk_state *st, GString *to, GMimePart *part, gboolean html)
 		g_string_append (to, text);
 	} else {
 		g_string_append (to, utf8);
+	}
+}
+
+/* Outlook inside mail (include/mailhunt/outlook.h): an attached .msg
+ * becomes the nested message it is, and the files inside a winmail.dat
+ * are listed as attachments of their own (path "N.t1", "N.t2", ...), so
+ * that the analysers see what Outlook hid in them. */
+static void
+outlook_leaf (walk_state *st, mh_attachment *a, GByteArray *bytes)
+{
+	gboolean is_msg_type = g_strcmp0 (a->declared_type, "application/vnd.ms-outlook") == 0;
+	if ((is_msg_type || g_strcmp0 (a->detected_type, "ole2") == 0) &&
+	    mh_msg_detect (bytes->data, bytes->len)) {
+		if (st->message->depth + 1 > st->limits->max_depth) {
+			mh_message_add_problem (st->message, "attached messages nested deeper than %d: not read",
+			                        st->limits->max_depth);
+			return;
+		}
+		g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+		g_autoptr (GError) error = NULL;
+		g_autoptr (GMimeMessage) mime = mh_msg_to_mime (bytes->data, bytes->len, st->limits, problems, &error);
+		if (!mime) {
+			mh_message_add_problem (st->message, "attached Outlook .msg %s not read: %s", a->path, error->message);
+			return;
+		}
+		a->nested = build_from_mime (mime, &st->message->locator, st->message->depth + 1,
+		                             st->limits, st->attachment_count);
+		for (guint i = 0; i < problems->len; i++)
+			mh_message_add_problem (a->nested, "%s", (const char *) g_ptr_array_index (problems, i));
+		return;
+	}
+	if (g_strcmp0 (a->detected_type, "tnef") != 0 && g_strcmp0 (a->declared_type, "application/ms-tnef") != 0)
+		return;
+	g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GPtrArray) files = mh_tnef_unpack (bytes->data, bytes->len, st->limits, problems, &error);
+	for (guint i = 0; problems && i < problems->len; i++)
+		mh_message_add_problem (st->message, "%s", (const char *) g_ptr_array_index (problems, i));
+	if (!files) {
+		if (!g_error_matches (error, MH_OUTLOOK_ERROR, MH_OUTLOOK_ERROR_NOT_OUTLOOK))
+			mh_message_add_problem (st->message, "TNEF attachment %s not read: %s", a->path, error->message);
+		return;
+	}
+	for (guint i = 0; i < files->len; i++) {
+		mh_tnef_file *f = g_ptr_array_index (files, i);
+		if (*st->attachment_count >= st->limits->max_attachments) {
+			if (!st->capped_attachments)
+				mh_message_add_problem (st->message, "more than %u attachments: the rest are not listed",
+				                        st->limits->max_attachments);
+			st->capped_attachments = TRUE;
+			return;
+		}
+		(*st->attachment_count)++;
+		mh_attachment *t = g_new0 (mh_attachment, 1);
+		t->filename = f->filename ? g_utf8_make_valid (f->filename, -1) : NULL;
+		t->declared_type = g_ascii_strdown (f->mime_type && *f->mime_type ? f->mime_type
+		                                                                  : "application/octet-stream", -1);
+		t->path = g_strdup_printf ("%s.t%u", a->path, i + 1);
+		t->data = g_bytes_ref (f->data);
+		gsize n;
+		const guint8 *d = g_bytes_get_data (f->data, &n);
+		GByteArray view = { (guint8 *) d, (guint) n };
+		hash_leaf (t, &view);
+		g_ptr_array_add (st->message->attachments, t);
 	}
 }
 
@@ -978,6 +1050,7 @@ walk (walk_state *st, GMimeObject *object, const char *path, int depth, gboolean
 	g_autoptr (GByteArray) bytes = part_bytes (part, st->limits->max_message_size, &truncated);
 	a->truncated = truncated;
 	hash_leaf (a, bytes);
+	outlook_leaf (st, a, bytes);   /* .msg and winmail.dat inside mail */
 }
 
 static mh_message *
