@@ -170,8 +170,9 @@ for rel in eml_files():
     check(rel, 'subject', norm_subject(m.get('subject')), norm_subject(data['subject']))
     # from_ is the addr-spec of the first From mailbox ('' when none)
     check(rel, 'from', m['from'].get('address') or '', data['from_'])
-    # to is the tuple of the To addr-specs
-    check(rel, 'to', tuple(a.get('address') or '' for a in m['to']), tuple(data['to']))
+    # to is the tuple of the To addr-specs; mailhunt also keeps a recipient
+    # written as a bare name (with a problem), which has no addr-spec to compare
+    check(rel, 'to', tuple(a['address'] for a in m['to'] if a.get('address')), tuple(data['to']))
     check(rel, 'date', m.get('date_unix'), expected_unix(data['date']))
     # file names of imap_tools' attachments: parts with a file name, a
     # Content-ID, or of type message/rfc822; nameless ones ('' both sides)

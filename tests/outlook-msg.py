@@ -391,6 +391,15 @@ def main():
                    "TNEF files: types detected from their bytes", types)
                 txt = [x for x in a if x['filename'] == 'quick.txt']
                 ok(txt and len(txt[0]['sha256']) == 64, "TNEF files: hashed", txt)
+            if tnef_row:
+                # the same winmail.dat saved on its own: one message without
+                # headers whose attachment is unpacked the same way
+                rc, msgs, summary, err = scan(os.path.join(CORPORA, tnef_row[0]['local']))
+                unpacked = msgs[0]['attachments'] if msgs else []
+                eq([(x['filename'], x['size']) for x in unpacked if x['part'].startswith('1.t')], TNEF_FILES,
+                   "winmail.dat on its own: the same five files unpacked")
+                ok(msgs and any('no mail headers' in p for p in msgs[0]['problems']),
+                   "winmail.dat on its own: a problem says it has no headers", msgs[:1])
         # a .msg cut short: an error or a message, never a crash
         cut = os.path.join(tmp, 'cut.msg')
         with open(cut, 'wb') as f:

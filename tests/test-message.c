@@ -100,6 +100,18 @@ test_attachments (void)
 	g_assert_cmpint (msg->nested->depth, ==, 1);
 }
 
+/* A sender written as a bare name (Outlook, Exchange-only sender) stays in
+ * the report, with a problem saying the address is missing. */
+static void
+test_name_only_sender (void)
+{
+	g_autoptr (mh_message) m = build ("From: Kevin Roast <>\r\nTo: bob@example.com\r\nSubject: x\r\n\r\nbody\r\n");
+	g_assert_cmpstr (m->from.name, ==, "Kevin Roast");
+	g_assert_null (m->from.addr);
+	g_assert_cmpuint (m->problems->len, ==, 1);
+	g_assert_nonnull (strstr (g_ptr_array_index (m->problems, 0), "name but no address"));
+}
+
 static void
 test_html_only_body (void)
 {
@@ -271,6 +283,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/headers", test_headers_decoded);
 	g_test_add_func ("/message/attachments", test_attachments);
 	g_test_add_func ("/message/html-only", test_html_only_body);
+	g_test_add_func ("/message/name-only-sender", test_name_only_sender);
 	g_test_add_func ("/message/malformed/truncated-headers", test_truncated_headers);
 	g_test_add_func ("/message/malformed/broken-base64", test_broken_base64);
 	g_test_add_func ("/message/malformed/deep-multipart", test_deep_multipart_nesting);

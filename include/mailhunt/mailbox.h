@@ -51,6 +51,7 @@ typedef enum {
 	MH_INPUT_OLE2,      /* .msg, .doc, ...: handled by later readers */
 	MH_INPUT_PST,
 	MH_INPUT_MORK,      /* Thunderbird .msf summary */
+	MH_INPUT_TNEF,      /* winmail.dat saved on its own */
 	MH_INPUT_EMPTY,
 } mh_input_kind;
 

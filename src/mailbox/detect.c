@@ -91,17 +91,15 @@ mh_detect_input (const guint8 *head, gsize len, const char **reason)
 	if (len >= 2 && head[0] == 0x1f && head[1] == 0x8b)
 		return MH_INPUT_GZIP;
 	if (len >= 8 && memcmp (head, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0) {
-		*reason = "OLE2 file (Outlook .msg or Office document): not read by this version";
+		*reason = "OLE2 file";   /* read.c tells a .msg from an Office document */
 		return MH_INPUT_OLE2;
 	}
 	if (len >= 4 && memcmp (head, "!BDN", 4) == 0) {
-		*reason = "Outlook PST/OST: not read by this version";
+		*reason = "Outlook PST/OST";
 		return MH_INPUT_PST;
 	}
-	if (len >= 4 && memcmp (head, "\x78\x9f\x3e\x22", 4) == 0) {
-		*reason = "TNEF (winmail.dat): not read by this version";
-		return MH_INPUT_UNKNOWN;
-	}
+	if (len >= 4 && memcmp (head, "\x78\x9f\x3e\x22", 4) == 0)
+		return MH_INPUT_TNEF;
 	if (len >= 4 && memcmp (head, "PK\x03\x04", 4) == 0) {
 		*reason = "ZIP file (or Office document), not mail";
 		return MH_INPUT_UNKNOWN;

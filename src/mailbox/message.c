@@ -360,8 +360,28 @@ recover_addresses (mh_message *m, const char *header, const char *value, GPtrArr
 			if (looks_like_addr_spec (word))
 				found = w;
 		}
-		if (found < 0)
+		if (found < 0) {
+			/* a display name alone (Outlook writes "From: Kevin Roast"
+			 * when the sender had only an Exchange address): keep the
+			 * name, the person must not vanish from the report */
+			g_autofree char *alone = g_strstrip (g_strdup (g_ptr_array_index (chunks, i)));
+			if (g_str_has_suffix (alone, "<>")) {   /* an empty address, as some writers put it */
+				alone[strlen (alone) - 2] = '\0';
+				g_strstrip (alone);
+			}
+			gsize an = strlen (alone);
+			if (an >= 2 && alone[0] == '"' && alone[an - 1] == '"') {
+				alone[an - 1] = '\0';
+				memmove (alone, alone + 1, an - 1);
+			}
+			if (!*alone)
+				continue;
+			mh_address *a = g_new0 (mh_address, 1);
+			a->name = g_utf8_make_valid (alone, -1);
+			mh_message_add_problem (m, "%s header has a name but no address: %s", header, a->name);
+			g_ptr_array_add (out, a);
 			continue;
+		}
 		g_autoptr (GString) name = g_string_new (NULL);
 		for (int w = 0; w < found; w++) {
 			if (!*words[w])

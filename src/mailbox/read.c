@@ -228,6 +228,45 @@ read_ole2 (GInputStream *stream, read_ctx *c)
 	c->cb->message (m, c->user_data);
 }
 
+/* A winmail.dat saved on its own: the documents it carries are what
+ * matters, so it becomes a message with no headers and the TNEF stream as
+ * its one attachment, which the message builder unpacks like any TNEF
+ * part of a mail. */
+static void
+read_tnef (GInputStream *stream, read_ctx *c)
+{
+	g_autoptr (GError) error = NULL;
+	gint64 total = 0;
+	g_autoptr (GByteArray) data = slurp (stream, c->limits->max_message_size, &total, &error);
+	if (!data) {
+		if (error)
+			report_error (c, 0, "read error: %s", error->message);
+		else
+			report_error (c, 0, "file is %" G_GINT64_FORMAT " bytes, more than the cap of %zu: not read",
+			              total, c->limits->max_message_size);
+		return;
+	}
+	if (c->cb->input)
+		c->cb->input (c->file, "tnef", c->user_data);
+
+	g_autoptr (GMimeMessage) mime = g_mime_message_new (FALSE);
+	g_autoptr (GMimePart) part = g_mime_part_new_with_type ("application", "ms-tnef");
+	g_autofree char *base = g_path_get_basename (c->file);
+	g_mime_part_set_filename (part, base);
+	g_autoptr (GMimeStream) mem = g_mime_stream_mem_new_with_buffer ((const char *) data->data, data->len);
+	g_autoptr (GMimeDataWrapper) content = g_mime_data_wrapper_new_with_stream (mem, GMIME_CONTENT_ENCODING_BINARY);
+	g_mime_part_set_content (part, content);
+	g_mime_message_set_mime_part (mime, GMIME_OBJECT (part));
+
+	mh_locator loc = {
+		.file = (char *) c->file, .folder = (char *) c->eml_folder,
+		.container = (char *) c->container, .index = 0, .offset = 0, .length = total,
+	};
+	mh_message *m = mh_message_new_from_mime (mime, &loc, c->limits);
+	mh_message_add_problem (m, "a winmail.dat read on its own: it carries no mail headers");
+	c->cb->message (m, c->user_data);
+}
+
 static void
 read_gzip (GInputStream *stream, read_ctx *c, int depth)
 {
@@ -278,6 +317,9 @@ read_stream_at_depth (GInputStream *raw, read_ctx *c, int depth)
 		break;
 	case MH_INPUT_OLE2:
 		read_ole2 (stream, c);
+		break;
+	case MH_INPUT_TNEF:
+		read_tnef (stream, c);
 		break;
 	case MH_INPUT_PST:
 		/* libpst reads a file by name, in a child process */
