@@ -1,6 +1,10 @@
 # Outlook PST/OST (src/mailbox/pst.c): corpora facts, readpst cross-check, damaged copies.
 TESTS += tests/pst.py
 EXTRA_DIST += tests/pst.py
+# contacts and distribution lists (the address book)
+check_PROGRAMS += tests/test-pst-contacts
+TESTS += tests/test-pst-contacts
+tests_test_pst_contacts_LDADD = $(test_ldadd)
 # Outlook .msg and winmail.dat (src/mailbox/msg.c, src/mailbox/tnef.c)
 TESTS += tests/outlook-msg.py tests/fuzz-replay-outlook.sh
 # (tests/fuzz/seeds, with seeds/msg and seeds/tnef, is distributed by tests/fuzz/fuzz.mk)
