@@ -1,6 +1,6 @@
 #!/bin/sh
-# Replays every fuzz harness over its seeds (tests/fuzz/seeds/NAME) and, for
-# the mbox and message harnesses, over the mail files of the corpora.  A
+# Replays every fuzz harness over its seeds (tests/fuzz/seeds/NAME) and over
+# the matching files of the corpora (mail, .msg, winmail.dat).  A
 # crash, a sanitizer report or a trap in a harness's own checks fails it.
 # Prints TAP.
 build=${MH_BUILDDIR:-.}
@@ -14,7 +14,8 @@ check () {
 	out=$("$build/tests/fuzz/replay-$name" "$@" 2>&1)
 	rc=$?
 	count=$(printf '%s\n' "$out" | sed -n 's/^ok 1 - \([0-9]*\) inputs.*/\1/p')
-	if [ $rc -eq 0 ] && [ -n "$count" ] && [ "$count" -gt 0 ]; then
+	if [ $rc -eq 0 ] && [ -n "$count" ] && [ "$count" -gt 0 ] &&
+	   ! printf '%s\n' "$out" | grep -q -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:'; then
 		echo "ok $n - replay-$name: $count inputs"
 	else
 		failed=$((failed + 1))
@@ -26,7 +27,15 @@ check () {
 check mbox "$src/tests/fuzz/seeds/mbox"
 check message "$src/tests/fuzz/seeds/message"
 check header "$src/tests/fuzz/seeds/header"
+check msg "$src/tests/fuzz/seeds/msg"
+check tnef "$src/tests/fuzz/seeds/tnef"
+# each Outlook harness on the other's seeds: wrong input must be refused cleanly
+check msg "$src/tests/fuzz/seeds/tnef"
+check tnef "$src/tests/fuzz/seeds/msg"
 if [ -d "$MH_CORPORA" ]; then
+	tika_ms="$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-microsoft-module/src/test/resources/test-documents"
+	check msg "$MH_CORPORA/poi/test-data/hsmf" "$MH_CORPORA/msg-extractor/example-msg-files" "$tika_ms"
+	check tnef "$tika_ms/testWINMAIL.dat"
 	check mbox "$MH_CORPORA/releases-comm-central/mailnews/test/data" \
 		"$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-mail-module/src/test/resources/test-documents"
 	check message "$MH_CORPORA/imap_tools/tests/messages" "$MH_CORPORA/imap_tools/tests/messages/multi_charset" \

@@ -6,9 +6,9 @@ check_PROGRAMS += tests/test-pst-contacts
 TESTS += tests/test-pst-contacts
 tests_test_pst_contacts_LDADD = $(test_ldadd)
 # Outlook .msg and winmail.dat (src/mailbox/msg.c, src/mailbox/tnef.c)
-TESTS += tests/outlook-msg.py tests/fuzz-replay-outlook.sh
+TESTS += tests/outlook-msg.py
 # (tests/fuzz/seeds, with seeds/msg and seeds/tnef, is distributed by tests/fuzz/fuzz.mk)
-EXTRA_DIST += tests/outlook-msg.py tests/fuzz-replay-outlook.sh
+EXTRA_DIST += tests/outlook-msg.py
 check_PROGRAMS += tests/fuzz/replay-msg tests/fuzz/replay-tnef
 tests_fuzz_replay_msg_SOURCES = tests/fuzz/fuzz-msg.c tests/fuzz/standalone.c
 tests_fuzz_replay_msg_LDADD = $(fuzz_ldadd)

@@ -133,59 +133,44 @@ read_mbox (GInputStream *stream, read_ctx *c)
 		report_error (c, -1, "read error after %u messages: %s", c->index, error->message);
 }
 
-static void
-read_eml (GInputStream *stream, read_ctx *c)
+/* The rest of @stream in memory, for the kinds that hold one item: at
+ * most max_message_size bytes.  NULL after reporting a read error or an
+ * input over the cap (*@total is then its true size). */
+static GByteArray *
+read_whole (GInputStream *stream, read_ctx *c, gint64 *total)
 {
 	g_autoptr (GByteArray) data = g_byte_array_new ();
 	g_autofree guint8 *buf = g_malloc (READ_CHUNK);
 	g_autoptr (GError) error = NULL;
-	gint64 total = 0;
+	gsize max = c->limits->max_message_size;
 
+	*total = 0;
 	for (;;) {
 		gssize n = g_input_stream_read (stream, buf, READ_CHUNK, NULL, &error);
 		if (n <= 0)
-			break;
-		total += n;
-		if (data->len + (gsize) n <= c->limits->max_message_size)
-			g_byte_array_append (data, buf, (guint) n);
-	}
-	if (error) {
-		report_error (c, 0, "read error: %s", error->message);
-		return;
-	}
-	if ((gsize) total > c->limits->max_message_size) {
-		report_error (c, 0, "message is %" G_GINT64_FORMAT " bytes, more than the cap of %zu: not read",
-		              total, c->limits->max_message_size);
-		return;
-	}
-	deliver (c, (const char *) data->data, data->len, 0, total, NULL);
-}
-
-/* Reads the rest of @stream, at most @max bytes; NULL (and *@total the
- * true size) when it is larger. */
-static GByteArray *
-slurp (GInputStream *stream, gsize max, gint64 *total, GError **error)
-{
-	GByteArray *data = g_byte_array_new ();
-	g_autofree guint8 *buf = g_malloc (READ_CHUNK);
-	*total = 0;
-	for (;;) {
-		gssize n = g_input_stream_read (stream, buf, READ_CHUNK, NULL, error);
-		if (n < 0) {
-			g_byte_array_unref (data);
-			return NULL;
-		}
-		if (n == 0)
 			break;
 		*total += n;
 		if (data->len + (gsize) n <= max)
 			g_byte_array_append (data, buf, (guint) n);
 	}
-	if ((gsize) *total > max) {
-		g_byte_array_unref (data);
+	if (error) {
+		report_error (c, 0, "read error: %s", error->message);
 		return NULL;
 	}
-	return data;
+	if ((gsize) *total > max) {
+		report_error (c, 0, "%" G_GINT64_FORMAT " bytes, more than the cap of %zu: not read", *total, max);
+		return NULL;
+	}
+	return g_steal_pointer (&data);
+}
+
+static void
+read_eml (GInputStream *stream, read_ctx *c)
+{
+	gint64 total;
+	g_autoptr (GByteArray) data = read_whole (stream, c, &total);
+	if (data)
+		deliver (c, (const char *) data->data, data->len, 0, total, NULL);
 }
 
 /* An OLE2 file: an Outlook .msg becomes a message; an Office document
@@ -194,16 +179,10 @@ static void
 read_ole2 (GInputStream *stream, read_ctx *c)
 {
 	g_autoptr (GError) error = NULL;
-	gint64 total = 0;
-	g_autoptr (GByteArray) data = slurp (stream, c->limits->max_message_size, &total, &error);
-	if (!data) {
-		if (error)
-			report_error (c, 0, "read error: %s", error->message);
-		else
-			report_error (c, 0, "file is %" G_GINT64_FORMAT " bytes, more than the cap of %zu: not read",
-			              total, c->limits->max_message_size);
+	gint64 total;
+	g_autoptr (GByteArray) data = read_whole (stream, c, &total);
+	if (!data)
 		return;
-	}
 	g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (GMimeMessage) mime = mh_msg_to_mime (data->data, data->len, c->limits, problems, &error);
 	if (!mime) {
@@ -235,17 +214,10 @@ read_ole2 (GInputStream *stream, read_ctx *c)
 static void
 read_tnef (GInputStream *stream, read_ctx *c)
 {
-	g_autoptr (GError) error = NULL;
-	gint64 total = 0;
-	g_autoptr (GByteArray) data = slurp (stream, c->limits->max_message_size, &total, &error);
-	if (!data) {
-		if (error)
-			report_error (c, 0, "read error: %s", error->message);
-		else
-			report_error (c, 0, "file is %" G_GINT64_FORMAT " bytes, more than the cap of %zu: not read",
-			              total, c->limits->max_message_size);
+	gint64 total;
+	g_autoptr (GByteArray) data = read_whole (stream, c, &total);
+	if (!data)
 		return;
-	}
 	if (c->cb->input)
 		c->cb->input (c->file, "tnef", c->user_data);
 
