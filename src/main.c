@@ -25,8 +25,9 @@ usage (FILE *out)
 	         "Usage: mailhunt COMMAND [OPTIONS] PATH...\n"
 	         "       mailhunt help COMMAND\n"
 	         "       mailhunt --version\n\n"
-	         "Finds Emotet-style malicious mail in exported mailboxes (Thunderbird\n"
-	         "profiles, mbox, Maildir, .eml, gzip-compressed files of these).\n\n"
+	         "Finds Emotet-style malicious mail in exported mailboxes: Thunderbird\n"
+	         "profiles, mbox, Maildir, .eml, Outlook PST/OST, .msg and winmail.dat,\n"
+	         "and gzip-compressed files of these.\n\n"
 	         "Commands:\n");
 	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
 		fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
