@@ -20,7 +20,10 @@ typedef struct {
 	guint    index;       /* 0-based position of the message in its file/folder */
 	gint64   offset;      /* byte offset of the message in the (decompressed) file, -1 if none */
 	gint64   length;      /* raw length in bytes, -1 if none */
-	gboolean deleted;     /* deleted but still present (Thunderbird expunged flag, Maildir T) */
+	gboolean deleted;     /* deleted but still present (Thunderbird expunged flag, Maildir T,
+	                       * Outlook's Deleted Items) */
+	const char *folder_role; /* "sent-items" or "deleted-items" when the mailbox says so
+	                          * (Outlook's store entry ids), else NULL; static string */
 } mh_locator;
 
 typedef struct {

@@ -50,6 +50,8 @@ enum {
 
 /* flags of REC_MESSAGE */
 #define REC_FLAG_SYNTHETIC 0x01   /* no transport headers: header fields rebuilt from MAPI properties */
+#define REC_FLAG_SENT      0x02   /* in the store's Sent Items folder */
+#define REC_FLAG_DELETED   0x04   /* in the store's Deleted Items folder (or below it) */
 
 typedef struct {
 	guint32 magic;
@@ -292,6 +294,10 @@ typedef struct {
 	guint messages;
 	guint items;
 	gboolean stopped;   /* MAX_ITEMS reached */
+	/* the store's own entry ids of its special folders (0: none): names
+	 * are localised ("送信済みアイテム") and can be renamed, ids cannot */
+	guint32 sent_id;
+	guint32 deleted_id;
 } walk_ctx;
 
 /* State of one top-level message while it is built: limits are shared
@@ -743,10 +749,10 @@ message_bytes (walk_ctx *w, build_ctx *b, pst_item *item, int depth, guint32 *fl
 }
 
 static void
-emit_message (walk_ctx *w, pst_item *item, const char *folder, guint index)
+emit_message (walk_ctx *w, pst_item *item, const char *folder, guint index, guint32 role)
 {
 	build_ctx b = { g_string_new (NULL), w->limits->max_message_size, 0 };
-	guint32 flags = 0;
+	guint32 flags = role;
 	g_autoptr (GByteArray) bytes = message_bytes (w, &b, item, 0, &flags);
 	if (bytes->len > w->limits->max_message_size)
 		send_record (w->fd, REC_OVERSIZED, index, flags, folder, b.notes->str, b.notes->len, NULL, 0, bytes->len);
@@ -797,7 +803,7 @@ is_mail (const pst_item *item)
 }
 
 static void
-walk_folder (walk_ctx *w, pst_desc_tree *d, const char *folder, int depth)
+walk_folder (walk_ctx *w, pst_desc_tree *d, const char *folder, int depth, guint32 role)
 {
 	guint index = 0, contacts = 0;
 	for (; d && !w->stopped; d = d->next) {
@@ -826,13 +832,19 @@ walk_folder (walk_ctx *w, pst_desc_tree *d, const char *folder, int depth)
 					                                       MAX_FOLDER_DEPTH);
 					send_text (w->fd, REC_ITEM, G_MAXUINT32, path, why);
 				} else {
-					walk_folder (w, d->child, path, depth + 1);
+					/* what sits below Deleted Items is deleted too */
+					guint32 child_role = role & REC_FLAG_DELETED;
+					if (w->sent_id && d->d_id == w->sent_id)
+						child_role |= REC_FLAG_SENT;
+					if (w->deleted_id && d->d_id == w->deleted_id)
+						child_role |= REC_FLAG_DELETED;
+					walk_folder (w, d->child, path, depth + 1, child_role);
 				}
 			}
 		} else if (item->flags & PST_FLAG_ASSOCIATED) {
 			/* hidden folder data (views, rules), not mail */
 		} else if (is_mail (item)) {
-			emit_message (w, item, folder, index++);
+			emit_message (w, item, folder, index++, role);
 		} else if (w->want_contacts && item->contact &&
 		           (item->type == PST_TYPE_CONTACT || (item->ascii_type &&
 		            g_ascii_strncasecmp (item->ascii_type, "IPM.DistList", 12) == 0))) {
@@ -930,10 +942,14 @@ child_main (int fd, const char *path, const mh_limits *limits, gboolean want_con
 		send_text (fd, REC_FATAL, 0, NULL, "libpst finds no top of folders in it");
 		_exit (CHILD_FATAL);
 	}
-	walk_ctx w = { &pf, fd, limits, want_contacts, 0, 0, FALSE };
+	walk_ctx w = { &pf, fd, limits, want_contacts, 0, 0, FALSE, 0, 0 };
+	if (root->message_store->sent_items_folder)
+		w.sent_id = root->message_store->sent_items_folder->id;
+	if (root->message_store->deleted_items_folder)
+		w.deleted_id = root->message_store->deleted_items_folder->id;
 	/* the top folder's own name ("Top of Personal Folders") is dropped,
 	 * as Outlook and readpst show its children as the roots */
-	walk_folder (&w, top->child, "", 0);
+	walk_folder (&w, top->child, "", 0, 0);
 	send_record (fd, REC_DONE, w.messages, 0, NULL, NULL, 0, NULL, 0, w.messages);
 	/* no pst_freeItem/pst_close: _exit gives everything back at once */
 	_exit (CHILD_OK);
@@ -1133,6 +1149,10 @@ mh_pst_read_full (const char *path, const mh_limits *limits, const mh_reader_cal
 			mh_locator loc = {
 				.file = (char *) path, .folder = folder_utf8, .index = h.index,
 				.offset = -1, .length = -1,
+				/* Deleted Items still holds its mail: deleted, and present */
+				.deleted = (h.flags & REC_FLAG_DELETED) != 0,
+				.folder_role = (h.flags & REC_FLAG_DELETED) ? "deleted-items"
+				             : (h.flags & REC_FLAG_SENT) ? "sent-items" : NULL,
 			};
 			mh_message *m = mh_message_new_from_bytes (data, h.data_len, &loc, limits);
 			g_auto (GStrv) lines = g_strsplit (notes, "\n", -1);

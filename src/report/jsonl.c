@@ -172,6 +172,7 @@ jsonl_message (mh_printer *p, const mh_message *m)
 		json_builder_add_null_value (b);
 	json_builder_set_member_name (b, "deleted");
 	json_builder_add_boolean_value (b, m->locator.deleted);
+	add_string (b, "folder_role", m->locator.folder_role);
 	json_builder_end_object (b);
 	add_message_members (b, m);
 	json_builder_end_object (b);

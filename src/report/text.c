@@ -28,6 +28,8 @@ print_locator (FILE *out, const mh_locator *l)
 		fprintf (out, " [%s]", l->container);
 	if (l->folder)
 		fprintf (out, " folder \"%s\"", l->folder);
+	if (l->folder_role)
+		fprintf (out, " (%s)", l->folder_role);
 	fprintf (out, " #%u", l->index);
 	if (l->offset >= 0)
 		fprintf (out, " at %" G_GINT64_FORMAT, l->offset);
