@@ -78,6 +78,25 @@ mh_message_add_problem (mh_message *message, const char *fmt, ...)
 	va_end (ap);
 }
 
+void
+mh_problem_list_addv (GPtrArray *problems, guint max, const char *what, const char *fmt, va_list ap)
+{
+	if (!problems || problems->len > max)
+		return;
+	if (problems->len == max) {
+		g_ptr_array_add (problems, g_strdup_printf ("%s: more problems, not listed", what));
+		return;
+	}
+	char *s = g_strdup_vprintf (fmt, ap);
+	/* the same cap reached for each of a thousand recipients is one problem */
+	for (guint i = 0; i < problems->len; i++)
+		if (strcmp (g_ptr_array_index (problems, i), s) == 0) {
+			g_free (s);
+			return;
+		}
+	g_ptr_array_add (problems, s);
+}
+
 static void
 finding_free (gpointer p)
 {
@@ -860,14 +879,24 @@ mh_attachment_get_bytes (const mh_attachment *attachment, gsize max)
 	return g_byte_array_free_to_bytes (b);
 }
 
+/* The file name of a part: Content-Disposition's, else Content-Type's. */
+static char *
+part_filename (walk_state *st, GMimeObject *object)
+{
+	char *name = header_param (object, "Content-Disposition", "filename", st->hint);
+	return name ? name : header_param (object, "Content-Type", "name", st->hint);
+}
+
+/* A new entry of the attachment list; takes @filename. */
 static mh_attachment *
-new_attachment (walk_state *st, GMimeObject *object, const char *path)
+new_attachment (walk_state *st, GMimeObject *object, const char *path, char *filename)
 {
 	if (*st->attachment_count >= st->limits->max_attachments) {
 		if (!st->capped_attachments)
 			mh_message_add_problem (st->message, "more than %u attachments: the rest are not listed",
 			                        st->limits->max_attachments);
 		st->capped_attachments = TRUE;
+		g_free (filename);
 		return NULL;
 	}
 	(*st->attachment_count)++;
@@ -876,9 +905,7 @@ new_attachment (walk_state *st, GMimeObject *object, const char *path)
 	GMimeContentType *ct = g_mime_object_get_content_type (object);
 	g_autofree char *mime_type = ct ? g_mime_content_type_get_mime_type (ct) : NULL;
 	a->declared_type = g_ascii_strdown (mime_type ? mime_type : "application/octet-stream", -1);
-	a->filename = header_param (object, "Content-Disposition", "filename", st->hint);
-	if (!a->filename)
-		a->filename = header_param (object, "Content-Type", "name", st->hint);
+	a->filename = filename;
 	a->path = g_strdup (path);
 	a->part = g_object_ref (object);
 	a->detected_type = "unknown";
@@ -1018,7 +1045,7 @@ walk (walk_state *st, GMimeObject *object, const char *path, int depth, gboolean
 	}
 
 	if (GMIME_IS_MESSAGE_PART (object)) {
-		mh_attachment *a = new_attachment (st, object, path[0] ? path : "1");
+		mh_attachment *a = new_attachment (st, object, path[0] ? path : "1", part_filename (st, object));
 		GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (object));
 		if (!a)
 			return;
@@ -1049,9 +1076,7 @@ walk (walk_state *st, GMimeObject *object, const char *path, int depth, gboolean
 	GMimePart *part = GMIME_PART (object);
 	GMimeContentType *ct = g_mime_object_get_content_type (object);
 	gboolean is_attachment = g_mime_part_is_attachment (part);
-	g_autofree char *filename = header_param (object, "Content-Disposition", "filename", st->hint);
-	if (!filename)
-		filename = header_param (object, "Content-Type", "name", st->hint);
+	g_autofree char *filename = part_filename (st, object);
 	gboolean is_text = !ct || g_mime_content_type_is_type (ct, "text", "plain");
 	gboolean is_html = ct && g_mime_content_type_is_type (ct, "text", "html");
 
@@ -1063,7 +1088,7 @@ walk (walk_state *st, GMimeObject *object, const char *path, int depth, gboolean
 	if (alternative_text && !filename && (is_text || is_html))
 		return;
 
-	mh_attachment *a = new_attachment (st, object, path[0] ? path : "1");
+	mh_attachment *a = new_attachment (st, object, path[0] ? path : "1", g_steal_pointer (&filename));
 	if (!a)
 		return;
 	gboolean truncated;

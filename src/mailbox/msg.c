@@ -105,23 +105,10 @@ typedef struct {
 static void G_GNUC_PRINTF (2, 3)
 problem (msg_ctx *ctx, const char *fmt, ...)
 {
-	if (!ctx->problems || ctx->problems->len > MAX_PROBLEMS)
-		return;
-	if (ctx->problems->len == MAX_PROBLEMS) {
-		g_ptr_array_add (ctx->problems, g_strdup ("Outlook .msg: more problems, not listed"));
-		return;
-	}
 	va_list ap;
 	va_start (ap, fmt);
-	char *s = g_strdup_vprintf (fmt, ap);
+	mh_problem_list_addv (ctx->problems, MAX_PROBLEMS, "Outlook .msg", fmt, ap);
 	va_end (ap);
-	/* the same cap reached for each of a thousand recipients is one problem */
-	for (guint i = 0; i < ctx->problems->len; i++)
-		if (strcmp (g_ptr_array_index (ctx->problems, i), s) == 0) {
-			g_free (s);
-			return;
-		}
-	g_ptr_array_add (ctx->problems, s);
 }
 
 /* ---- reading streams ---- */
@@ -363,12 +350,6 @@ static const char rtf_prebuf[] =
 #define RTF_MAGIC_COMPRESSED   0x75465A4C  /* "LZFu" */
 #define RTF_MAGIC_UNCOMPRESSED 0x414C454D  /* "MELA" */
 
-static guint32
-le32 (const guint8 *p)
-{
-	return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
-}
-
 /* Decompressed RTF, at most @max bytes (the RAWSIZE field is not
  * trusted); NULL when the stream is not compressed RTF. */
 static GByteArray *
@@ -377,9 +358,9 @@ rtf_decompress (const guint8 *data, gsize len, gsize max, gboolean *capped)
 	*capped = FALSE;
 	if (len < 16)
 		return NULL;
-	guint32 comp_size = le32 (data);
-	guint32 raw_size = le32 (data + 4);
-	guint32 magic = le32 (data + 8);
+	guint32 comp_size = GSF_LE_GET_GUINT32 (data);
+	guint32 raw_size = GSF_LE_GET_GUINT32 (data + 4);
+	guint32 magic = GSF_LE_GET_GUINT32 (data + 8);
 	gsize end = len;
 	if ((gsize) comp_size + 4 < end)
 		end = (gsize) comp_size + 4;

@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include <gsf/gsf-utils.h>
+
 #include "mailhunt/outlook.h"
 #include "mailhunt/text.h"
 
@@ -68,34 +70,10 @@ typedef struct {
 static void G_GNUC_PRINTF (2, 3)
 problem (tnef_ctx *c, const char *fmt, ...)
 {
-	if (!c->problems || c->problems->len > MAX_PROBLEMS)
-		return;
-	if (c->problems->len == MAX_PROBLEMS) {
-		g_ptr_array_add (c->problems, g_strdup ("TNEF: more problems, not listed"));
-		return;
-	}
 	va_list ap;
 	va_start (ap, fmt);
-	char *s = g_strdup_vprintf (fmt, ap);
+	mh_problem_list_addv (c->problems, MAX_PROBLEMS, "TNEF", fmt, ap);
 	va_end (ap);
-	for (guint i = 0; i < c->problems->len; i++)
-		if (strcmp (g_ptr_array_index (c->problems, i), s) == 0) {
-			g_free (s);
-			return;
-		}
-	g_ptr_array_add (c->problems, s);
-}
-
-static guint32
-le32 (const guint8 *p)
-{
-	return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
-}
-
-static guint16
-le16 (const guint8 *p)
-{
-	return (guint16) (p[0] | p[1] << 8);
 }
 
 static const char *
@@ -182,7 +160,7 @@ read_attach_props (tnef_ctx *c, const guint8 *p, gsize len, mh_tnef_file *file)
 	gsize o = 0;
 	if (len < 4)
 		return;
-	guint32 count = le32 (p);
+	guint32 count = GSF_LE_GET_GUINT32 (p);
 	o = 4;
 	if (count > MAX_MAPI_PROPS) {
 		problem (c, "TNEF: %u MAPI properties in an attachment: only %d read", count, MAX_MAPI_PROPS);
@@ -192,13 +170,13 @@ read_attach_props (tnef_ctx *c, const guint8 *p, gsize len, mh_tnef_file *file)
 	for (guint32 i = 0; i < count; i++) {
 		if (o + 4 > len)
 			goto broken;
-		guint16 type = le16 (p + o), id = le16 (p + o + 2);
+		guint16 type = GSF_LE_GET_GUINT16 (p + o), id = GSF_LE_GET_GUINT16 (p + o + 2);
 		o += 4;
 		if (id >= 0x8000) {
 			/* named property: GUID, kind, then an id or a name */
 			if (o + 20 > len)
 				goto broken;
-			guint32 kind = le32 (p + o + 16);
+			guint32 kind = GSF_LE_GET_GUINT32 (p + o + 16);
 			o += 20;
 			if (kind == 0) {
 				if (o + 4 > len)
@@ -207,7 +185,7 @@ read_attach_props (tnef_ctx *c, const guint8 *p, gsize len, mh_tnef_file *file)
 			} else {
 				if (o + 4 > len)
 					goto broken;
-				guint32 nl = le32 (p + o);
+				guint32 nl = GSF_LE_GET_GUINT32 (p + o);
 				o += 4;
 				gsize padded = ((gsize) nl + 3) & ~(gsize) 3;
 				if (padded > len - o)
@@ -220,7 +198,7 @@ read_attach_props (tnef_ctx *c, const guint8 *p, gsize len, mh_tnef_file *file)
 		if ((type & MV_FLAG) || is_variable (base)) {
 			if (o + 4 > len)
 				goto broken;
-			nvalues = le32 (p + o);
+			nvalues = GSF_LE_GET_GUINT32 (p + o);
 			o += 4;
 			if (nvalues > MAX_MV_VALUES)
 				goto broken;
@@ -229,7 +207,7 @@ read_attach_props (tnef_ctx *c, const guint8 *p, gsize len, mh_tnef_file *file)
 			if (is_variable (base)) {
 				if (o + 4 > len)
 					goto broken;
-				guint32 vl = le32 (p + o);
+				guint32 vl = GSF_LE_GET_GUINT32 (p + o);
 				o += 4;
 				if (vl > len - o)
 					goto broken;
@@ -268,7 +246,7 @@ read_attach_props (tnef_ctx *c, const guint8 *p, gsize len, mh_tnef_file *file)
 				if (fs > len - o)
 					goto broken;
 				if (id == PR_ATTACH_METHOD && base == 0x0003)
-					method = (gint32) le32 (p + o);
+					method = (gint32) GSF_LE_GET_GUINT32 (p + o);
 				o += fs;
 			}
 		}
@@ -285,7 +263,7 @@ broken:
 GPtrArray *
 mh_tnef_unpack (const guint8 *data, gsize len, const mh_limits *limits, GPtrArray *problems, GError **error)
 {
-	if (!data || len < 6 || le32 (data) != TNEF_SIGNATURE) {
+	if (!data || len < 6 || GSF_LE_GET_GUINT32 (data) != TNEF_SIGNATURE) {
 		g_set_error_literal (error, MH_OUTLOOK_ERROR, MH_OUTLOOK_ERROR_NOT_OUTLOOK,
 		                     "not TNEF (no signature 0x223E9F78)");
 		return NULL;
@@ -308,8 +286,8 @@ mh_tnef_unpack (const guint8 *data, gsize len, const mh_limits *limits, GPtrArra
 			break;
 		}
 		guint8 level = data[o];
-		guint32 attr = le32 (data + o + 1);
-		guint32 alen = le32 (data + o + 5);
+		guint32 attr = GSF_LE_GET_GUINT32 (data + o + 1);
+		guint32 alen = GSF_LE_GET_GUINT32 (data + o + 5);
 		o += 9;
 		if (alen > len - o || len - o - alen < 2) {
 			problem (&c, "TNEF: record 0x%08X says %u bytes, the stream ends before: the rest is not read",
@@ -321,12 +299,12 @@ mh_tnef_unpack (const guint8 *data, gsize len, const mh_limits *limits, GPtrArra
 		guint16 sum = 0;
 		for (guint32 i = 0; i < alen; i++)
 			sum = (guint16) (sum + p[i]);
-		if (sum != le16 (p + alen))
+		if (sum != GSF_LE_GET_GUINT16 (p + alen))
 			problem (&c, "TNEF: checksum mismatch in record 0x%08X", attr);
 		o += (gsize) alen + 2;
 
 		if (attr == ATT_OEM_CODEPAGE && alen >= 4) {
-			c.charset = oem_charset (le32 (p));
+			c.charset = oem_charset (GSF_LE_GET_GUINT32 (p));
 			continue;
 		}
 		if (level != LVL_ATTACHMENT)
