@@ -78,11 +78,6 @@ typedef struct {
 gboolean          mh_read_path (const char *path, const mh_limits *limits,
                                 const mh_reader_callbacks *callbacks, gpointer user_data);
 
-/* Reads one file's bytes from @stream with the given display names.
- * Exposed for the readers' tests and the fuzz harnesses. */
-void              mh_read_stream (GInputStream *stream, const char *file, const char *folder,
-                                  const char *container, const mh_limits *limits,
-                                  const mh_reader_callbacks *callbacks, gpointer user_data);
 
 G_END_DECLS
 

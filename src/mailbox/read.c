@@ -316,14 +316,6 @@ read_stream_at_depth (GInputStream *raw, read_ctx *c, int depth)
 	}
 }
 
-void
-mh_read_stream (GInputStream *stream, const char *file, const char *folder, const char *container,
-                const mh_limits *limits, const mh_reader_callbacks *callbacks, gpointer user_data)
-{
-	read_ctx c = { file, folder, folder, container, limits, callbacks, user_data, 0, FALSE };
-	read_stream_at_depth (stream, &c, container ? 1 : 0);
-}
-
 static int
 open_evidence (const char *path)
 {
