@@ -66,6 +66,8 @@ typedef struct {
 	mh_severity severity;
 	char       *summary;   /* one sentence for a human */
 	char       *evidence;  /* the values that triggered it */
+	char       *location;  /* where in an attachment (module and line, part), or NULL */
+	char       *decoding;  /* decoding chain that revealed the evidence, or NULL */
 } mh_finding;
 
 struct _mh_message {

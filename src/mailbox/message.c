@@ -103,6 +103,8 @@ finding_free (gpointer p)
 	mh_finding *f = p;
 	g_free (f->summary);
 	g_free (f->evidence);
+	g_free (f->location);
+	g_free (f->decoding);
 	g_free (f);
 }
 

@@ -1,0 +1,131 @@
+/* mailhunt — the Office analyser: what a Word/Excel/PowerPoint document
+ * would run when opened and what it would do.  Documents are opened as
+ * containers and read; nothing in them is ever executed or fetched.
+ *
+ * A document comes in as bytes (an attachment, an archive member, a file
+ * given to `mailhunt doc`) and leaves as an mh_document: its VBA projects
+ * with their modules, findings (the same mh_finding as messages carry),
+ * indicators (URLs, IPs, file names), metadata, a verdict, and the
+ * documents found inside it (archive members, embedded objects). */
+#ifndef MAILHUNT_OFFICE_H
+#define MAILHUNT_OFFICE_H
+
+#include <glib.h>
+
+#include "mailhunt/message.h"
+
+G_BEGIN_DECLS
+
+/* In mraptor's spirit (docs/detection.md): malicious = an auto-exec event
+ * together with execute, download or file-writing code; suspicious = an
+ * auto-exec event alone, or such code without one, or another way to run
+ * or fetch something when the document opens (remote template, DDE, XLM
+ * Auto_Open); macros = macros present, nothing suspicious seen; clean. */
+typedef enum {
+	MH_VERDICT_CLEAN = 0,
+	MH_VERDICT_MACROS,
+	MH_VERDICT_SUSPICIOUS,
+	MH_VERDICT_MALICIOUS,
+} mh_verdict;
+
+/* Caps every Office decoder obeys; hitting one is a problem of the
+ * document (reported), never silent. */
+typedef struct {
+	gsize max_document_size;  /* bytes of one document or archive member */
+	gsize max_stream_size;    /* bytes read from one OLE stream or ZIP part */
+	gsize max_module_source;  /* bytes of decompressed source of one module */
+	guint max_modules;        /* modules per VBA project */
+	guint max_entries;        /* OLE directory entries / ZIP members visited */
+	int   max_depth;          /* nesting of containers (ZIP in ZIP, embedded objects) */
+	guint max_decode_rounds;  /* length of a decoding chain (base64 of hex of ...) */
+	guint max_findings;       /* per document; the rest are counted in a problem */
+} mh_office_limits;
+
+typedef struct {
+	char       *name;       /* module name from the dir stream, UTF-8 */
+	char       *stream;     /* stream name in the VBA storage, UTF-8 */
+	const char *kind;       /* "standard", "class", "document" or "form"; static */
+	char       *source;     /* UTF-8, NUL-terminated; NULL when not recovered */
+	gsize       source_len;
+	gboolean    offset_repaired;  /* the dir's offset was wrong; source found by searching */
+	gboolean    truncated;        /* source cut at max_module_source */
+} mh_vba_module;
+
+typedef struct {
+	char      *location;   /* where in the document: "Macros", "_VBA_PROJECT_CUR",
+	                        * "word/vbaProject.bin" */
+	char      *name;       /* project name, may be NULL */
+	guint      codepage;   /* PROJECTCODEPAGE */
+	GPtrArray *modules;    /* of mh_vba_module* */
+	GPtrArray *problems;   /* of char*: bad records, caps, repairs */
+	gboolean   stomped;    /* compiled code without matching source (VBA stomping) */
+	char      *stomping_evidence; /* what was compared and what differed, or NULL */
+} mh_vba_project;
+
+typedef struct {
+	const char *kind;      /* "url", "ip", "executable", "unc-path"; static */
+	char       *value;
+	char       *location;  /* "Module1:12", a part name, ... */
+	char       *decoding;  /* decoding chain when found in a decoded string, else NULL */
+} mh_ioc;
+
+typedef struct {
+	char *name;   /* "author", "last-saved-by", "created", "modified", "application",
+	               * "template", "title", "company", ... */
+	char *value;  /* UTF-8 */
+} mh_doc_property;
+
+typedef struct _mh_document mh_document;
+struct _mh_document {
+	char       *name;         /* file name, or member path inside the parent */
+	const char *format;       /* "doc", "xls", "ppt", "ole2", "vba-project", "docx", "docm",
+	                           * "dotm", "xlsx", "xlsm", "xlsb", "pptx", "pptm", "ooxml",
+	                           * "word2003-xml", "flat-opc", "mht", "rtf", "zip"; static */
+	gsize       size;
+	char        sha256[65];
+	int         depth;        /* 0 for the document given or attached */
+	mh_verdict  verdict;
+	gboolean    encrypted;    /* contents encrypted: not inspected (flagged) */
+	gboolean    has_controls; /* ActiveX controls or UserForms: _Click-style events can fire */
+	char       *password;        /* archive password that opened it, or NULL */
+	const char *password_source; /* "mail-body" when that password was written in the mail */
+	GPtrArray  *vba_projects; /* of mh_vba_project* */
+	GPtrArray  *findings;     /* of mh_finding* */
+	GPtrArray  *iocs;         /* of mh_ioc* */
+	GPtrArray  *properties;   /* of mh_doc_property* */
+	GPtrArray  *children;     /* of mh_document*: archive members, embedded objects */
+	GPtrArray  *problems;     /* of char*: what could not be read, caps hit */
+};
+
+typedef struct {
+	mh_office_limits limits;
+	GPtrArray       *passwords;   /* of char*: candidate archive passwords, may be NULL */
+	const char      *passwords_source; /* where they came from, e.g. "mail-body" */
+} mh_office_options;
+
+void         mh_office_limits_init_default (mh_office_limits *limits);
+void         mh_office_options_init_default (mh_office_options *options);
+
+/* TRUE when the bytes are a container the analyser opens (OLE2, ZIP/OOXML,
+ * Word 2003 XML, Flat OPC, MHT/ActiveMime, RTF). */
+gboolean     mh_office_is_document (const guint8 *data, gsize len);
+
+/* Opens and reads a document; never fails: what could not be read ends up
+ * in document->problems.  @name is used in the report only. */
+mh_document *mh_document_analyse (const guint8 *data, gsize len, const char *name,
+                                  const mh_office_options *options);
+void         mh_document_free (mh_document *document);
+
+/* The highest verdict of a document and everything inside it. */
+mh_verdict   mh_document_overall_verdict (const mh_document *document);
+const char  *mh_verdict_to_string (mh_verdict verdict);
+
+/* Candidate archive passwords written in a mail body ("Password: abc123",
+ * "パスワード：abc123", ...), de-duplicated, in order of appearance. */
+GPtrArray   *mh_passwords_from_text (const char *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_document, mh_document_free)
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,388 @@
+/* The Office analyser's entry point: bytes in, an mh_document out.  Picks
+ * the format reader by content (never by name: attackers rename), lets the
+ * VBA rules read every module, and decides the verdict from the findings. */
+#include "config.h"
+
+#include <string.h>
+
+#include "office-private.h"
+
+G_DEFINE_QUARK (mailhunt-office-error, _mh_office_error)
+
+void
+mh_office_limits_init_default (mh_office_limits *limits)
+{
+	limits->max_document_size = 256u << 20;
+	limits->max_stream_size = 64u << 20;
+	limits->max_module_source = 16u << 20;
+	limits->max_modules = 1000;
+	limits->max_entries = 10000;
+	limits->max_depth = 8;
+	limits->max_decode_rounds = 4;
+	limits->max_findings = 500;
+}
+
+void
+mh_office_options_init_default (mh_office_options *options)
+{
+	memset (options, 0, sizeof *options);
+	mh_office_limits_init_default (&options->limits);
+}
+
+const char *
+mh_verdict_to_string (mh_verdict verdict)
+{
+	switch (verdict) {
+	case MH_VERDICT_MALICIOUS: return "malicious";
+	case MH_VERDICT_SUSPICIOUS: return "suspicious";
+	case MH_VERDICT_MACROS: return "macros";
+	case MH_VERDICT_CLEAN: break;
+	}
+	return "clean";
+}
+
+/* -- the model ------------------------------------------------------------ */
+
+static void
+finding_free (gpointer p)
+{
+	mh_finding *f = p;
+	g_free (f->summary);
+	g_free (f->evidence);
+	g_free (f->location);
+	g_free (f->decoding);
+	g_free (f);
+}
+
+static void
+ioc_free (gpointer p)
+{
+	mh_ioc *ioc = p;
+	g_free (ioc->value);
+	g_free (ioc->location);
+	g_free (ioc->decoding);
+	g_free (ioc);
+}
+
+static void
+property_free (gpointer p)
+{
+	mh_doc_property *prop = p;
+	g_free (prop->name);
+	g_free (prop->value);
+	g_free (prop);
+}
+
+mh_document *
+_mh_document_new (const char *name, const guint8 *data, gsize len, int depth)
+{
+	mh_document *doc = g_new0 (mh_document, 1);
+	g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+
+	doc->name = g_strdup (name);
+	doc->format = "unknown";
+	doc->size = len;
+	g_strlcpy (doc->sha256, sum, sizeof doc->sha256);
+	doc->depth = depth;
+	doc->vba_projects = g_ptr_array_new_with_free_func ((GDestroyNotify) _mh_vba_project_free);
+	doc->findings = g_ptr_array_new_with_free_func (finding_free);
+	doc->iocs = g_ptr_array_new_with_free_func (ioc_free);
+	doc->properties = g_ptr_array_new_with_free_func (property_free);
+	doc->children = g_ptr_array_new_with_free_func ((GDestroyNotify) mh_document_free);
+	doc->problems = g_ptr_array_new_with_free_func (g_free);
+	return doc;
+}
+
+void
+mh_document_free (mh_document *doc)
+{
+	if (!doc)
+		return;
+	g_free (doc->name);
+	g_free (doc->password);
+	g_ptr_array_unref (doc->vba_projects);
+	g_ptr_array_unref (doc->findings);
+	g_ptr_array_unref (doc->iocs);
+	g_ptr_array_unref (doc->properties);
+	g_ptr_array_unref (doc->children);
+	g_ptr_array_unref (doc->problems);
+	g_free (doc);
+}
+
+/* The same problem twice (one per damaged record, say) says nothing new. */
+void
+_mh_document_add_problem (mh_document *doc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start (ap, fmt);
+	char *s = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+	for (guint i = 0; i < doc->problems->len; i++)
+		if (strcmp (g_ptr_array_index (doc->problems, i), s) == 0) {
+			g_free (s);
+			return;
+		}
+	if (doc->problems->len >= 100) {
+		g_free (s);
+		return;
+	}
+	g_ptr_array_add (doc->problems, s);
+}
+
+static void
+add_finding_v (mh_document *doc, const mh_office_options *options, const char *id,
+               mh_severity severity, const char *location, const char *evidence,
+               const char *decoding, const char *fmt, va_list ap)
+{
+	if (doc->findings->len >= options->limits.max_findings) {
+		_mh_document_add_problem (doc, "more than %u findings: the rest are not listed",
+		                          options->limits.max_findings);
+		return;
+	}
+	mh_finding *f = g_new0 (mh_finding, 1);
+	f->id = id;
+	f->severity = severity;
+	f->location = g_strdup (location);
+	f->evidence = g_strdup (evidence);
+	f->decoding = g_strdup (decoding);
+	f->summary = g_strdup_vprintf (fmt, ap);
+	g_ptr_array_add (doc->findings, f);
+}
+
+void
+_mh_document_add_finding (mh_document *doc, const mh_office_options *options,
+                          const char *id, mh_severity severity,
+                          const char *location, const char *evidence,
+                          const char *summary_fmt, ...)
+{
+	va_list ap;
+	va_start (ap, summary_fmt);
+	add_finding_v (doc, options, id, severity, location, evidence, NULL, summary_fmt, ap);
+	va_end (ap);
+}
+
+void
+_mh_document_add_decoded_finding (mh_document *doc, const mh_office_options *options,
+                                  const char *id, mh_severity severity,
+                                  const char *location, const char *evidence,
+                                  const char *decoding, const char *summary_fmt, ...)
+{
+	va_list ap;
+	va_start (ap, summary_fmt);
+	add_finding_v (doc, options, id, severity, location, evidence, decoding, summary_fmt, ap);
+	va_end (ap);
+}
+
+void
+_mh_document_add_property (mh_document *doc, const char *name, const char *value)
+{
+	if (!value || !*value)
+		return;
+	mh_doc_property *prop = g_new0 (mh_doc_property, 1);
+	prop->name = g_strdup (name);
+	prop->value = g_utf8_make_valid (value, -1);
+	g_ptr_array_add (doc->properties, prop);
+}
+
+void
+_mh_document_add_ioc (mh_document *doc, const char *kind, const char *value,
+                      const char *location, const char *decoding)
+{
+	for (guint i = 0; i < doc->iocs->len; i++) {
+		const mh_ioc *old = g_ptr_array_index (doc->iocs, i);
+		if (strcmp (old->kind, kind) == 0 && strcmp (old->value, value) == 0)
+			return;
+	}
+	if (doc->iocs->len >= 1000) {
+		_mh_document_add_problem (doc, "more than 1000 indicators: the rest are not listed");
+		return;
+	}
+	mh_ioc *ioc = g_new0 (mh_ioc, 1);
+	ioc->kind = kind;
+	ioc->value = g_utf8_make_valid (value, -1);
+	ioc->location = g_strdup (location);
+	ioc->decoding = g_strdup (decoding);
+	g_ptr_array_add (doc->iocs, ioc);
+}
+
+GBytes *
+_mh_gsf_read_all (GsfInput *input, gsize max, gboolean *truncated)
+{
+	gsf_off_t size = gsf_input_size (input);
+	gsize want = size < 0 ? 0 : (gsize) size;
+
+	if (truncated)
+		*truncated = want > max;
+	want = MIN (want, max);
+	guint8 *buf = g_malloc (want ? want : 1);
+	gsize got = 0;
+	while (got < want) {
+		gsize chunk = MIN (want - got, (gsize) 1 << 20);
+		if (!gsf_input_read (input, chunk, buf + got))
+			break;
+		got += chunk;
+	}
+	if (got < want && truncated)
+		*truncated = TRUE;
+	return g_bytes_new_take (buf, got);
+}
+
+/* -- dispatch ------------------------------------------------------------- */
+
+static gboolean
+is_ole2 (const guint8 *data, gsize len)
+{
+	return len >= 8 && memcmp (data, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0;
+}
+
+static gboolean
+is_zip (const guint8 *data, gsize len)
+{
+	return len >= 4 && memcmp (data, "PK\x03\x04", 4) == 0;
+}
+
+gboolean
+mh_office_is_document (const guint8 *data, gsize len)
+{
+	return is_ole2 (data, len) || is_zip (data, len) || _mh_is_flat_xml (data, len) ||
+	       _mh_is_rtf (data, len) || _mh_is_mht (data, len);
+}
+
+static void
+analyse_ole2 (mh_document *doc, const guint8 *data, gsize len, const mh_office_options *options)
+{
+	g_autoptr (GsfInput) input = gsf_input_memory_new (data, (gsf_off_t) len, FALSE);
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GsfInfile) ole = gsf_infile_msole_new (input, &error);
+
+	doc->format = "ole2";
+	if (!ole) {
+		_mh_document_add_problem (doc, "not a readable OLE2 file: %s",
+		                          error ? error->message : "unknown error");
+		return;
+	}
+	_mh_ole_analyse (doc, ole, options);
+}
+
+/* A ZIP with [Content_Types].xml is an OOXML package; any other ZIP (or
+ * one libgsf cannot open, e.g. with encrypted members) is an archive. */
+static void
+analyse_zip (mh_document *doc, const guint8 *data, gsize len, const mh_office_options *options)
+{
+	g_autoptr (GsfInput) input = gsf_input_memory_new (data, (gsf_off_t) len, FALSE);
+	g_autoptr (GsfInfile) zip = gsf_infile_zip_new (input, NULL);
+
+	if (zip) {
+		g_autoptr (GsfInput) types = gsf_infile_child_by_name (zip, "[Content_Types].xml");
+		if (types) {
+			doc->format = "ooxml";
+			_mh_ooxml_analyse (doc, zip, options);
+			return;
+		}
+	}
+	doc->format = "zip";
+	_mh_zip_analyse (doc, data, len, options);
+}
+
+static gboolean
+has_finding (const mh_document *doc, const char *id)
+{
+	for (guint i = 0; i < doc->findings->len; i++) {
+		const mh_finding *f = g_ptr_array_index (doc->findings, i);
+		if (strcmp (f->id, id) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+has_macros (const mh_document *doc)
+{
+	for (guint i = 0; i < doc->vba_projects->len; i++) {
+		const mh_vba_project *p = g_ptr_array_index (doc->vba_projects, i);
+		if (p->modules->len > 0)
+			return TRUE;
+	}
+	return has_finding (doc, "doc.xlm-macro-sheet");
+}
+
+/* The rules of docs/detection.md ("Verdict of a document"). */
+static mh_verdict
+decide_verdict (const mh_document *doc)
+{
+	gboolean autoexec = has_finding (doc, "vba.autoexec") || has_finding (doc, "doc.xlm-auto-open");
+	gboolean action = has_finding (doc, "vba.execute") || has_finding (doc, "vba.download") ||
+	                  has_finding (doc, "vba.write-file") || has_finding (doc, "vba.powershell");
+
+	if (autoexec && action)
+		return MH_VERDICT_MALICIOUS;
+	if (autoexec || action || has_finding (doc, "doc.remote-template") ||
+	    has_finding (doc, "doc.dde") || has_finding (doc, "vba.stomping") ||
+	    has_finding (doc, "doc.encrypted"))
+		return MH_VERDICT_SUSPICIOUS;
+	if (has_macros (doc))
+		return MH_VERDICT_MACROS;
+	return MH_VERDICT_CLEAN;
+}
+
+static mh_document *
+analyse (const guint8 *data, gsize len, const char *name, int depth,
+         const mh_office_options *options)
+{
+	mh_document *doc = _mh_document_new (name, data, len, depth);
+
+	if (len > options->limits.max_document_size) {
+		_mh_document_add_problem (doc, "document of %" G_GSIZE_FORMAT " bytes is over the cap of %"
+		                          G_GSIZE_FORMAT ": not opened", len, options->limits.max_document_size);
+		return doc;
+	}
+	if (is_ole2 (data, len))
+		analyse_ole2 (doc, data, len, options);
+	else if (is_zip (data, len))
+		analyse_zip (doc, data, len, options);
+	else if (_mh_is_rtf (data, len)) {
+		doc->format = "rtf";
+		_mh_rtf_analyse (doc, data, len, options);
+	} else if (_mh_is_mht (data, len)) {
+		doc->format = "mht";
+		_mh_mht_analyse (doc, data, len, options);
+	} else if (_mh_is_flat_xml (data, len))
+		_mh_flat_xml_analyse (doc, data, len, options);
+	else
+		_mh_document_add_problem (doc, "not an Office document or archive mailhunt can open");
+
+	if (doc->vba_projects->len > 0)
+		_mh_vba_rules_apply (doc, options);
+	doc->verdict = decide_verdict (doc);
+	return doc;
+}
+
+mh_document *
+mh_document_analyse (const guint8 *data, gsize len, const char *name,
+                     const mh_office_options *options)
+{
+	return analyse (data, len, name, 0, options);
+}
+
+mh_document *
+_mh_document_add_child (mh_document *parent, const guint8 *data, gsize len,
+                        const char *name, const mh_office_options *options)
+{
+	if (parent->depth + 1 > options->limits.max_depth) {
+		_mh_document_add_problem (parent, "%s: nested deeper than %d containers, not opened",
+		                          name, options->limits.max_depth);
+		return NULL;
+	}
+	mh_document *child = analyse (data, len, name, parent->depth + 1, options);
+	g_ptr_array_add (parent->children, child);
+	return child;
+}
+
+mh_verdict
+mh_document_overall_verdict (const mh_document *doc)
+{
+	mh_verdict v = doc->verdict;
+	for (guint i = 0; i < doc->children->len; i++)
+		v = MAX (v, mh_document_overall_verdict (g_ptr_array_index (doc->children, i)));
+	return v;
+}

@@ -1,0 +1,115 @@
+/* Declarations shared by the files of src/office/ and nothing else.
+ *
+ * document.c  dispatches bytes to a format reader by content, builds the
+ *             model, decides the verdict;
+ * ole.c       OLE2 documents: Word, Excel (BIFF, XLM), PowerPoint, property
+ *             sets, encryption, embedded objects, .doc attached template;
+ * ooxml.c     OOXML packages, Flat OPC and Word 2003 XML (libxml2);
+ * archive.c   ZIP archives (also with a password), RTF objects, MHT/ActiveMime;
+ * vba.c       VBA projects: dir and PROJECT streams, module source;
+ * ovba.c      MS-OVBA compression (decompressor, and a compressor for the
+ *             sample generator);
+ * vba-rules.c what the macros would do: auto-exec, suspicious keywords,
+ *             obfuscation, decoded strings, indicators (tables in src/data/).
+ */
+#ifndef MAILHUNT_OFFICE_PRIVATE_H
+#define MAILHUNT_OFFICE_PRIVATE_H
+
+#include <gsf/gsf.h>
+
+#include "mailhunt/office.h"
+#include "mailhunt/autoptr.h"
+
+G_BEGIN_DECLS
+
+/* -- document.c: building the model ------------------------------------- */
+
+mh_document *_mh_document_new (const char *name, const guint8 *data, gsize len, int depth);
+/* @location and @evidence may be NULL.  Over max_findings the finding is
+ * counted instead (one problem says how many were left out). */
+void  _mh_document_add_finding (mh_document *doc, const mh_office_options *options,
+                                 const char *id, mh_severity severity,
+                                 const char *location, const char *evidence,
+                                 const char *summary_fmt, ...) G_GNUC_PRINTF (7, 8);
+/* As above, with the decoding chain that revealed the evidence. */
+void  _mh_document_add_decoded_finding (mh_document *doc, const mh_office_options *options,
+                                         const char *id, mh_severity severity,
+                                         const char *location, const char *evidence,
+                                         const char *decoding,
+                                         const char *summary_fmt, ...) G_GNUC_PRINTF (8, 9);
+void  _mh_document_add_problem (mh_document *doc, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+void  _mh_document_add_property (mh_document *doc, const char *name, const char *value);
+/* @kind is a static string; duplicates (kind+value) are kept once. */
+void  _mh_document_add_ioc (mh_document *doc, const char *kind, const char *value,
+                            const char *location, const char *decoding);
+/* Bytes found inside @parent (archive member, embedded object, OLE package)
+ * analysed as a document of their own, appended to parent->children.
+ * Returns NULL (with a problem on the parent) past max_depth. */
+mh_document *_mh_document_add_child (mh_document *parent, const guint8 *data, gsize len,
+                                     const char *name, const mh_office_options *options);
+
+/* Reads a whole GsfInput up to @max bytes; *truncated tells whether it was cut. */
+GBytes *_mh_gsf_read_all (GsfInput *input, gsize max, gboolean *truncated);
+
+/* -- format readers: each adds to @doc what it finds --------------------- */
+
+/* ole.c: an OLE2 compound file (Word, Excel, PowerPoint, a bare vbaProject.bin, ...) */
+void  _mh_ole_analyse (mh_document *doc, GsfInfile *ole, const mh_office_options *options);
+/* ooxml.c: a ZIP that is an OOXML package */
+void  _mh_ooxml_analyse (mh_document *doc, GsfInfile *zip, const mh_office_options *options);
+/* ooxml.c: Word 2003 XML (w:wordDocument) and Flat OPC (pkg:package) */
+void  _mh_flat_xml_analyse (mh_document *doc, const guint8 *data, gsize len,
+                            const mh_office_options *options);
+/* archive.c: a ZIP that is not an OOXML package (members become children;
+ * encrypted members are tried with options->passwords) */
+void  _mh_zip_analyse (mh_document *doc, const guint8 *data, gsize len,
+                       const mh_office_options *options);
+void  _mh_rtf_analyse (mh_document *doc, const guint8 *data, gsize len,
+                       const mh_office_options *options);
+void  _mh_mht_analyse (mh_document *doc, const guint8 *data, gsize len,
+                       const mh_office_options *options);
+/* archive.c: content checks used by the dispatcher */
+gboolean _mh_is_rtf (const guint8 *data, gsize len);
+gboolean _mh_is_mht (const guint8 *data, gsize len);
+/* ooxml.c */
+gboolean _mh_is_flat_xml (const guint8 *data, gsize len);
+
+/* -- vba.c ---------------------------------------------------------------- */
+
+/* Reads the VBA project in @storage: the storage that holds the "VBA"
+ * storage and the "PROJECT" stream ("Macros" in Word, "_VBA_PROJECT_CUR"
+ * in Excel, the root of a vbaProject.bin).  Never NULL: problems go into
+ * the project.  @location is copied into project->location. */
+mh_vba_project *_mh_vba_project_read (GsfInfile *storage, const char *location,
+                                      const mh_office_limits *limits);
+void            _mh_vba_project_free (mh_vba_project *project);
+
+/* -- ovba.c: MS-OVBA 2.4.1 compression ------------------------------------ */
+
+/* Decompresses a CompressedContainer, appending to @out at most @max_out
+ * bytes.  Returns FALSE with @error set on a malformed container (what was
+ * decoded before the fault stays in @out); *capped is set when @max_out
+ * stopped it. */
+gboolean _mh_ovba_decompress (const guint8 *in, gsize len, gsize max_out,
+                              GByteArray *out, gboolean *capped, GError **error);
+/* Compresses with real copy tokens (used by the sample generator and the
+ * round-trip tests). */
+GBytes  *_mh_ovba_compress (const guint8 *in, gsize len);
+
+/* -- vba-rules.c ---------------------------------------------------------- */
+
+/* Reads the source of every module of doc->vba_projects and adds findings
+ * (auto-exec, execute, download, write-file, powershell, self-modify,
+ * anti-analysis, obfuscation, string-keyword) and indicators to @doc. */
+void  _mh_vba_rules_apply (mh_document *doc, const mh_office_options *options);
+/* The same keyword tables applied to XLM formulas or other text found in a
+ * document (@location names where): findings and indicators. */
+void  _mh_text_rules_apply (mh_document *doc, const char *text, gsize len,
+                            const char *location, const mh_office_options *options);
+
+GQuark _mh_office_error_quark (void);
+#define MH_OFFICE_ERROR (_mh_office_error_quark ())
+
+G_END_DECLS
+
+#endif

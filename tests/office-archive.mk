@@ -1,0 +1,1 @@
+# Office analyser: archive (tests and harnesses)

@@ -1,0 +1,1 @@
+# Office analyser: gen (tests and harnesses)

@@ -1,0 +1,1 @@
+# Office analyser: ole (tests and harnesses)

@@ -1,0 +1,1 @@
+# Office analyser: ooxml (tests and harnesses)

@@ -1,0 +1,1 @@
+# Office analyser: rules (tests and harnesses)

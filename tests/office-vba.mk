@@ -1,0 +1,1 @@
+# Office analyser: vba (tests and harnesses)
