@@ -84,7 +84,9 @@ struct _mh_document {
 	gsize       size;
 	char        sha256[65];
 	int         depth;        /* 0 for the document given or attached */
-	mh_verdict  verdict;
+	mh_verdict  verdict;      /* of this document, children not included */
+	mh_verdict  vba_verdict;  /* what the macros alone deserve (vba-rules.c: it knows
+	                           * which code an auto-exec procedure reaches) */
 	gboolean    encrypted;    /* contents encrypted: not inspected (flagged) */
 	gboolean    has_controls; /* ActiveX controls or UserForms: _Click-style events can fire */
 	char       *password;        /* archive password that opened it, or NULL */

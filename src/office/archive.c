@@ -32,3 +32,11 @@ mh_passwords_from_text (const char *text)
 	(void) text;
 	return g_ptr_array_new_with_free_func (g_free);
 }
+
+GBytes *
+_mh_activemime_decode (const guint8 *data, gsize len, gsize max, GError **error)
+{
+	(void) data; (void) len; (void) max;
+	g_set_error (error, MH_OFFICE_ERROR, 0, "not implemented");
+	return NULL;
+}

@@ -306,23 +306,31 @@ has_macros (const mh_document *doc)
 	return has_finding (doc, "doc.xlm-macro-sheet");
 }
 
-/* The rules of docs/detection.md ("Verdict of a document"). */
+/* The rules of docs/detection.md ("Verdict of a document") for what is
+ * not VBA: the macros' own verdict comes from vba-rules.c, which knows
+ * whether an auto-exec procedure reaches the dangerous code. */
 static mh_verdict
-decide_verdict (const mh_document *doc)
+decide_other_verdict (const mh_document *doc)
 {
-	gboolean autoexec = has_finding (doc, "vba.autoexec") || has_finding (doc, "doc.xlm-auto-open");
-	gboolean action = has_finding (doc, "vba.execute") || has_finding (doc, "vba.download") ||
-	                  has_finding (doc, "vba.write-file") || has_finding (doc, "vba.powershell");
-
-	if (autoexec && action)
+	if (has_finding (doc, "doc.xlm-auto-open") &&
+	    (has_finding (doc, "xlm.execute") || has_finding (doc, "xlm.download") ||
+	     has_finding (doc, "xlm.write-file") || has_finding (doc, "xlm.powershell")))
 		return MH_VERDICT_MALICIOUS;
-	if (autoexec || action || has_finding (doc, "doc.remote-template") ||
+	if (has_finding (doc, "doc.xlm-auto-open") || has_finding (doc, "doc.remote-template") ||
 	    has_finding (doc, "doc.dde") || has_finding (doc, "vba.stomping") ||
 	    has_finding (doc, "doc.encrypted"))
 		return MH_VERDICT_SUSPICIOUS;
 	if (has_macros (doc))
 		return MH_VERDICT_MACROS;
 	return MH_VERDICT_CLEAN;
+}
+
+/* The verdict of the document itself (children have their own). */
+static mh_verdict
+decide_verdict (const mh_document *doc)
+{
+	mh_verdict other = decide_other_verdict (doc);
+	return MAX (other, doc->vba_verdict);
 }
 
 static mh_document *

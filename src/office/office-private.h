@@ -74,6 +74,13 @@ gboolean _mh_is_mht (const guint8 *data, gsize len);
 /* ooxml.c */
 gboolean _mh_is_flat_xml (const guint8 *data, gsize len);
 
+/* archive.c: the payload of an ActiveMime blob (MHT, Word 2003 XML's
+ * editdata.mso): zlib-compressed, usually an OLE2 file with a VBA project. */
+GBytes  *_mh_activemime_decode (const guint8 *data, gsize len, gsize max, GError **error);
+/* ole.c: a storage of an OLE2 file copied into a compound file of its own
+ * (embedded objects, .msg attachments of method 6), at most @max bytes. */
+GBytes  *_mh_ole_storage_to_bytes (GsfInfile *storage, gsize max, GError **error);
+
 /* -- vba.c ---------------------------------------------------------------- */
 
 /* Reads the VBA project in @storage: the storage that holds the "VBA"
@@ -102,10 +109,16 @@ GBytes  *_mh_ovba_compress (const guint8 *in, gsize len);
  * (auto-exec, execute, download, write-file, powershell, self-modify,
  * anti-analysis, obfuscation, string-keyword) and indicators to @doc. */
 void  _mh_vba_rules_apply (mh_document *doc, const mh_office_options *options);
-/* The same keyword tables applied to XLM formulas or other text found in a
- * document (@location names where): findings and indicators. */
-void  _mh_text_rules_apply (mh_document *doc, const char *text, gsize len,
-                            const char *location, const mh_office_options *options);
+/* The XLM (Excel 4.0 macro) keyword table applied to the formulas of a
+ * macro sheet, as text ("=EXEC(\"calc\")" ...; @location names the sheet
+ * and cell): findings xlm.execute, xlm.download, xlm.write-file,
+ * xlm.powershell, xlm.obfuscation, and indicators. */
+void  _mh_xlm_rules_apply (mh_document *doc, const char *formulas, gsize len,
+                           const char *location, const mh_office_options *options);
+
+/* -- vba.c internals for tests and fuzz harnesses (section kept by vba.c) -- */
+
+/* -- end of vba.c internals ---------------------------------------------- */
 
 GQuark _mh_office_error_quark (void);
 #define MH_OFFICE_ERROR (_mh_office_error_quark ())

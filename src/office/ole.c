@@ -8,3 +8,11 @@ _mh_ole_analyse (mh_document *doc, GsfInfile *ole, const mh_office_options *opti
 	(void) ole; (void) options;
 	_mh_document_add_problem (doc, "OLE2 documents are not read yet");
 }
+
+GBytes *
+_mh_ole_storage_to_bytes (GsfInfile *storage, gsize max, GError **error)
+{
+	(void) storage; (void) max;
+	g_set_error (error, MH_OFFICE_ERROR, 0, "not implemented");
+	return NULL;
+}
