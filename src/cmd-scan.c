@@ -29,12 +29,19 @@ static const char scan_help[] =
 	"  -q, --quiet            no error lines on standard error and no text summary\n"
 	"  --max-message-size N   largest message read, in bytes (default 104857600);\n"
 	"                         larger ones are reported as read errors\n"
+	"  --show-code            include the source of macros in the report\n"
+	"  --no-documents         do not open Office documents and archives\n"
 	"  -h, --help             this text\n"
 	"\n"
 	"A message is flagged when a finding of severity low or above is made on\n"
 	"it or on a message attached to it (docs/detection.md lists the findings).\n"
 	"Deleted messages still present in a mailbox (Thunderbird's expunged flag,\n"
 	"Maildir's T flag) are read and marked deleted.\n"
+	"\n"
+	"Office documents and archives, attached at any depth or found as files\n"
+	"among the inputs, are opened (never run) and their macros read: see\n"
+	"`mailhunt help doc` and docs/office.md.  A document file met by scan is\n"
+	"reported like `mailhunt doc` reports it, when it has macros or worse.\n"
 	"\n"
 	"Exit status: 0 nothing flagged, 1 something flagged, 2 some input could\n"
 	"not be read (the rest is still scanned and reported) or bad usage.\n";
@@ -50,7 +57,20 @@ typedef struct {
 	mh_scan_summary  summary;
 	gboolean         all;
 	gboolean         quiet;
+	mh_analyse_options analyse;
 } scan_state;
+
+static void
+count_documents (scan_state *st, const mh_message *m)
+{
+	for (guint i = 0; i < m->attachments->len; i++) {
+		const mh_attachment *a = g_ptr_array_index (m->attachments, i);
+		if (a->document)
+			mh_scan_summary_add_document (&st->summary, a->document);
+		if (a->nested)
+			count_documents (st, a->nested);
+	}
+}
 
 static void
 count_attachments (scan_state *st, const mh_message *m)
@@ -85,8 +105,9 @@ on_message (mh_message *m, gpointer user_data)
 {
 	scan_state *st = user_data;
 
-	mh_analyse_message (m);
+	mh_analyse_message (m, &st->analyse);
 	st->summary.messages++;
+	count_documents (st, m);
 	if (m->locator.deleted)
 		st->summary.deleted_messages++;
 	if (m->problems->len > 0)
@@ -102,6 +123,29 @@ on_message (mh_message *m, gpointer user_data)
 	if (flagged || st->all)
 		mh_printer_message (st->printer, m);
 	mh_message_free (m);
+}
+
+/* A document file among the inputs (a quarantine folder holds both). */
+static void
+on_document (const char *file, const char *container, GBytes *data, gpointer user_data)
+{
+	scan_state *st = user_data;
+	gsize len;
+	const guint8 *bytes = g_bytes_get_data (data, &len);
+	g_autofree char *name = g_path_get_basename (file);
+	(void) container;
+
+	if (!st->analyse.documents) {
+		mh_scan_summary_add_skipped (&st->summary, file, "Office document or archive (--no-documents)");
+		return;
+	}
+	g_autoptr (mh_document) doc = mh_document_analyse (bytes, len, name, &st->analyse.office);
+	mh_scan_summary_add_document (&st->summary, doc);
+	mh_verdict verdict = mh_document_overall_verdict (doc);
+	if (verdict >= MH_VERDICT_MACROS)
+		st->summary.flagged_documents++;
+	if (verdict >= MH_VERDICT_MACROS || st->all)
+		mh_printer_document (st->printer, file, doc);
 }
 
 static void
@@ -138,7 +182,7 @@ mh_cmd_scan (int argc, char **argv)
 {
 	g_autofree char *format = NULL;
 	g_autofree char *output = NULL;
-	gboolean all = FALSE, quiet = FALSE, help = FALSE;
+	gboolean all = FALSE, quiet = FALSE, help = FALSE, show_code = FALSE, no_documents = FALSE;
 	gint64 max_message = 0;
 	g_auto (GStrv) paths = NULL;
 	GOptionEntry entries[] = {
@@ -147,6 +191,8 @@ mh_cmd_scan (int argc, char **argv)
 		{ "all", 0, 0, G_OPTION_ARG_NONE, &all, NULL, NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, NULL, NULL },
 		{ "max-message-size", 0, 0, G_OPTION_ARG_INT64, &max_message, NULL, NULL },
+		{ "show-code", 0, 0, G_OPTION_ARG_NONE, &show_code, NULL, NULL },
+		{ "no-documents", 0, 0, G_OPTION_ARG_NONE, &no_documents, NULL, NULL },
 		{ "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -194,11 +240,14 @@ mh_cmd_scan (int argc, char **argv)
 		return MH_EXIT_UNREADABLE;
 	}
 	st.printer->quiet = quiet;
+	st.printer->show_code = show_code;
 	st.all = all;
+	mh_analyse_options_init_default (&st.analyse);
+	st.analyse.documents = !no_documents;
 	st.quiet = quiet;
 	mh_scan_summary_init (&st.summary);
 
-	mh_reader_callbacks cb = { on_message, on_error, on_skipped, on_input };
+	mh_reader_callbacks cb = { on_message, on_error, on_skipped, on_input, on_document };
 	gint64 start = g_get_monotonic_time ();
 
 	mh_printer_begin (st.printer);
@@ -215,7 +264,7 @@ mh_cmd_scan (int argc, char **argv)
 	}
 
 	int rc = st.summary.errors > 0 ? MH_EXIT_UNREADABLE
-	       : st.summary.flagged > 0 ? MH_EXIT_FLAGGED
+	       : st.summary.flagged + st.summary.flagged_documents > 0 ? MH_EXIT_FLAGGED
 	       : MH_EXIT_CLEAN;
 	if (fflush (out) != 0 || (out != stdout && fclose (out) != 0)) {
 		fprintf (stderr, "mailhunt scan: writing the report failed: %s\n", g_strerror (errno));

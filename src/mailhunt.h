@@ -13,5 +13,7 @@ enum {
 
 int mh_cmd_scan (int argc, char **argv);
 const char *mh_cmd_scan_help (void);
+int mh_cmd_doc (int argc, char **argv);
+const char *mh_cmd_doc_help (void);
 
 #endif

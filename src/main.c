@@ -16,6 +16,7 @@ static const struct {
 	const char *(*help) (void);
 } commands[] = {
 	{ "scan", "scan mailboxes, folders and mail files; report suspicious messages", mh_cmd_scan, mh_cmd_scan_help },
+	{ "doc", "analyse Office documents and archives: macros, auto-exec, remote templates", mh_cmd_doc, mh_cmd_doc_help },
 };
 
 static void

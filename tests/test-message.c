@@ -56,7 +56,7 @@ test_headers_decoded (void)
 	g_assert_cmpstr (m->x_mailer, ==, "Microsoft Outlook 16.0");
 	g_assert_cmpstr (m->body_text, ==, "body\r\n");
 	g_assert_cmpuint (m->findings->len, ==, 0);
-	mh_analyse_message (m);
+	mh_analyse_message (m, NULL);
 	g_assert_cmpuint (m->findings->len, ==, 0);
 }
 
@@ -260,7 +260,7 @@ test_finding (gconstpointer data)
 	const finding_case *c = data;
 	g_autofree char *text = g_strconcat (c->headers, "\r\nbody\r\n", NULL);
 	g_autoptr (mh_message) m = build (text);
-	mh_analyse_message (m);
+	mh_analyse_message (m, NULL);
 	if (!c->finding) {
 		for (guint i = 0; i < m->findings->len; i++)
 			g_test_message ("unexpected: %s", ((mh_finding *) g_ptr_array_index (m->findings, i))->id);

@@ -70,6 +70,9 @@ typedef struct {
 	void (*skipped) (const char *file, const char *reason, gpointer user_data);
 	/* an input file was opened (for counting and hashing) */
 	void (*input)   (const char *file, const char *kind, gpointer user_data);
+	/* a file that is not mail but an Office document or an archive (a
+	 * quarantine holds both); NULL: such files are skipped */
+	void (*document) (const char *file, const char *container, GBytes *data, gpointer user_data);
 } mh_reader_callbacks;
 
 /* Reads @path: a file of any supported kind or a directory (recursively,

@@ -39,6 +39,7 @@ typedef struct {
 } mh_header;
 
 typedef struct _mh_message mh_message;
+typedef struct _mh_document mh_document;   /* include/mailhunt/office.h */
 
 typedef struct _mh_attachment mh_attachment;
 struct _mh_attachment {
@@ -52,6 +53,7 @@ struct _mh_attachment {
 	mh_message *nested;         /* for message/rfc822 parts, else NULL */
 	GMimeObject *part;          /* owned ref, for mh_attachment_get_bytes() */
 	GBytes     *data;           /* owned; the bytes when there is no part (a file unpacked from TNEF) */
+	mh_document *document;      /* owned; what the Office analyser found in it, or NULL */
 };
 
 typedef enum {

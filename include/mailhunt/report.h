@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "mailhunt/message.h"
+#include "mailhunt/office.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,10 @@ typedef struct {
 	guint      flagged;           /* messages with a finding of low or above */
 	guint      flagged_by_severity[MH_SEVERITY_HIGH + 1];
 	guint      problems;          /* messages the parser had to repair or cap */
+	guint      documents;         /* Office documents and archives opened (inside
+	                               * attachments and archives included) */
+	guint      documents_by_verdict[MH_VERDICT_MALICIOUS + 1];
+	guint      flagged_documents; /* document files among the inputs with macros or worse */
 	guint      skipped;           /* all skipped inputs ... */
 	GPtrArray *skipped_inputs;    /* ... of which the first MH_REPORT_LIST_MAX */
 	GHashTable *skipped_reasons;  /* reason -> GUINT_TO_POINTER (count) */
@@ -44,6 +49,8 @@ void mh_scan_summary_clear (mh_scan_summary *summary);
 void mh_scan_summary_add_error   (mh_scan_summary *summary, const char *file, const char *folder,
                                   gint64 index, const char *what);
 void mh_scan_summary_add_skipped (mh_scan_summary *summary, const char *file, const char *reason);
+/* Counts a document and everything inside it. */
+void mh_scan_summary_add_document (mh_scan_summary *summary, const mh_document *document);
 
 typedef struct _mh_printer mh_printer;
 
@@ -51,6 +58,8 @@ typedef struct {
 	const char *name;
 	void (*begin)   (mh_printer *printer);
 	void (*message) (mh_printer *printer, const mh_message *message);
+	/* a document given on its own (mailhunt doc, or a document file met by scan) */
+	void (*document) (mh_printer *printer, const char *file, const mh_document *document);
 	void (*summary) (mh_printer *printer, const mh_scan_summary *summary);
 } mh_printer_class;
 
@@ -58,6 +67,7 @@ struct _mh_printer {
 	const mh_printer_class *klass;
 	FILE    *out;
 	gboolean quiet;      /* text: no summary */
+	gboolean show_code;  /* macro source in the report */
 	gpointer priv;
 };
 
@@ -67,6 +77,7 @@ void        mh_printer_free (mh_printer *printer);
 
 static inline void mh_printer_begin (mh_printer *p) { if (p->klass->begin) p->klass->begin (p); }
 static inline void mh_printer_message (mh_printer *p, const mh_message *m) { p->klass->message (p, m); }
+static inline void mh_printer_document (mh_printer *p, const char *file, const mh_document *d) { p->klass->document (p, file, d); }
 static inline void mh_printer_summary (mh_printer *p, const mh_scan_summary *s) { p->klass->summary (p, s); }
 
 extern const mh_printer_class mh_text_printer;

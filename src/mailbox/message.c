@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mailhunt/message.h"
+#include "mailhunt/office.h"
 #include "mailhunt/autoptr.h"
 #include "mailhunt/outlook.h"
 #include "mailhunt/text.h"
@@ -165,6 +166,7 @@ attachment_free (gpointer p)
 	g_free (a->path);
 	if (a->nested)
 		mh_message_free (a->nested);
+	mh_document_free (a->document);
 	g_clear_object (&a->part);
 	g_clear_pointer (&a->data, g_bytes_unref);
 	g_free (a);

@@ -17,6 +17,7 @@
 #include <gio/gunixinputstream.h>
 
 #include "mailhunt/mailbox.h"
+#include "mailhunt/office.h"
 #include "mailhunt/autoptr.h"
 #include "mailhunt/outlook.h"
 
@@ -186,8 +187,11 @@ read_ole2 (GInputStream *stream, read_ctx *c)
 	g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
 	g_autoptr (GMimeMessage) mime = mh_msg_to_mime (data->data, data->len, c->limits, problems, &error);
 	if (!mime) {
-		if (g_error_matches (error, MH_OUTLOOK_ERROR, MH_OUTLOOK_ERROR_NOT_OUTLOOK) ||
-		    g_error_matches (error, MH_OUTLOOK_ERROR, MH_OUTLOOK_ERROR_UNSUPPORTED)) {
+		if (g_error_matches (error, MH_OUTLOOK_ERROR, MH_OUTLOOK_ERROR_NOT_OUTLOOK) && c->cb->document) {
+			g_autoptr (GBytes) bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+			c->cb->document (c->file, c->container, bytes, c->user_data);
+		} else if (g_error_matches (error, MH_OUTLOOK_ERROR, MH_OUTLOOK_ERROR_NOT_OUTLOOK) ||
+		           g_error_matches (error, MH_OUTLOOK_ERROR, MH_OUTLOOK_ERROR_UNSUPPORTED)) {
 			if (c->cb->skipped)
 				c->cb->skipped (c->file, error->message, c->user_data);
 		} else {
@@ -310,8 +314,16 @@ read_stream_at_depth (GInputStream *raw, read_ctx *c, int depth)
 		read_eml (stream, c);
 		break;
 	default:
-		if (c->cb->skipped)
+		if (c->cb->document && mh_office_is_document (head, head_len)) {
+			gint64 total;
+			g_autoptr (GByteArray) data = read_whole (stream, c, &total);
+			if (data) {
+				g_autoptr (GBytes) bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+				c->cb->document (c->file, c->container, bytes, c->user_data);
+			}
+		} else if (c->cb->skipped) {
 			c->cb->skipped (c->file, reason, c->user_data);
+		}
 		break;
 	}
 }

@@ -13,7 +13,7 @@
 static const char *const columns[] = {
 	"file", "container", "folder", "index", "offset", "length", "deleted", "date",
 	"from_name", "from_address", "subject", "message_id",
-	"part", "finding", "severity", "summary", "evidence", NULL,
+	"part", "finding", "severity", "summary", "evidence", "location", "decoding", NULL,
 };
 
 static void
@@ -41,8 +41,21 @@ csv_begin (mh_printer *p)
 		fprintf (p->out, "%s%s", columns[i], columns[i + 1] ? "," : "\r\n");
 }
 
+static void
+finding_fields (FILE *out, const char *part, const mh_finding *f)
+{
+	field (out, part, FALSE);
+	field (out, f ? f->id : NULL, FALSE);
+	field (out, f ? mh_severity_to_string (f->severity) : NULL, FALSE);
+	field (out, f ? f->summary : NULL, FALSE);
+	field (out, f ? f->evidence : NULL, FALSE);
+	field (out, f ? f->location : NULL, FALSE);
+	field (out, f ? f->decoding : NULL, TRUE);
+}
+
 /* @top locates the row; @m is the message the finding is on (@top itself
- * or a message attached at MIME part @part). */
+ * or a message attached at MIME part @part).  Findings inside an attached
+ * document have @part "<MIME part>:<path of the document>". */
 static void
 row (FILE *out, const mh_message *top, const mh_message *m, const char *part, const mh_finding *f)
 {
@@ -64,11 +77,19 @@ row (FILE *out, const mh_message *top, const mh_message *m, const char *part, co
 	field (out, m->from.addr, FALSE);
 	field (out, m->subject, FALSE);
 	field (out, m->message_id, FALSE);
-	field (out, part, FALSE);
-	field (out, f ? f->id : NULL, FALSE);
-	field (out, f ? mh_severity_to_string (f->severity) : NULL, FALSE);
-	field (out, f ? f->summary : NULL, FALSE);
-	field (out, f ? f->evidence : NULL, TRUE);
+	finding_fields (out, part, f);
+}
+
+static void
+document_rows (FILE *out, const mh_message *top, const mh_message *m, const char *prefix,
+               const mh_document *d)
+{
+	g_autofree char *here = g_strdup_printf ("%s%s", prefix, d->name ? d->name : "");
+	for (guint i = 0; i < d->findings->len; i++)
+		row (out, top, m, here, g_ptr_array_index (d->findings, i));
+	g_autofree char *deeper = g_strconcat (here, "/", NULL);
+	for (guint i = 0; i < d->children->len; i++)
+		document_rows (out, top, m, deeper, g_ptr_array_index (d->children, i));
 }
 
 static void
@@ -76,6 +97,10 @@ attached_rows (FILE *out, const mh_message *top, const mh_message *m)
 {
 	for (guint i = 0; i < m->attachments->len; i++) {
 		const mh_attachment *a = g_ptr_array_index (m->attachments, i);
+		if (a->document) {
+			g_autofree char *prefix = g_strconcat (a->path, ":", NULL);
+			document_rows (out, top, m, prefix, a->document);
+		}
 		if (!a->nested)
 			continue;
 		for (guint k = 0; k < a->nested->findings->len; k++)
@@ -94,6 +119,36 @@ csv_message (mh_printer *p, const mh_message *m)
 	attached_rows (p->out, m, m);
 }
 
+/* mailhunt doc: the message columns stay empty; a document without
+ * findings still gets its row. */
+static void
+file_row (FILE *out, const char *file, const char *part, const mh_finding *f)
+{
+	field (out, file, FALSE);
+	for (int k = 0; k < 11; k++)   /* container ... message_id */
+		field (out, NULL, FALSE);
+	finding_fields (out, part, f);
+}
+
+static void
+document_file_rows (FILE *out, const char *file, const char *prefix, const mh_document *d)
+{
+	g_autofree char *here = g_strdup_printf ("%s%s", prefix, d->name ? d->name : "");
+	if (d->depth == 0 && d->findings->len == 0)
+		file_row (out, file, here, NULL);
+	for (guint i = 0; i < d->findings->len; i++)
+		file_row (out, file, here, g_ptr_array_index (d->findings, i));
+	g_autofree char *deeper = g_strconcat (here, "/", NULL);
+	for (guint i = 0; i < d->children->len; i++)
+		document_file_rows (out, file, deeper, g_ptr_array_index (d->children, i));
+}
+
+static void
+csv_document (mh_printer *p, const char *file, const mh_document *d)
+{
+	document_file_rows (p->out, file, "", d);
+}
+
 static void
 csv_summary (mh_printer *p, const mh_scan_summary *s)
 {
@@ -106,5 +161,6 @@ const mh_printer_class mh_csv_printer = {
 	.name = "csv",
 	.begin = csv_begin,
 	.message = csv_message,
+	.document = csv_document,
 	.summary = csv_summary,
 };

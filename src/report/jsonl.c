@@ -48,10 +48,119 @@ add_string_list (JsonBuilder *b, const char *key, GPtrArray *list)
 	json_builder_end_array (b);
 }
 
-static void add_message_members (JsonBuilder *b, const mh_message *m);
+static void add_message_members (JsonBuilder *b, const mh_message *m, gboolean show_code);
 
 static void
-add_attachments (JsonBuilder *b, const mh_message *m)
+add_bool (JsonBuilder *b, const char *key, gboolean value)
+{
+	json_builder_set_member_name (b, key);
+	json_builder_add_boolean_value (b, value);
+}
+
+static void
+add_finding (JsonBuilder *b, const mh_finding *f)
+{
+	json_builder_begin_object (b);
+	add_string (b, "id", f->id);
+	add_string (b, "severity", mh_severity_to_string (f->severity));
+	add_string (b, "summary", f->summary);
+	add_string (b, "evidence", f->evidence);
+	if (f->location)
+		add_string (b, "location", f->location);
+	if (f->decoding)
+		add_string (b, "decoding", f->decoding);
+	json_builder_end_object (b);
+}
+
+static void
+add_vba_project (JsonBuilder *b, const mh_vba_project *p, gboolean show_code)
+{
+	json_builder_begin_object (b);
+	add_string (b, "location", p->location);
+	add_string (b, "name", p->name);
+	json_builder_set_member_name (b, "codepage");
+	json_builder_add_int_value (b, p->codepage);
+	add_bool (b, "stomped", p->stomped);
+	add_string (b, "stomping_evidence", p->stomping_evidence);
+	json_builder_set_member_name (b, "modules");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < p->modules->len; i++) {
+		const mh_vba_module *m = g_ptr_array_index (p->modules, i);
+		json_builder_begin_object (b);
+		add_string (b, "name", m->name);
+		add_string (b, "stream", m->stream);
+		add_string (b, "kind", m->kind);
+		json_builder_set_member_name (b, "source_length");
+		json_builder_add_int_value (b, (gint64) m->source_len);
+		add_bool (b, "source_recovered", m->source != NULL);
+		add_bool (b, "offset_repaired", m->offset_repaired);
+		add_bool (b, "truncated", m->truncated);
+		if (show_code)
+			add_string (b, "source", m->source);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+	add_string_list (b, "problems", p->problems);
+	json_builder_end_object (b);
+}
+
+/* The members of a document object (docs/report-format.md). */
+static void
+add_document_members (JsonBuilder *b, const mh_document *d, gboolean show_code)
+{
+	add_string (b, "name", d->name);
+	add_string (b, "format", d->format);
+	json_builder_set_member_name (b, "size");
+	json_builder_add_int_value (b, (gint64) d->size);
+	add_string (b, "sha256", d->sha256);
+	add_string (b, "verdict", mh_verdict_to_string (d->verdict));
+	add_string (b, "overall_verdict", mh_verdict_to_string (mh_document_overall_verdict (d)));
+	add_bool (b, "encrypted", d->encrypted);
+	add_bool (b, "has_controls", d->has_controls);
+	add_string (b, "password", d->password);
+	add_string (b, "password_source", d->password_source);
+	json_builder_set_member_name (b, "properties");
+	json_builder_begin_object (b);
+	for (guint i = 0; i < d->properties->len; i++) {
+		const mh_doc_property *p = g_ptr_array_index (d->properties, i);
+		add_string (b, p->name, p->value);
+	}
+	json_builder_end_object (b);
+	json_builder_set_member_name (b, "vba_projects");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < d->vba_projects->len; i++)
+		add_vba_project (b, g_ptr_array_index (d->vba_projects, i), show_code);
+	json_builder_end_array (b);
+	json_builder_set_member_name (b, "findings");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < d->findings->len; i++)
+		add_finding (b, g_ptr_array_index (d->findings, i));
+	json_builder_end_array (b);
+	json_builder_set_member_name (b, "iocs");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < d->iocs->len; i++) {
+		const mh_ioc *ioc = g_ptr_array_index (d->iocs, i);
+		json_builder_begin_object (b);
+		add_string (b, "kind", ioc->kind);
+		add_string (b, "value", ioc->value);
+		add_string (b, "location", ioc->location);
+		add_string (b, "decoding", ioc->decoding);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+	json_builder_set_member_name (b, "children");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < d->children->len; i++) {
+		json_builder_begin_object (b);
+		add_document_members (b, g_ptr_array_index (d->children, i), show_code);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+	add_string_list (b, "problems", d->problems);
+}
+
+static void
+add_attachments (JsonBuilder *b, const mh_message *m, gboolean show_code)
 {
 	json_builder_set_member_name (b, "attachments");
 	json_builder_begin_array (b);
@@ -70,7 +179,13 @@ add_attachments (JsonBuilder *b, const mh_message *m)
 		if (a->nested) {
 			json_builder_set_member_name (b, "message");
 			json_builder_begin_object (b);
-			add_message_members (b, a->nested);
+			add_message_members (b, a->nested, show_code);
+			json_builder_end_object (b);
+		}
+		if (a->document) {
+			json_builder_set_member_name (b, "document");
+			json_builder_begin_object (b);
+			add_document_members (b, a->document, show_code);
 			json_builder_end_object (b);
 		}
 		json_builder_end_object (b);
@@ -83,20 +198,13 @@ add_findings (JsonBuilder *b, const mh_message *m)
 {
 	json_builder_set_member_name (b, "findings");
 	json_builder_begin_array (b);
-	for (guint i = 0; i < m->findings->len; i++) {
-		const mh_finding *f = g_ptr_array_index (m->findings, i);
-		json_builder_begin_object (b);
-		add_string (b, "id", f->id);
-		add_string (b, "severity", mh_severity_to_string (f->severity));
-		add_string (b, "summary", f->summary);
-		add_string (b, "evidence", f->evidence);
-		json_builder_end_object (b);
-	}
+	for (guint i = 0; i < m->findings->len; i++)
+		add_finding (b, g_ptr_array_index (m->findings, i));
 	json_builder_end_array (b);
 }
 
 static void
-add_message_members (JsonBuilder *b, const mh_message *m)
+add_message_members (JsonBuilder *b, const mh_message *m, gboolean show_code)
 {
 	gboolean any;
 	mh_severity max = mh_message_max_severity (m, &any);
@@ -131,7 +239,7 @@ add_message_members (JsonBuilder *b, const mh_message *m)
 	json_builder_add_int_value (b, m->body_text ? (gint64) strlen (m->body_text) : 0);
 	json_builder_set_member_name (b, "body_from_html");
 	json_builder_add_boolean_value (b, m->body_from_html);
-	add_attachments (b, m);
+	add_attachments (b, m, show_code);
 	add_findings (b, m);
 	add_string_list (b, "problems", m->problems);
 }
@@ -174,7 +282,19 @@ jsonl_message (mh_printer *p, const mh_message *m)
 	json_builder_add_boolean_value (b, m->locator.deleted);
 	add_string (b, "folder_role", m->locator.folder_role);
 	json_builder_end_object (b);
-	add_message_members (b, m);
+	add_message_members (b, m, p->show_code);
+	json_builder_end_object (b);
+	write_line (p, b);
+}
+
+static void
+jsonl_document (mh_printer *p, const char *file, const mh_document *d)
+{
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	json_builder_begin_object (b);
+	add_string (b, "type", "document");
+	add_string (b, "file", file);
+	add_document_members (b, d, p->show_code);
 	json_builder_end_object (b);
 	write_line (p, b);
 }
@@ -204,6 +324,13 @@ jsonl_summary (mh_printer *p, const mh_scan_summary *s)
 	add_count (b, "high", s->flagged_by_severity[MH_SEVERITY_HIGH]);
 	add_count (b, "medium", s->flagged_by_severity[MH_SEVERITY_MEDIUM]);
 	add_count (b, "low", s->flagged_by_severity[MH_SEVERITY_LOW]);
+	json_builder_end_object (b);
+	json_builder_set_member_name (b, "documents");
+	json_builder_begin_object (b);
+	add_count (b, "total", s->documents);
+	for (int v = MH_VERDICT_MALICIOUS; v >= MH_VERDICT_CLEAN; v--)
+		add_count (b, mh_verdict_to_string (v), s->documents_by_verdict[v]);
+	add_count (b, "flagged_files", s->flagged_documents);
 	json_builder_end_object (b);
 
 	add_count (b, "skipped_total", s->skipped);
@@ -244,5 +371,6 @@ jsonl_summary (mh_printer *p, const mh_scan_summary *s)
 const mh_printer_class mh_jsonl_printer = {
 	.name = "jsonl",
 	.message = jsonl_message,
+	.document = jsonl_document,
 	.summary = jsonl_summary,
 };

@@ -93,3 +93,12 @@ mh_scan_summary_add_skipped (mh_scan_summary *s, const char *file, const char *r
 	k->reason = g_strdup (reason);
 	g_ptr_array_add (s->skipped_inputs, k);
 }
+
+void
+mh_scan_summary_add_document (mh_scan_summary *s, const mh_document *doc)
+{
+	s->documents++;
+	s->documents_by_verdict[doc->verdict]++;
+	for (guint i = 0; i < doc->children->len; i++)
+		mh_scan_summary_add_document (s, g_ptr_array_index (doc->children, i));
+}

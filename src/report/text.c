@@ -40,7 +40,76 @@ print_locator (FILE *out, const mh_locator *l)
 }
 
 static void
-print_message_body (FILE *out, const mh_message *m, const char *indent)
+print_finding (FILE *out, const mh_finding *f, const char *indent)
+{
+	g_autofree char *sev = g_ascii_strup (mh_severity_to_string (f->severity), -1);
+	fprintf (out, "%s  %-6s %s: %s\n", indent, sev, f->id, f->summary);
+	if (f->location)
+		fprintf (out, "%s         where:    %s\n", indent, f->location);
+	if (f->evidence)
+		fprintf (out, "%s         evidence: %s\n", indent, f->evidence);
+	if (f->decoding)
+		fprintf (out, "%s         decoded:  %s\n", indent, f->decoding);
+}
+
+/* Source, indented, so that it cannot be mistaken for report lines. */
+static void
+print_source (FILE *out, const char *source, const char *indent)
+{
+	g_auto (GStrv) lines = g_strsplit (source, "\n", -1);
+	for (guint i = 0; lines[i]; i++) {
+		g_strchomp (lines[i]);
+		if (!lines[i + 1] && !*lines[i])
+			break;
+		fprintf (out, "%s      | %s\n", indent, lines[i]);
+	}
+}
+
+static void
+print_document (FILE *out, const mh_document *d, const char *indent, gboolean show_code)
+{
+	g_autofree char *verdict = g_ascii_strup (mh_verdict_to_string (d->verdict), -1);
+	fprintf (out, "%sdocument %s (%s, %zu bytes): %s%s\n", indent, d->name ? d->name : "(unnamed)",
+	         d->format, d->size, verdict, d->encrypted ? ", encrypted" : "");
+	if (d->password)
+		fprintf (out, "%s  opened with password \"%s\"%s\n", indent, d->password,
+		         d->password_source ? " written in the mail body" : "");
+	for (guint i = 0; i < d->properties->len; i++) {
+		const mh_doc_property *p = g_ptr_array_index (d->properties, i);
+		fprintf (out, "%s  %s: %s\n", indent, p->name, p->value);
+	}
+	for (guint i = 0; i < d->vba_projects->len; i++) {
+		const mh_vba_project *p = g_ptr_array_index (d->vba_projects, i);
+		fprintf (out, "%s  VBA project in %s: %u module%s%s\n", indent, p->location, p->modules->len,
+		         p->modules->len == 1 ? "" : "s", p->stomped ? " (STOMPED: source does not match compiled code)" : "");
+		for (guint k = 0; k < p->modules->len; k++) {
+			const mh_vba_module *m = g_ptr_array_index (p->modules, k);
+			fprintf (out, "%s    module %s (%s, %zu bytes of source%s%s)\n", indent, m->name, m->kind,
+			         m->source_len, m->offset_repaired ? ", found past a wrong offset" : "",
+			         m->source ? "" : ", source not recovered");
+			if (show_code && m->source)
+				print_source (out, m->source, indent);
+		}
+		for (guint k = 0; k < p->problems->len; k++)
+			fprintf (out, "%s    problem: %s\n", indent, (const char *) g_ptr_array_index (p->problems, k));
+	}
+	for (guint i = 0; i < d->findings->len; i++)
+		print_finding (out, g_ptr_array_index (d->findings, i), indent);
+	for (guint i = 0; i < d->iocs->len; i++) {
+		const mh_ioc *ioc = g_ptr_array_index (d->iocs, i);
+		fprintf (out, "%s  indicator %s: %s%s%s%s\n", indent, ioc->kind, ioc->value,
+		         ioc->location ? " at " : "", ioc->location ? ioc->location : "",
+		         ioc->decoding ? " (decoded)" : "");
+	}
+	for (guint i = 0; i < d->problems->len; i++)
+		fprintf (out, "%s  problem: %s\n", indent, (const char *) g_ptr_array_index (d->problems, i));
+	g_autofree char *deeper = g_strconcat (indent, "    ", NULL);
+	for (guint i = 0; i < d->children->len; i++)
+		print_document (out, g_ptr_array_index (d->children, i), deeper, show_code);
+}
+
+static void
+print_message_body (FILE *out, const mh_message *m, const char *indent, gboolean show_code)
 {
 	fprintf (out, "%sdate:    %s\n", indent, m->date ? m->date : "(none)");
 	fprintf (out, "%sfrom:    ", indent);
@@ -49,13 +118,8 @@ print_message_body (FILE *out, const mh_message *m, const char *indent)
 	if (m->return_path || m->envelope_from)
 		fprintf (out, "%senvelope: %s\n", indent, m->return_path ? m->return_path : m->envelope_from);
 	fprintf (out, "%ssubject: %s\n", indent, m->subject ? m->subject : "(none)");
-	for (guint i = 0; i < m->findings->len; i++) {
-		const mh_finding *f = g_ptr_array_index (m->findings, i);
-		g_autofree char *sev = g_ascii_strup (mh_severity_to_string (f->severity), -1);
-		fprintf (out, "%s  %-6s %s: %s\n", indent, sev, f->id, f->summary);
-		if (f->evidence)
-			fprintf (out, "%s         evidence: %s\n", indent, f->evidence);
-	}
+	for (guint i = 0; i < m->findings->len; i++)
+		print_finding (out, g_ptr_array_index (m->findings, i), indent);
 	for (guint i = 0; i < m->problems->len; i++)
 		fprintf (out, "%s  problem: %s\n", indent, (const char *) g_ptr_array_index (m->problems, i));
 	for (guint i = 0; i < m->attachments->len; i++) {
@@ -65,7 +129,11 @@ print_message_body (FILE *out, const mh_message *m, const char *indent)
 		         a->size, a->truncated ? ", truncated" : "", a->sha256[0] ? a->sha256 : "-");
 		if (a->nested) {
 			g_autofree char *deeper = g_strconcat (indent, "    ", NULL);
-			print_message_body (out, a->nested, deeper);
+			print_message_body (out, a->nested, deeper, show_code);
+		}
+		if (a->document) {
+			g_autofree char *deeper = g_strconcat (indent, "    ", NULL);
+			print_document (out, a->document, deeper, show_code);
 		}
 	}
 }
@@ -76,7 +144,15 @@ text_message (mh_printer *p, const mh_message *m)
 	fputs ("== ", p->out);
 	print_locator (p->out, &m->locator);
 	fputc ('\n', p->out);
-	print_message_body (p->out, m, "   ");
+	print_message_body (p->out, m, "   ", p->show_code);
+	fputc ('\n', p->out);
+}
+
+static void
+text_document (mh_printer *p, const char *file, const mh_document *d)
+{
+	fprintf (p->out, "== %s\n", file);
+	print_document (p->out, d, "   ", p->show_code);
 	fputc ('\n', p->out);
 }
 
@@ -94,11 +170,21 @@ text_summary (mh_printer *p, const mh_scan_summary *s)
 		return;
 	fprintf (out, "Summary\n");
 	fprintf (out, "  inputs read:      %u\n", s->inputs);
-	fprintf (out, "  messages:         %u (%u deleted but still present)\n", s->messages, s->deleted_messages);
-	fprintf (out, "  attachments:      %u\n", s->attachments);
-	fprintf (out, "  flagged messages: %u (high %u, medium %u, low %u)\n", s->flagged,
-	         s->flagged_by_severity[MH_SEVERITY_HIGH], s->flagged_by_severity[MH_SEVERITY_MEDIUM],
-	         s->flagged_by_severity[MH_SEVERITY_LOW]);
+	/* mailhunt doc reads no mail: message counts would only be noise */
+	if (s->messages || !s->documents) {
+		fprintf (out, "  messages:         %u (%u deleted but still present)\n", s->messages, s->deleted_messages);
+		fprintf (out, "  attachments:      %u\n", s->attachments);
+		fprintf (out, "  flagged messages: %u (high %u, medium %u, low %u)\n", s->flagged,
+		         s->flagged_by_severity[MH_SEVERITY_HIGH], s->flagged_by_severity[MH_SEVERITY_MEDIUM],
+		         s->flagged_by_severity[MH_SEVERITY_LOW]);
+	}
+	if (s->documents)
+		fprintf (out, "  documents opened: %u (malicious %u, suspicious %u, macros %u, clean %u)\n",
+		         s->documents, s->documents_by_verdict[MH_VERDICT_MALICIOUS],
+		         s->documents_by_verdict[MH_VERDICT_SUSPICIOUS], s->documents_by_verdict[MH_VERDICT_MACROS],
+		         s->documents_by_verdict[MH_VERDICT_CLEAN]);
+	if (s->flagged_documents)
+		fprintf (out, "  flagged document files: %u\n", s->flagged_documents);
 	if (s->problems)
 		fprintf (out, "  messages repaired or capped while parsing: %u\n", s->problems);
 	fprintf (out, "  skipped inputs:   %u\n", s->skipped);
@@ -125,5 +211,6 @@ text_summary (mh_printer *p, const mh_scan_summary *s)
 const mh_printer_class mh_text_printer = {
 	.name = "text",
 	.message = text_message,
+	.document = text_document,
 	.summary = text_summary,
 };

@@ -25,7 +25,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
 	mh_locator loc = { .file = (char *) "fuzz", .offset = 0, .length = (gint64) size };
 	mh_message *m = mh_message_new_from_bytes ((const char *) data, size, &loc, &limits);
-	mh_analyse_message (m);
+	mh_analyse_message (m, NULL);
 	for (guint i = 0; i < m->attachments->len; i++) {
 		GBytes *b = mh_attachment_get_bytes (g_ptr_array_index (m->attachments, i), 1024);
 		g_bytes_unref (b);
