@@ -30,6 +30,8 @@ static const char scan_help[] =
 	"  --max-message-size N   largest message read, in bytes (default 104857600);\n"
 	"                         larger ones are reported as read errors\n"
 	"  --show-code            include the source of macros in the report\n"
+	"  --contacts             report the contacts and distribution lists of\n"
+	"                         Outlook stores (always counted in the summary)\n"
 	"  --no-documents         do not open Office documents and archives\n"
 	"  -h, --help             this text\n"
 	"\n"
@@ -57,6 +59,8 @@ typedef struct {
 	mh_scan_summary  summary;
 	gboolean         all;
 	gboolean         quiet;
+	gboolean         contacts;
+	char            *current_file;  /* the input being read (contacts carry no file) */
 	mh_analyse_options analyse;
 } scan_state;
 
@@ -149,6 +153,15 @@ on_document (const char *file, const char *container, GBytes *data, gpointer use
 }
 
 static void
+on_contact (const mh_pst_contact *contact, gpointer user_data)
+{
+	scan_state *st = user_data;
+	st->summary.contacts++;
+	if (st->contacts)
+		mh_printer_contact (st->printer, st->current_file, contact);
+}
+
+static void
 on_error (const char *file, const char *folder, gint64 index, const char *what, gpointer user_data)
 {
 	scan_state *st = user_data;
@@ -172,9 +185,10 @@ static void
 on_input (const char *file, const char *kind, gpointer user_data)
 {
 	scan_state *st = user_data;
-	(void) file;
 	(void) kind;
 	st->summary.inputs++;
+	g_free (st->current_file);
+	st->current_file = g_strdup (file);
 }
 
 int
@@ -183,6 +197,7 @@ mh_cmd_scan (int argc, char **argv)
 	g_autofree char *format = NULL;
 	g_autofree char *output = NULL;
 	gboolean all = FALSE, quiet = FALSE, help = FALSE, show_code = FALSE, no_documents = FALSE;
+	gboolean contacts = FALSE;
 	gint64 max_message = 0;
 	g_auto (GStrv) paths = NULL;
 	GOptionEntry entries[] = {
@@ -193,6 +208,7 @@ mh_cmd_scan (int argc, char **argv)
 		{ "max-message-size", 0, 0, G_OPTION_ARG_INT64, &max_message, NULL, NULL },
 		{ "show-code", 0, 0, G_OPTION_ARG_NONE, &show_code, NULL, NULL },
 		{ "no-documents", 0, 0, G_OPTION_ARG_NONE, &no_documents, NULL, NULL },
+		{ "contacts", 0, 0, G_OPTION_ARG_NONE, &contacts, NULL, NULL },
 		{ "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -242,12 +258,13 @@ mh_cmd_scan (int argc, char **argv)
 	st.printer->quiet = quiet;
 	st.printer->show_code = show_code;
 	st.all = all;
+	st.contacts = contacts;
 	mh_analyse_options_init_default (&st.analyse);
 	st.analyse.documents = !no_documents;
 	st.quiet = quiet;
 	mh_scan_summary_init (&st.summary);
 
-	mh_reader_callbacks cb = { on_message, on_error, on_skipped, on_input, on_document };
+	mh_reader_callbacks cb = { on_message, on_error, on_skipped, on_input, on_document, on_contact };
 	gint64 start = g_get_monotonic_time ();
 
 	mh_printer_begin (st.printer);
@@ -272,5 +289,6 @@ mh_cmd_scan (int argc, char **argv)
 	}
 	mh_scan_summary_clear (&st.summary);
 	mh_printer_free (st.printer);
+	g_free (st.current_file);
 	return rc;
 }

@@ -75,16 +75,28 @@ def run(*args, stdin=None):
     return p.returncode, out, err
 
 
-def scan(*paths, extra=()):
-    """`mailhunt scan --all --format jsonl` over paths.
+def scan_lines(*paths, command='scan', extra=()):
+    """`mailhunt COMMAND --format jsonl` (scan with --all) over paths.
 
-    Returns (exit status, list of message objects, summary object, stderr)."""
-    rc, out, err = run('scan', '--all', '--format', 'jsonl', *extra, *paths)
-    messages, summary = [], None
+    Returns (exit status, every non-summary line as an object, summary, stderr)."""
+    args = [command, '--format', 'jsonl', *extra, *paths]
+    if command == 'scan':
+        args.insert(1, '--all')
+    rc, out, err = run(*args)
+    lines, summary = [], None
     for line in out.splitlines():
         obj = json.loads(line)
         if obj.get('type') == 'summary':
             summary = obj
         else:
-            messages.append(obj)
-    return rc, messages, summary, err
+            lines.append(obj)
+    return rc, lines, summary, err
+
+
+def scan(*paths, extra=()):
+    """`mailhunt scan --all --format jsonl` over paths.
+
+    Returns (exit status, list of message objects, summary object, stderr);
+    document and contact lines are left out (scan_lines has them)."""
+    rc, lines, summary, err = scan_lines(*paths, extra=extra)
+    return rc, [o for o in lines if o.get('type') == 'message'], summary, err

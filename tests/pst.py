@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import tempfile
 
-from mhtest import ok, eq, done, corpora, scan, mailhunt
+from mhtest import ok, eq, done, corpora, scan, scan_lines, mailhunt
 
 CORPORA = corpora()
 
@@ -120,6 +120,15 @@ ok(all(m['body_length'] > 0 for m in messages), "variousBodyTypes: every body va
 # ---- java-libpst: contacts/calendar only, and a password-protected store ----
 rc, messages, summary, err = results['dist-list.pst']
 eq(len(messages), 0, "dist-list.pst: contacts, a distribution list and appointments are not messages")
+eq(summary['contacts'], 2, "dist-list.pst: the summary counts 2 address-book entries")
+rc, lines, summary, err = scan_lines(PSTS['dist-list.pst'], extra=('--contacts',))
+contacts = [o for o in lines if o['type'] == 'contact']
+eq(len(contacts), 2, "dist-list.pst --contacts: two contact lines")
+eq(sorted((c['is_list'], c['name'], tuple(c['addresses'])) for c in contacts),
+   [(False, '1, contact name', ('contact1@rjohnson.id.au',)), (True, 'test dist list', ())],
+   "dist-list.pst --contacts: the contact with its address, the list by name")
+ok(all(c['folder'] == 'Contacts' and c['file'] == PSTS['dist-list.pst'] for c in contacts),
+   "dist-list.pst --contacts: located in file and folder Contacts", contacts)
 rc, messages, summary, err = results['passworded.pst']
 eq(len(messages), 0, "passworded.pst: read (libpst ignores the PST password), no mail in it")
 

@@ -15,14 +15,14 @@ jsonschema.Draft7Validator.check_schema(schema)
 validator = jsonschema.Draft7Validator(schema)
 
 
-def validate_scan(label, *paths):
-    rc, out, err = mhtest.run('scan', '--all', '--format', 'jsonl', *paths)
+def validate_scan(label, *paths, args=('scan', '--all', '--contacts')):
+    rc, out, err = mhtest.run(*args, '--format', 'jsonl', *paths)
     lines = out.splitlines()
     errors = []
     for n, line in enumerate(lines, 1):
         obj = json.loads(line)
         for e in validator.iter_errors(obj):
-            errors.append(f"line {n} ({obj.get('locator', {}).get('file', 'summary')}): "
+            errors.append(f"line {n} ({obj.get('locator', {}).get('file', obj.get('file', 'summary'))}): "
                           f"{'/'.join(map(str, e.absolute_path))}: {e.message}")
     ok(len(lines) > 1 and not errors, f"{label}: {len(lines)} lines valid", '\n'.join(errors[:20]))
     return lines
@@ -41,8 +41,15 @@ ok(not validator.is_valid(bad), "schema rejects a summary without flagged counts
 
 corpora = os.environ.get('MH_CORPORA', '')
 if os.path.isdir(corpora):
-    validate_scan('corpora', corpora)
+    lines = validate_scan('corpora', corpora)
+    types = {json.loads(line)['type'] for line in lines}
+    eq(types, {'message', 'document', 'contact', 'summary'},
+       "corpora: messages, documents, contacts and the summary all appear")
+    # mailhunt doc, with the macro source
+    validate_scan('corpora, mailhunt doc --show-code', os.path.join(corpora, 'poi'),
+                  os.path.join(corpora, 'oletools'), args=('doc', '--show-code'))
 else:
-    print(f"ok {mhtest._count + 1} # SKIP corpora not found")
-    mhtest._count += 1
+    for _ in range(3):
+        print(f"ok {mhtest._count + 1} # SKIP corpora not found")
+        mhtest._count += 1
 mhtest.done()

@@ -61,6 +61,10 @@ mh_input_kind     mh_detect_input (const guint8 *head, gsize len, const char **r
 
 /* ---- walking the paths given on the command line ---- */
 
+/* An address-book entry of a mailbox (include/mailhunt/outlook.h). */
+typedef struct _mh_pst_contact mh_pst_contact;
+typedef void (*mh_pst_contact_fn) (const mh_pst_contact *contact, gpointer user_data);
+
 typedef struct {
 	/* a message was read; the callee owns it */
 	void (*message) (mh_message *message, gpointer user_data);
@@ -73,6 +77,9 @@ typedef struct {
 	/* a file that is not mail but an Office document or an archive (a
 	 * quarantine holds both); NULL: such files are skipped */
 	void (*document) (const char *file, const char *container, GBytes *data, gpointer user_data);
+	/* a contact or distribution list of an Outlook store, valid during the
+	 * call; NULL: contacts are not read */
+	mh_pst_contact_fn contact;
 } mh_reader_callbacks;
 
 /* Reads @path: a file of any supported kind or a directory (recursively,

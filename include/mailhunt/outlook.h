@@ -68,23 +68,22 @@ void          mh_pst_read (const char *path, const mh_limits *limits,
 
 /* A contact or distribution list of a PST, as far as libpst exposes it
  * (the members of a distribution list are not: only its name). */
-typedef struct {
+struct _mh_pst_contact {
 	char      *folder;     /* Outlook folder path, UTF-8, may be NULL */
 	guint      index;      /* 0-based among the contacts of the folder */
 	gboolean   is_list;    /* a distribution list (IPM.DistList) */
 	char      *name;       /* full name, file-as or subject, UTF-8, may be NULL */
+	char      *company;    /* company name, UTF-8, may be NULL */
 	GPtrArray *addresses;  /* of char*: e-mail addresses as stored (SMTP or X.500), UTF-8 */
-} mh_pst_contact;
-
-/* Called for each contact; @contact is only valid during the call. */
-typedef void (*mh_pst_contact_fn) (const mh_pst_contact *contact, gpointer user_data);
+};
 
 /* A copy to keep beyond the callback; free it with mh_pst_contact_free. */
 mh_pst_contact *mh_pst_contact_copy (const mh_pst_contact *contact);
 void          mh_pst_contact_free (mh_pst_contact *contact);
 
-/* mh_pst_read, and with @on_contact not NULL also the contacts and
- * distribution lists (which never go to callbacks->message). */
+/* mh_pst_read, with @on_contact instead of callbacks->contact: the
+ * contacts and distribution lists (which never go to callbacks->message)
+ * are read when @on_contact is not NULL. */
 void          mh_pst_read_full (const char *path, const mh_limits *limits,
                                 const mh_reader_callbacks *callbacks,
                                 mh_pst_contact_fn on_contact, gpointer user_data);

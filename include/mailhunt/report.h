@@ -7,6 +7,7 @@
 
 #include "mailhunt/message.h"
 #include "mailhunt/office.h"
+#include "mailhunt/outlook.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,7 @@ typedef struct {
 	                               * attachments and archives included) */
 	guint      documents_by_verdict[MH_VERDICT_MALICIOUS + 1];
 	guint      flagged_documents; /* document files among the inputs with macros or worse */
+	guint      contacts;          /* address-book entries of Outlook stores (lists included) */
 	guint      skipped;           /* all skipped inputs ... */
 	GPtrArray *skipped_inputs;    /* ... of which the first MH_REPORT_LIST_MAX */
 	GHashTable *skipped_reasons;  /* reason -> GUINT_TO_POINTER (count) */
@@ -60,6 +62,8 @@ typedef struct {
 	void (*message) (mh_printer *printer, const mh_message *message);
 	/* a document given on its own (mailhunt doc, or a document file met by scan) */
 	void (*document) (mh_printer *printer, const char *file, const mh_document *document);
+	/* an address-book entry of an Outlook store (scan --contacts) */
+	void (*contact)  (mh_printer *printer, const char *file, const mh_pst_contact *contact);
 	void (*summary) (mh_printer *printer, const mh_scan_summary *summary);
 } mh_printer_class;
 
@@ -78,6 +82,7 @@ void        mh_printer_free (mh_printer *printer);
 static inline void mh_printer_begin (mh_printer *p) { if (p->klass->begin) p->klass->begin (p); }
 static inline void mh_printer_message (mh_printer *p, const mh_message *m) { p->klass->message (p, m); }
 static inline void mh_printer_document (mh_printer *p, const char *file, const mh_document *d) { p->klass->document (p, file, d); }
+static inline void mh_printer_contact (mh_printer *p, const char *file, const mh_pst_contact *c) { if (p->klass->contact) p->klass->contact (p, file, c); }
 static inline void mh_printer_summary (mh_printer *p, const mh_scan_summary *s) { p->klass->summary (p, s); }
 
 extern const mh_printer_class mh_text_printer;

@@ -44,7 +44,7 @@ enum {
 	REC_OVERSIZED = 'O',   /* no payload; size: what the message would have been */
 	REC_ITEM      = 'E',   /* an item could not be read; payload: why */
 	REC_FATAL     = 'F',   /* the file could not be opened at all; payload: why */
-	REC_CONTACT   = 'C',   /* payload: name NUL is_list NUL address NUL address ... */
+	REC_CONTACT   = 'C',   /* payload: name NUL is_list NUL company NUL address NUL address ... */
 	REC_DONE      = 'D',   /* the walk finished */
 };
 
@@ -780,6 +780,10 @@ emit_contact (walk_ctx *w, pst_item *item, const char *folder, guint index)
 	g_string_append_c (s, '\0');
 	g_string_append_c (s, item->type == PST_TYPE_CONTACT ? '0' : '1');
 	g_string_append_c (s, '\0');
+	g_autofree char *company = pst_text_nonempty (item, &c->company_name);
+	if (company && strlen (company) < MAX_CONTACT_BYTES / 4)
+		g_string_append (s, company);
+	g_string_append_c (s, '\0');
 	const pst_string *addrs[] = { &c->address1, &c->address2, &c->address3, &c->address1a, &c->address2a, &c->address3a };
 	for (gsize i = 0; i < G_N_ELEMENTS (addrs); i++) {
 		g_autofree char *a = pst_text_nonempty (item, addrs[i]);
@@ -1036,6 +1040,7 @@ mh_pst_contact_copy (const mh_pst_contact *contact)
 	c->index = contact->index;
 	c->is_list = contact->is_list;
 	c->name = g_strdup (contact->name);
+	c->company = g_strdup (contact->company);
 	c->addresses = g_ptr_array_new_with_free_func (g_free);
 	for (guint i = 0; contact->addresses && i < contact->addresses->len; i++)
 		g_ptr_array_add (c->addresses, g_strdup (g_ptr_array_index (contact->addresses, i)));
@@ -1049,6 +1054,7 @@ mh_pst_contact_free (mh_pst_contact *contact)
 		return;
 	g_free (contact->folder);
 	g_free (contact->name);
+	g_free (contact->company);
 	if (contact->addresses)
 		g_ptr_array_unref (contact->addresses);
 	g_free (contact);
@@ -1058,8 +1064,8 @@ static void
 deliver_contact (const char *folder, guint index, const char *data, gsize len,
                  mh_pst_contact_fn on_contact, gpointer user_data)
 {
-	mh_pst_contact c = { (char *) folder, index, FALSE, NULL, g_ptr_array_new_with_free_func (g_free) };
-	/* name NUL list-flag NUL address NUL ... */
+	mh_pst_contact c = { (char *) folder, index, FALSE, NULL, NULL, g_ptr_array_new_with_free_func (g_free) };
+	/* name NUL list-flag NUL company NUL address NUL ... */
 	gsize i = 0;
 	int field = 0;
 	while (i < len) {
@@ -1071,6 +1077,8 @@ deliver_contact (const char *folder, guint index, const char *data, gsize len,
 			c.name = *v ? g_steal_pointer (&v) : NULL;
 		else if (field == 1)
 			c.is_list = v[0] == '1';
+		else if (field == 2)
+			c.company = *v ? g_steal_pointer (&v) : NULL;
 		else
 			g_ptr_array_add (c.addresses, g_steal_pointer (&v));
 		field++;
@@ -1078,6 +1086,7 @@ deliver_contact (const char *folder, guint index, const char *data, gsize len,
 	}
 	on_contact (&c, user_data);
 	g_free (c.name);
+	g_free (c.company);
 	g_ptr_array_unref (c.addresses);
 }
 
@@ -1231,5 +1240,5 @@ mh_pst_read_full (const char *path, const mh_limits *limits, const mh_reader_cal
 void
 mh_pst_read (const char *path, const mh_limits *limits, const mh_reader_callbacks *callbacks, gpointer user_data)
 {
-	mh_pst_read_full (path, limits, callbacks, NULL, user_data);
+	mh_pst_read_full (path, limits, callbacks, callbacks->contact, user_data);
 }

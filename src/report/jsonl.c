@@ -300,6 +300,24 @@ jsonl_document (mh_printer *p, const char *file, const mh_document *d)
 }
 
 static void
+jsonl_contact (mh_printer *p, const char *file, const mh_pst_contact *c)
+{
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	json_builder_begin_object (b);
+	add_string (b, "type", "contact");
+	add_string (b, "file", file);
+	add_string (b, "folder", c->folder);
+	json_builder_set_member_name (b, "index");
+	json_builder_add_int_value (b, c->index);
+	add_bool (b, "is_list", c->is_list);
+	add_string (b, "name", c->name);
+	add_string (b, "company", c->company);
+	add_string_list (b, "addresses", c->addresses);
+	json_builder_end_object (b);
+	write_line (p, b);
+}
+
+static void
 add_count (JsonBuilder *b, const char *key, gint64 n)
 {
 	json_builder_set_member_name (b, key);
@@ -333,6 +351,7 @@ jsonl_summary (mh_printer *p, const mh_scan_summary *s)
 	add_count (b, "flagged_files", s->flagged_documents);
 	json_builder_end_object (b);
 
+	add_count (b, "contacts", s->contacts);
 	add_count (b, "skipped_total", s->skipped);
 	json_builder_set_member_name (b, "skipped");
 	json_builder_begin_array (b);
@@ -372,5 +391,6 @@ const mh_printer_class mh_jsonl_printer = {
 	.name = "jsonl",
 	.message = jsonl_message,
 	.document = jsonl_document,
+	.contact = jsonl_contact,
 	.summary = jsonl_summary,
 };

@@ -156,6 +156,18 @@ text_document (mh_printer *p, const char *file, const mh_document *d)
 	fputc ('\n', p->out);
 }
 
+static void
+text_contact (mh_printer *p, const char *file, const mh_pst_contact *c)
+{
+	fprintf (p->out, "== %s folder \"%s\" %s #%u: %s", file, c->folder ? c->folder : "",
+	         c->is_list ? "distribution list" : "contact", c->index, c->name ? c->name : "(no name)");
+	if (c->company)
+		fprintf (p->out, " (%s)", c->company);
+	for (guint i = 0; i < c->addresses->len; i++)
+		fprintf (p->out, "%s%s", i ? ", " : " <", (const char *) g_ptr_array_index (c->addresses, i));
+	fputs (c->addresses->len ? ">\n" : "\n", p->out);
+}
+
 static int
 compare_reasons (gconstpointer a, gconstpointer b)
 {
@@ -185,6 +197,8 @@ text_summary (mh_printer *p, const mh_scan_summary *s)
 		         s->documents_by_verdict[MH_VERDICT_CLEAN]);
 	if (s->flagged_documents)
 		fprintf (out, "  flagged document files: %u\n", s->flagged_documents);
+	if (s->contacts)
+		fprintf (out, "  contacts:         %u (address book entries of Outlook stores)\n", s->contacts);
 	if (s->problems)
 		fprintf (out, "  messages repaired or capped while parsing: %u\n", s->problems);
 	fprintf (out, "  skipped inputs:   %u\n", s->skipped);
@@ -212,5 +226,6 @@ const mh_printer_class mh_text_printer = {
 	.name = "text",
 	.message = text_message,
 	.document = text_document,
+	.contact = text_contact,
 	.summary = text_summary,
 };
