@@ -23,6 +23,7 @@ import csv
 import email.message
 import email.policy
 import os
+import re
 import shutil
 import tempfile
 
@@ -292,6 +293,14 @@ def main():
             if ok(export in EXPORTS, f"{export}: export known to this test"):
                 check_export(export, EXPORTS[export])
             continue
+        # POI named its files after the Outlook item class they hold
+        klass = re.match(r'msgClass(\w+)\.msg$', os.path.basename(name))
+        if klass:
+            rc, messages, summary, err = scan(path)
+            ok(len(messages) == 1 and messages[0]['outlook'] and
+               messages[0]['outlook']['message_class'] == 'IPM.' + klass.group(1),
+               f"{os.path.basename(name)}: Outlook item class IPM.{klass.group(1)}",
+               messages[0]['outlook'] if messages else summary)
         if row['kind'] == 'msg-fuzzed':
             rc, messages, summary, err = scan(path)
             ok(rc in (0, 1, 2), f"fuzzed {os.path.basename(name)}: exit status {rc} (no crash)", err[-2000:])

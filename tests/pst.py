@@ -96,6 +96,10 @@ ok(any(m['from'] and m['from'].get('address') == 'couchbase@couchbase.com' for m
    "testPST.pst: the Couchbase message is there")
 fw = [m for m in messages if m['subject'] == 'FW: First email']
 ok(len(fw) == 1, "testPST.pst: 'FW: First email' is there")
+eq({m['outlook']['message_class'] for m in messages if m['outlook']}, {'IPM.Note'},
+   "testPST.pst: every item is an Outlook mail item (IPM.Note)")
+ok(fw and fw[0]['outlook']['sender_dn'].startswith('/o=PF/ou=Exchange Administrative Group'),
+   "FW: First email: the sender's Exchange (X.500) address is reported", fw[0]['outlook'] if fw else None)
 if fw:
     emb = [a for a in fw[0]['attachments'] if a.get('declared_type') == 'message/rfc822']
     ok(len(emb) == 1 and emb[0].get('message'), "FW: First email: carries one embedded message", fw[0]['attachments'])

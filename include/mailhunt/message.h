@@ -94,6 +94,10 @@ struct _mh_message {
 	GPtrArray  *received;       /* of char*, top (newest) first */
 	GPtrArray  *authentication_results; /* of char* */
 	char       *x_mailer;
+	char       *outlook_class;      /* Outlook message class (IPM.Note, IPM.Schedule.Meeting.Request,
+	                                 * ...) of a .msg or PST item, else NULL */
+	char       *outlook_sender_dn;  /* the sender's Exchange (X.500) address when the item's
+	                                 * sender properties hold one (an internal sender), else NULL */
 
 	char       *body_text;      /* plain text; HTML converted when no text/plain */
 	gboolean    body_from_html;
@@ -122,7 +126,11 @@ mh_message  *mh_message_new_from_bytes (const char *data, gsize len,
                                         const mh_limits *limits);
 /* Builds the model from a MIME tree that a reader assembled itself (the
  * Outlook readers turn MAPI properties into one), so every format goes
- * through the same decoding and attachment walk.  @mime is referenced. */
+ * through the same decoding and attachment walk.  @mime is referenced.
+ * What MIME has no header for travels as object data on the message
+ * (never as a header, which a sender could forge): */
+#define MH_OUTLOOK_CLASS_DATA     "mailhunt-outlook-class"      /* char*, the message class */
+#define MH_OUTLOOK_SENDER_DN_DATA "mailhunt-outlook-sender-dn"  /* char*, an X.500 sender */
 mh_message  *mh_message_new_from_mime (GMimeMessage *mime, const mh_locator *locator,
                                        const mh_limits *limits);
 void         mh_message_free (mh_message *message);

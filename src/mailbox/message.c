@@ -217,6 +217,8 @@ mh_message_free (mh_message *m)
 	g_ptr_array_unref (m->received);
 	g_ptr_array_unref (m->authentication_results);
 	g_free (m->x_mailer);
+	g_free (m->outlook_class);
+	g_free (m->outlook_sender_dn);
 	g_free (m->body_text);
 	g_ptr_array_unref (m->attachments);
 	g_ptr_array_unref (m->findings);
@@ -1109,6 +1111,8 @@ build_from_mime (GMimeMessage *mime, const mh_locator *locator, int depth,
 	mh_message *m = message_alloc (locator, depth);
 	m->mime = g_object_ref (mime);
 	read_headers (m, GMIME_OBJECT (mime));
+	m->outlook_class = g_strdup (g_object_get_data (G_OBJECT (mime), MH_OUTLOOK_CLASS_DATA));
+	m->outlook_sender_dn = g_strdup (g_object_get_data (G_OBJECT (mime), MH_OUTLOOK_SENDER_DN_DATA));
 
 	walk_state st = { m, limits, g_string_new (NULL), g_string_new (NULL), attachment_count, FALSE,
 	                  charset_hint (GMIME_OBJECT (mime)) };

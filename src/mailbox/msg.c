@@ -35,6 +35,7 @@ G_DEFINE_QUARK (mh-outlook-error-quark, mh_outlook_error)
 
 /* property ids (MS-OXPROPS) */
 #define PR_SUBJECT                        0x0037
+#define PR_MESSAGE_CLASS                  0x001A
 #define PR_CLIENT_SUBMIT_TIME             0x0039
 #define PR_SENT_REPRESENTING_NAME         0x0042
 #define PR_SENT_REPRESENTING_EMAIL        0x0065
@@ -958,6 +959,20 @@ read_message (msg_ctx *ctx, GsfInfile *dir, gsize header, int depth, GError **er
 		g_mime_object_set_header (GMIME_OBJECT (msg), "MIME-Version", "1.0", NULL);
 	}
 	GMimeObject *mo = GMIME_OBJECT (msg);
+	char *message_class = prop_string (&s, PR_MESSAGE_CLASS);
+	if (message_class)
+		g_object_set_data_full (G_OBJECT (msg), MH_OUTLOOK_CLASS_DATA, g_strstrip (message_class), g_free);
+	{
+		char *dn = prop_string (&s, PR_SENDER_EMAIL_ADDRESS);
+		if (!dn || dn[0] != '/' || strchr (dn, '@')) {
+			g_free (dn);
+			dn = prop_string (&s, PR_SENT_REPRESENTING_EMAIL);
+		}
+		if (dn && dn[0] == '/' && !strchr (dn, '@'))
+			g_object_set_data_full (G_OBJECT (msg), MH_OUTLOOK_SENDER_DN_DATA, dn, g_free);
+		else
+			g_free (dn);
+	}
 	if (!g_mime_object_get_header (mo, "Subject") && subject)
 		g_mime_message_set_subject (msg, subject, "utf-8");
 	if (!g_mime_object_get_header (mo, "From")) {

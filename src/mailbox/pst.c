@@ -43,6 +43,8 @@ enum {
 	REC_MESSAGE   = 'M',   /* payload: the message bytes */
 	REC_OVERSIZED = 'O',   /* no payload; size: what the message would have been */
 	REC_ITEM      = 'E',   /* an item could not be read; payload: why */
+	REC_PROPS     = 'P',   /* sent just before a REC_MESSAGE: Outlook properties that MIME
+	                        * has no header for; payload: class NUL sender-dn NUL */
 	REC_FATAL     = 'F',   /* the file could not be opened at all; payload: why */
 	REC_CONTACT   = 'C',   /* payload: name NUL is_list NUL company NUL address NUL address ... */
 	REC_DONE      = 'D',   /* the walk finished */
@@ -679,10 +681,8 @@ set_mapi_headers (GMimeMessage *msg, pst_item *item, build_ctx *b)
 		internet_address_list_add (g_mime_message_get_from (msg), from);
 		g_object_unref (from);
 	}
-	if (dn && !addr) {
-		g_mime_object_set_header (GMIME_OBJECT (msg), "X-Outlook-Sender-DN", dn, "utf-8");
+	if (dn && !addr)
 		note (b, "sender has no SMTP address, only the Exchange address %s", dn);
-	}
 
 	g_autofree char *to = pst_text_nonempty (item, &e->sentto_address);
 	g_autofree char *cc = pst_text_nonempty (item, &e->cc_address);
@@ -754,6 +754,21 @@ emit_message (walk_ctx *w, pst_item *item, const char *folder, guint index, guin
 	build_ctx b = { g_string_new (NULL), w->limits->max_message_size, 0 };
 	guint32 flags = role;
 	g_autoptr (GByteArray) bytes = message_bytes (w, &b, item, 0, &flags);
+
+	GString *props = g_string_new (NULL);
+	if (item->ascii_type && strlen (item->ascii_type) < 256)
+		g_string_append (props, item->ascii_type);
+	g_string_append_c (props, '\0');
+	if (item->email) {
+		g_autofree char *dn = NULL;
+		g_autofree char *addr = smtp_address (item, &dn);
+		if (dn && !addr && strlen (dn) < 1024)
+			g_string_append (props, dn);
+	}
+	g_string_append_c (props, '\0');
+	send_record (w->fd, REC_PROPS, index, 0, folder, NULL, 0, props->str, props->len, 0);
+	g_string_free (props, TRUE);
+
 	if (bytes->len > w->limits->max_message_size)
 		send_record (w->fd, REC_OVERSIZED, index, flags, folder, b.notes->str, b.notes->len, NULL, 0, bytes->len);
 	else
@@ -1123,6 +1138,9 @@ mh_pst_read_full (const char *path, const mh_limits *limits, const mh_reader_cal
 	gint64 timeout = timeout_seconds (path);
 	pipe_reader rd = { fds[0], timeout * G_USEC_PER_SEC, 0, FALSE };
 	guint messages = 0;
+	g_autofree char *props_class = NULL;   /* from the REC_PROPS before a message */
+	g_autofree char *props_dn = NULL;
+	guint32 props_index = G_MAXUINT32;
 	gboolean done = FALSE, fatal = FALSE;
 	const char *stop = NULL;
 	for (;;) {
@@ -1164,6 +1182,13 @@ mh_pst_read_full (const char *path, const mh_limits *limits, const mh_reader_cal
 				             : (h.flags & REC_FLAG_SENT) ? "sent-items" : NULL,
 			};
 			mh_message *m = mh_message_new_from_bytes (data, h.data_len, &loc, limits);
+			if (props_index == h.index) {
+				m->outlook_class = g_steal_pointer (&props_class);
+				m->outlook_sender_dn = g_steal_pointer (&props_dn);
+			}
+			g_clear_pointer (&props_class, g_free);
+			g_clear_pointer (&props_dn, g_free);
+			props_index = G_MAXUINT32;
 			g_auto (GStrv) lines = g_strsplit (notes, "\n", -1);
 			for (int i = 0; lines[i]; i++)
 				if (*lines[i]) {
@@ -1172,6 +1197,23 @@ mh_pst_read_full (const char *path, const mh_limits *limits, const mh_reader_cal
 				}
 			cb->message (m, user_data);
 			messages++;
+			break;
+		}
+		case REC_PROPS: {
+			/* class NUL dn NUL: both strings end inside the payload */
+			const char *end = data + h.data_len;
+			const char *nul = memchr (data, '\0', h.data_len);
+			g_clear_pointer (&props_class, g_free);
+			g_clear_pointer (&props_dn, g_free);
+			if (nul && nul > data)
+				props_class = g_utf8_make_valid (data, nul - data);
+			if (nul && nul + 1 < end) {
+				const char *dn_end = memchr (nul + 1, '\0', (gsize) (end - nul - 1));
+				gsize n = dn_end ? (gsize) (dn_end - nul - 1) : (gsize) (end - nul - 1);
+				if (n)
+					props_dn = g_utf8_make_valid (nul + 1, (gssize) n);
+			}
+			props_index = h.index;
 			break;
 		}
 		case REC_OVERSIZED:

@@ -233,6 +233,15 @@ add_message_members (JsonBuilder *b, const mh_message *m, gboolean show_code)
 	add_string (b, "in_reply_to", m->in_reply_to);
 	add_string (b, "references", m->references);
 	add_string (b, "x_mailer", m->x_mailer);
+	json_builder_set_member_name (b, "outlook");
+	if (m->outlook_class || m->outlook_sender_dn) {
+		json_builder_begin_object (b);
+		add_string (b, "message_class", m->outlook_class);
+		add_string (b, "sender_dn", m->outlook_sender_dn);
+		json_builder_end_object (b);
+	} else {
+		json_builder_add_null_value (b);
+	}
 	add_string_list (b, "received", m->received);
 	add_string_list (b, "authentication_results", m->authentication_results);
 	json_builder_set_member_name (b, "body_length");

@@ -118,6 +118,11 @@ print_message_body (FILE *out, const mh_message *m, const char *indent, gboolean
 	if (m->return_path || m->envelope_from)
 		fprintf (out, "%senvelope: %s\n", indent, m->return_path ? m->return_path : m->envelope_from);
 	fprintf (out, "%ssubject: %s\n", indent, m->subject ? m->subject : "(none)");
+	/* plain mail needs no mention; a meeting request or a task does */
+	if (m->outlook_class && g_ascii_strcasecmp (m->outlook_class, "IPM.Note") != 0)
+		fprintf (out, "%sOutlook item: %s\n", indent, m->outlook_class);
+	if (m->outlook_sender_dn)
+		fprintf (out, "%sExchange sender: %s\n", indent, m->outlook_sender_dn);
 	for (guint i = 0; i < m->findings->len; i++)
 		print_finding (out, g_ptr_array_index (m->findings, i), indent);
 	for (guint i = 0; i < m->problems->len; i++)
