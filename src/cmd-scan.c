@@ -162,6 +162,13 @@ on_contact (const mh_pst_contact *contact, gpointer user_data)
 }
 
 static void
+on_folder (const char *file, const char *folder, const char *role, guint messages, gpointer user_data)
+{
+	scan_state *st = user_data;
+	mh_scan_summary_add_folder (&st->summary, file, folder, role, messages);
+}
+
+static void
 on_error (const char *file, const char *folder, gint64 index, const char *what, gpointer user_data)
 {
 	scan_state *st = user_data;
@@ -264,7 +271,7 @@ mh_cmd_scan (int argc, char **argv)
 	st.quiet = quiet;
 	mh_scan_summary_init (&st.summary);
 
-	mh_reader_callbacks cb = { on_message, on_error, on_skipped, on_input, on_document, on_contact };
+	mh_reader_callbacks cb = { on_message, on_error, on_skipped, on_input, on_document, on_contact, on_folder };
 	gint64 start = g_get_monotonic_time ();
 
 	mh_printer_begin (st.printer);

@@ -125,6 +125,20 @@ ok(all(m['body_length'] > 0 for m in messages), "variousBodyTypes: every body va
 rc, messages, summary, err = results['dist-list.pst']
 eq(len(messages), 0, "dist-list.pst: contacts, a distribution list and appointments are not messages")
 eq(summary['contacts'], 2, "dist-list.pst: the summary counts 2 address-book entries")
+roles = {f['folder']: f['role'] for f in summary['folders']}
+ok(len(roles) == 12, "dist-list.pst: 12 folders listed, empty ones too", sorted(roles))
+eq((roles.get('Sent Items'), roles.get('Deleted Items'), roles.get('Inbox')),
+   ('sent-items', 'deleted-items', None),
+   "dist-list.pst: Sent Items and Deleted Items recognised by the store's entry ids, Inbox has no role")
+
+# the roles come from the store, not from the names: testPST.pst is French
+rc, messages, summary, err = results['testPST.pst']
+eq([(f['folder'], f['role']) for f in summary['folders'] if f['role']], [('Éléments supprimés', 'deleted-items')],
+   "testPST.pst: 'Éléments supprimés' is the store's Deleted Items")
+rc, messages, summary, err = results['testPST_variousBodyTypes.pst']
+eq({f['folder']: (f['messages'], f['role']) for f in summary['folders']},
+   {'Inbox': (0, None), 'Inbox/tmp': (4, None), 'Deleted Items': (0, 'deleted-items')},
+   "variousBodyTypes: folders with their message counts and roles")
 rc, lines, summary, err = scan_lines(PSTS['dist-list.pst'], extra=('--contacts',))
 contacts = [o for o in lines if o['type'] == 'contact']
 eq(len(contacts), 2, "dist-list.pst --contacts: two contact lines")

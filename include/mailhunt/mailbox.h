@@ -80,6 +80,10 @@ typedef struct {
 	/* a contact or distribution list of an Outlook store, valid during the
 	 * call; NULL: contacts are not read */
 	mh_pst_contact_fn contact;
+	/* a folder of an Outlook store was read (empty ones too), with its role
+	 * ("sent-items", "deleted-items" or NULL) and the messages read in it */
+	void (*folder) (const char *file, const char *folder, const char *role, guint messages,
+	                gpointer user_data);
 } mh_reader_callbacks;
 
 /* Reads @path: a file of any supported kind or a directory (recursively,

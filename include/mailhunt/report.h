@@ -23,6 +23,14 @@ typedef struct {
 	char *reason;
 } mh_skipped_input;
 
+/* A folder of an Outlook store, as read. */
+typedef struct {
+	char       *file;
+	char       *folder;
+	const char *role;      /* "sent-items", "deleted-items" or NULL; static */
+	guint       messages;  /* read in this folder, not below it */
+} mh_store_folder;
+
 typedef struct {
 	guint      inputs;            /* files read as mail */
 	guint      messages;
@@ -36,6 +44,8 @@ typedef struct {
 	guint      documents_by_verdict[MH_VERDICT_MALICIOUS + 1];
 	guint      flagged_documents; /* document files among the inputs with macros or worse */
 	guint      contacts;          /* address-book entries of Outlook stores (lists included) */
+	guint      folders;           /* folders of Outlook stores ... */
+	GPtrArray *store_folders;     /* ... of mh_store_folder*, the first MH_REPORT_LIST_MAX */
 	guint      skipped;           /* all skipped inputs ... */
 	GPtrArray *skipped_inputs;    /* ... of which the first MH_REPORT_LIST_MAX */
 	GHashTable *skipped_reasons;  /* reason -> GUINT_TO_POINTER (count) */
@@ -51,6 +61,8 @@ void mh_scan_summary_clear (mh_scan_summary *summary);
 void mh_scan_summary_add_error   (mh_scan_summary *summary, const char *file, const char *folder,
                                   gint64 index, const char *what);
 void mh_scan_summary_add_skipped (mh_scan_summary *summary, const char *file, const char *reason);
+void mh_scan_summary_add_folder  (mh_scan_summary *summary, const char *file, const char *folder,
+                                  const char *role, guint messages);
 /* Counts a document and everything inside it. */
 void mh_scan_summary_add_document (mh_scan_summary *summary, const mh_document *document);
 

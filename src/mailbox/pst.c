@@ -43,6 +43,8 @@ enum {
 	REC_MESSAGE   = 'M',   /* payload: the message bytes */
 	REC_OVERSIZED = 'O',   /* no payload; size: what the message would have been */
 	REC_ITEM      = 'E',   /* an item could not be read; payload: why */
+	REC_FOLDER    = 'L',   /* a folder was walked; flags: its role; index: messages read in it
+	                        * (not below it) */
 	REC_PROPS     = 'P',   /* sent just before a REC_MESSAGE: Outlook properties that MIME
 	                        * has no header for; payload: class NUL sender-dn NUL */
 	REC_FATAL     = 'F',   /* the file could not be opened at all; payload: why */
@@ -821,7 +823,8 @@ is_mail (const pst_item *item)
 	                       item->type == PST_TYPE_REPORT);
 }
 
-static void
+/* Returns the number of messages read in this folder (not below it). */
+static guint
 walk_folder (walk_ctx *w, pst_desc_tree *d, const char *folder, int depth, guint32 role)
 {
 	guint index = 0, contacts = 0;
@@ -842,24 +845,25 @@ walk_folder (walk_ctx *w, pst_desc_tree *d, const char *folder, int depth, guint
 			continue;
 		}
 		if (item->folder) {
-			if (d->child) {
-				g_autofree char *name = pst_text_nonempty (item, &item->file_as);
-				g_autofree char *path = *folder ? g_strdup_printf ("%s/%s", folder, name ? name : "(unnamed)")
-				                                : g_strdup (name ? name : "(unnamed)");
-				if (depth + 1 > MAX_FOLDER_DEPTH) {
-					g_autofree char *why = g_strdup_printf ("folders nested more than %d deep: not read",
-					                                       MAX_FOLDER_DEPTH);
-					send_text (w->fd, REC_ITEM, G_MAXUINT32, path, why);
-				} else {
-					/* what sits below Deleted Items is deleted too */
-					guint32 child_role = role & REC_FLAG_DELETED;
-					if (w->sent_id && d->d_id == w->sent_id)
-						child_role |= REC_FLAG_SENT;
-					if (w->deleted_id && d->d_id == w->deleted_id)
-						child_role |= REC_FLAG_DELETED;
-					walk_folder (w, d->child, path, depth + 1, child_role);
-				}
+			g_autofree char *name = pst_text_nonempty (item, &item->file_as);
+			g_autofree char *path = *folder ? g_strdup_printf ("%s/%s", folder, name ? name : "(unnamed)")
+			                                : g_strdup (name ? name : "(unnamed)");
+			/* what sits below Deleted Items is deleted too */
+			guint32 child_role = role & REC_FLAG_DELETED;
+			if (w->sent_id && d->d_id == w->sent_id)
+				child_role |= REC_FLAG_SENT;
+			if (w->deleted_id && d->d_id == w->deleted_id)
+				child_role |= REC_FLAG_DELETED;
+			guint read = 0;
+			if (d->child && depth + 1 > MAX_FOLDER_DEPTH) {
+				g_autofree char *why = g_strdup_printf ("folders nested more than %d deep: not read",
+				                                       MAX_FOLDER_DEPTH);
+				send_text (w->fd, REC_ITEM, G_MAXUINT32, path, why);
+			} else if (d->child) {
+				read = walk_folder (w, d->child, path, depth + 1, child_role);
 			}
+			/* every folder, empty ones too: an emptied Deleted Items is a fact */
+			send_record (w->fd, REC_FOLDER, read, child_role, path, NULL, 0, NULL, 0, 0);
 		} else if (item->flags & PST_FLAG_ASSOCIATED) {
 			/* hidden folder data (views, rules), not mail */
 		} else if (is_mail (item)) {
@@ -871,6 +875,7 @@ walk_folder (walk_ctx *w, pst_desc_tree *d, const char *folder, int depth, guint
 		}
 		pst_freeItem (item);
 	}
+	return index;
 }
 
 /* The header's format version (wVer, MS-PST 2.2.2.6), named for the
@@ -1199,6 +1204,13 @@ mh_pst_read_full (const char *path, const mh_limits *limits, const mh_reader_cal
 			messages++;
 			break;
 		}
+		case REC_FOLDER:
+			if (cb->folder && folder_utf8)
+				cb->folder (path, folder_utf8,
+				            (h.flags & REC_FLAG_DELETED) ? "deleted-items"
+				            : (h.flags & REC_FLAG_SENT) ? "sent-items" : NULL,
+				            h.index, user_data);
+			break;
 		case REC_PROPS: {
 			/* class NUL dn NUL: both strings end inside the payload */
 			const char *end = data + h.data_len;

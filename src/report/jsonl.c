@@ -361,6 +361,19 @@ jsonl_summary (mh_printer *p, const mh_scan_summary *s)
 	json_builder_end_object (b);
 
 	add_count (b, "contacts", s->contacts);
+	add_count (b, "folders_total", s->folders);
+	json_builder_set_member_name (b, "folders");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < s->store_folders->len; i++) {
+		const mh_store_folder *f = g_ptr_array_index (s->store_folders, i);
+		json_builder_begin_object (b);
+		add_string (b, "file", f->file);
+		add_string (b, "folder", f->folder);
+		add_string (b, "role", f->role);
+		add_count (b, "messages", f->messages);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
 	add_count (b, "skipped_total", s->skipped);
 	json_builder_set_member_name (b, "skipped");
 	json_builder_begin_array (b);

@@ -48,6 +48,30 @@ skipped_free (gpointer p)
 	g_free (s);
 }
 
+static void
+store_folder_free (gpointer p)
+{
+	mh_store_folder *f = p;
+	g_free (f->file);
+	g_free (f->folder);
+	g_free (f);
+}
+
+void
+mh_scan_summary_add_folder (mh_scan_summary *s, const char *file, const char *folder,
+                            const char *role, guint messages)
+{
+	s->folders++;
+	if (s->store_folders->len >= MH_REPORT_LIST_MAX)
+		return;
+	mh_store_folder *f = g_new0 (mh_store_folder, 1);
+	f->file = g_strdup (file);
+	f->folder = g_strdup (folder);
+	f->role = role;
+	f->messages = messages;
+	g_ptr_array_add (s->store_folders, f);
+}
+
 void
 mh_scan_summary_init (mh_scan_summary *s)
 {
@@ -55,6 +79,7 @@ mh_scan_summary_init (mh_scan_summary *s)
 	s->skipped_inputs = g_ptr_array_new_with_free_func (skipped_free);
 	s->skipped_reasons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	s->read_errors = g_ptr_array_new_with_free_func (read_error_free);
+	s->store_folders = g_ptr_array_new_with_free_func (store_folder_free);
 }
 
 void
@@ -63,6 +88,7 @@ mh_scan_summary_clear (mh_scan_summary *s)
 	g_ptr_array_unref (s->skipped_inputs);
 	g_hash_table_unref (s->skipped_reasons);
 	g_ptr_array_unref (s->read_errors);
+	g_ptr_array_unref (s->store_folders);
 }
 
 void

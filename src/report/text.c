@@ -204,6 +204,15 @@ text_summary (mh_printer *p, const mh_scan_summary *s)
 		fprintf (out, "  flagged document files: %u\n", s->flagged_documents);
 	if (s->contacts)
 		fprintf (out, "  contacts:         %u (address book entries of Outlook stores)\n", s->contacts);
+	if (s->folders)
+		fprintf (out, "  Outlook folders:  %u\n", s->folders);
+	for (guint i = 0; i < s->store_folders->len; i++) {
+		const mh_store_folder *f = g_ptr_array_index (s->store_folders, i);
+		fprintf (out, "    %s: %s: %u message%s%s%s%s\n", f->file, f->folder, f->messages,
+		         f->messages == 1 ? "" : "s", f->role ? " (" : "", f->role ? f->role : "", f->role ? ")" : "");
+	}
+	if (s->folders > s->store_folders->len)
+		fprintf (out, "    ... and %u more\n", s->folders - s->store_folders->len);
 	if (s->problems)
 		fprintf (out, "  messages repaired or capped while parsing: %u\n", s->problems);
 	fprintf (out, "  skipped inputs:   %u\n", s->skipped);
