@@ -25,3 +25,7 @@ tests_fuzz_fuzz_tnef_CFLAGS = $(AM_CFLAGS) $(fuzz_flags)
 tests_fuzz_fuzz_tnef_LDFLAGS = $(fuzz_flags)
 tests_fuzz_fuzz_tnef_LDADD = $(fuzz_ldadd)
 endif
+# a .msg with an OLE object attachment (method 6), built around a generated sample
+check_PROGRAMS += tests/test-msg-ole
+TESTS += tests/test-msg-ole
+tests_test_msg_ole_LDADD = $(test_ldadd)

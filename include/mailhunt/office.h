@@ -11,6 +11,7 @@
 #define MAILHUNT_OFFICE_H
 
 #include <glib.h>
+#include <gsf/gsf.h>
 
 #include "mailhunt/message.h"
 
@@ -125,6 +126,11 @@ const char  *mh_verdict_to_string (mh_verdict verdict);
 /* Candidate archive passwords written in a mail body ("Password: abc123",
  * "パスワード：abc123", ...), de-duplicated, in order of appearance. */
 GPtrArray   *mh_passwords_from_text (const char *text);
+
+/* A storage of an OLE2 file copied into a compound file of its own, at
+ * most @max bytes: how an OLE object that Outlook keeps as a storage
+ * (a .msg attachment of method 6) becomes a file the analyser can open. */
+GBytes      *mh_ole_storage_to_bytes (GsfInfile *storage, gsize max, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_document, mh_document_free)
 

@@ -21,6 +21,7 @@
 
 #include "mailhunt/autoptr.h"
 #include "mailhunt/outlook.h"
+#include "mailhunt/office.h"
 #include "mailhunt/text.h"
 
 G_DEFINE_QUARK (mh-outlook-error-quark, mh_outlook_error)
@@ -65,6 +66,7 @@ G_DEFINE_QUARK (mh-outlook-error-quark, mh_outlook_error)
 #define PR_SENT_REPRESENTING_SMTP_ADDRESS 0x5D02
 
 #define ATTACH_EMBEDDED_MSG 5
+#define ATTACH_OLE          6
 
 /* Caps of our own, beyond mh_limits: a .msg with more recipients than
  * this is not mail an analyst reads one by one, and property streams of
@@ -773,8 +775,23 @@ attachment_part (storage *s, GsfInfile *adir, int depth)
 			}
 		}
 	}
+	g_autoptr (GBytes) ole_object = NULL;
+	if (method == ATTACH_OLE) {
+		/* an OLE object (an embedded Word or Excel document, say) is kept
+		 * as a storage: copied into a compound file of its own it is a file
+		 * like any other attachment, and the Office analyser opens it */
+		g_autoptr (GsfInput) sub = gsf_infile_child_by_name (adir, "__substg1.0_3701000D");
+		if (sub && is_storage (sub)) {
+			g_autoptr (GError) err = NULL;
+			ole_object = mh_ole_storage_to_bytes (GSF_INFILE (sub), MIN (ctx->budget, ctx->read_left), &err);
+			if (ole_object)
+				ctx->read_left -= MIN (ctx->read_left, g_bytes_get_size (ole_object));
+			else
+				problem (ctx, "Outlook .msg: OLE object attachment not copied: %s", err->message);
+		}
+	}
 	if (!result) {
-		g_autoptr (GBytes) data = prop_stream (&a, PR_ATTACH_DATA, PT_BINARY);
+		g_autoptr (GBytes) data = ole_object ? g_bytes_ref (ole_object) : prop_stream (&a, PR_ATTACH_DATA, PT_BINARY);
 		gsize len = data ? g_bytes_get_size (data) : 0;
 		if (len > ctx->budget) {
 			if (!ctx->capped_budget)

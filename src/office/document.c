@@ -394,3 +394,9 @@ mh_document_overall_verdict (const mh_document *doc)
 		v = MAX (v, mh_document_overall_verdict (g_ptr_array_index (doc->children, i)));
 	return v;
 }
+
+GBytes *
+mh_ole_storage_to_bytes (GsfInfile *storage, gsize max, GError **error)
+{
+	return _mh_ole_storage_to_bytes (storage, max, error);
+}
