@@ -129,6 +129,10 @@ _mh_document_add_problem (mh_document *doc, const char *fmt, ...)
 	g_ptr_array_add (doc->problems, s);
 }
 
+static void add_finding_v (mh_document *doc, const mh_office_options *options, const char *id,
+                           mh_severity severity, const char *location, const char *evidence,
+                           const char *decoding, const char *fmt, va_list ap) G_GNUC_PRINTF (8, 0);
+
 static void
 add_finding_v (mh_document *doc, const mh_office_options *options, const char *id,
                mh_severity severity, const char *location, const char *evidence,

@@ -1,0 +1,1806 @@
+/* gen-office — writes mailhunt's harmless Office samples.
+ *
+ * Usage: gen-office OUTPUT-DIRECTORY
+ *        gen-office --verify DIRECTORY
+ *
+ * The repository holds no malware, so the documents the Office analyser is
+ * tested on are built here: Word and Excel files (OLE2 .doc/.xls written with
+ * GsfOutfileMSOle, OOXML .docm/.xlsm/.docx written with GsfOutfileZip) whose
+ * macros only show a message box, a document whose dangerous-looking code
+ * sits in a Sub that nothing calls, a remote template on a `.invalid` host,
+ * DDE fields that name no program, and the mails that carry them (one of
+ * them a ZIP encrypted with the password written in the body).
+ *
+ * The VBA projects follow MS-OVBA 2.3 record by record; their dir stream and
+ * module source are compressed by the library's own compressor
+ * (_mh_ovba_compress, src/office/ovba.c), which emits real copy tokens.
+ * _VBA_PROJECT carries version 0xFFFF and no p-code, so Office would
+ * recompile from the source it shows.
+ *
+ * The output is deterministic: fixed dates in every container (libgsf's
+ * OLE2 writer leaves the directory timestamps zero; each ZIP member gets a
+ * fixed modtime and is stored, not deflated, so that the bytes do not
+ * depend on the zlib build), fixed "random" bytes where formats ask for
+ * some.  tests/office-samples.py regenerates and compares byte for byte.
+ *
+ * Every fact about a sample lives in one table, office_samples[] below;
+ * expected.tsv and README.md are written from it.
+ *
+ * --verify reads the VBA projects back through the library's reader
+ * (_mh_vba_project_read) and prints one line per module:
+ *     FILE <TAB> MODULE <TAB> ok|missing|differs|unread|problem <TAB> detail
+ * (MODULE is "-" for what concerns the whole project).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <gsf/gsf.h>
+
+#include "office/office-private.h"
+
+/* ------------------------------------------------------------------ */
+/* Bytes and encodings                                                 */
+/* ------------------------------------------------------------------ */
+
+static void
+put_u8 (GByteArray *b, guint v)
+{
+	guint8 x = (guint8) v;
+	g_byte_array_append (b, &x, 1);
+}
+
+static void
+put_u16 (GByteArray *b, guint v)
+{
+	guint8 x[2] = { v & 0xFF, (v >> 8) & 0xFF };
+	g_byte_array_append (b, x, 2);
+}
+
+static void
+put_u32 (GByteArray *b, guint32 v)
+{
+	guint8 x[4] = { v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF, (v >> 24) & 0xFF };
+	g_byte_array_append (b, x, 4);
+}
+
+static void
+put_bytes (GByteArray *b, const void *data, gsize len)
+{
+	g_byte_array_append (b, data, (guint) len);
+}
+
+static void
+set_u32 (GByteArray *b, gsize at, guint32 v)
+{
+	b->data[at] = v & 0xFF;
+	b->data[at + 1] = (v >> 8) & 0xFF;
+	b->data[at + 2] = (v >> 16) & 0xFF;
+	b->data[at + 3] = (v >> 24) & 0xFF;
+}
+
+/* @utf8 in @charset; the sample texts are ours, so a failure is a bug. */
+static GBytes *
+convert_or_die (const char *utf8, const char *charset)
+{
+	g_autoptr (GError) error = NULL;
+	gsize written = 0;
+	char *out = g_convert (utf8, -1, charset, "UTF-8", NULL, &written, &error);
+	if (!out)
+		g_error ("cannot convert \"%s\" to %s: %s", utf8, charset, error->message);
+	return g_bytes_new_take (out, written);
+}
+
+static const char *
+codepage_charset (guint codepage)
+{
+	switch (codepage) {
+	case 1252: return "CP1252";
+	case 932: return "CP932";
+	}
+	g_error ("no charset for code page %u", codepage);
+	return NULL;
+}
+
+/* Windows line ends: VBA source, the PROJECT stream and mail use CRLF. */
+static char *
+to_crlf (const char *text)
+{
+	GString *out = g_string_new (NULL);
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n' && (p == text || p[-1] != '\r'))
+			g_string_append_c (out, '\r');
+		g_string_append_c (out, *p);
+	}
+	return g_string_free (out, FALSE);
+}
+
+static GBytes *
+ovba_compress_or_die (const guint8 *data, gsize len)
+{
+	GBytes *compressed = _mh_ovba_compress (data, len);
+	if (!compressed)
+		g_error ("_mh_ovba_compress returned nothing (src/office/ovba.c not written yet?)");
+	return compressed;
+}
+
+/* ------------------------------------------------------------------ */
+/* VBA projects (MS-OVBA 2.3)                                          */
+/* ------------------------------------------------------------------ */
+
+typedef enum {
+	HOST_WORD,
+	HOST_EXCEL,
+} vba_host;
+
+typedef enum {
+	MODULE_STANDARD,  /* MODULETYPE 0x0021: procedural module */
+	MODULE_DOCUMENT,  /* MODULETYPE 0x0022: ThisDocument, ThisWorkbook */
+} module_kind;
+
+typedef struct {
+	const char *name;   /* module name = stream name; ASCII */
+	module_kind kind;
+	const char *code;   /* UTF-8, LF line ends; what follows the Attribute lines */
+} vba_module_spec;
+
+#define MAX_MODULES 3
+
+typedef struct {
+	const char     *id;        /* PROJECT "ID=": a GUID in braces */
+	vba_host        host;
+	guint           codepage;  /* PROJECTCODEPAGE: source and names are in it */
+	guint8          seeds[3];  /* of the CMG, DPB and GC encryptions (fixed for determinism) */
+	vba_module_spec modules[MAX_MODULES];
+} vba_project_spec;
+
+static const char *
+project_name (const vba_project_spec *p)
+{
+	return p->host == HOST_WORD ? "Project" : "VBAProject";
+}
+
+/* The Attribute lines the VBA editor writes in front of a module's code. */
+static char *
+module_attributes (const vba_project_spec *p, const vba_module_spec *m)
+{
+	if (m->kind == MODULE_STANDARD)
+		return g_strdup_printf ("Attribute VB_Name = \"%s\"\n", m->name);
+	const char *base = p->host == HOST_WORD
+		? "1Normal.ThisDocument"
+		: "0{00020819-0000-0000-C000-000000000046}";
+	return g_strdup_printf ("Attribute VB_Name = \"%s\"\n"
+	                        "Attribute VB_Base = \"%s\"\n"
+	                        "Attribute VB_GlobalNameSpace = False\n"
+	                        "Attribute VB_Creatable = False\n"
+	                        "Attribute VB_PredeclaredId = True\n"
+	                        "Attribute VB_Exposed = True\n"
+	                        "Attribute VB_TemplateDerived = %s\n"
+	                        "Attribute VB_Customizable = True\n",
+	                        m->name, base, p->host == HOST_WORD ? "True" : "False");
+}
+
+/* The whole source of a module as the VBA editor stores it: attributes and
+ * code, CRLF, in the project's code page. */
+static GBytes *
+module_source (const vba_project_spec *p, const vba_module_spec *m)
+{
+	g_autofree char *attributes = module_attributes (p, m);
+	g_autofree char *text = g_strconcat (attributes, m->code, NULL);
+	g_autofree char *crlf = to_crlf (text);
+	return convert_or_die (crlf, codepage_charset (p->codepage));
+}
+
+/* MS-OVBA 2.4.3.2 Data Encryption, used for CMG, DPB and GC.  The project
+ * key is the byte sum of the project id; the seed and the "ignored" bytes
+ * may be anything, so they are fixed here. */
+static char *
+ovba_encrypt (const char *project_id, guint8 seed, const guint8 *data, guint32 len)
+{
+	guint8 project_key = 0;
+	for (const char *c = project_id; *c; c++)
+		project_key = (guint8) (project_key + (guint8) *c);
+
+	g_autoptr (GByteArray) out = g_byte_array_new ();
+	guint8 version_enc = seed ^ 2;
+	guint8 key_enc = seed ^ project_key;
+	put_u8 (out, seed);
+	put_u8 (out, version_enc);
+	put_u8 (out, key_enc);
+	guint8 unencrypted1 = project_key, encrypted1 = key_enc, encrypted2 = version_enc;
+	guint ignored = (seed & 6) / 2;
+	for (guint i = 0; i < ignored; i++) {
+		guint8 temp = (guint8) (0x11 * (i + 1));
+		guint8 enc = temp ^ (guint8) (encrypted2 + unencrypted1);
+		put_u8 (out, enc);
+		encrypted2 = encrypted1;
+		encrypted1 = enc;
+		unencrypted1 = temp;
+	}
+	guint8 plain[4 + 8];
+	g_assert (len <= 8);
+	plain[0] = len & 0xFF;
+	plain[1] = (len >> 8) & 0xFF;
+	plain[2] = (len >> 16) & 0xFF;
+	plain[3] = (len >> 24) & 0xFF;
+	memcpy (plain + 4, data, len);
+	for (guint i = 0; i < 4 + len; i++) {
+		guint8 enc = plain[i] ^ (guint8) (encrypted2 + unencrypted1);
+		put_u8 (out, enc);
+		encrypted2 = encrypted1;
+		encrypted1 = enc;
+		unencrypted1 = plain[i];
+	}
+	GString *hex = g_string_new (NULL);
+	for (guint i = 0; i < out->len; i++)
+		g_string_append_printf (hex, "%02X", out->data[i]);
+	return g_string_free (hex, FALSE);
+}
+
+/* The PROJECT stream (2.3.1): text in the project's code page.  CMG, DPB
+ * and GC say what Office writes for an unprotected project: protection
+ * state 0, no password (a single NUL), visible (0xFF). */
+static GBytes *
+project_stream (const vba_project_spec *p)
+{
+	static const guint8 no_protection[4] = { 0, 0, 0, 0 };
+	static const guint8 no_password[1] = { 0 };
+	static const guint8 visible[1] = { 0xFF };
+	g_autofree char *cmg = ovba_encrypt (p->id, p->seeds[0], no_protection, 4);
+	g_autofree char *dpb = ovba_encrypt (p->id, p->seeds[1], no_password, 1);
+	g_autofree char *gc = ovba_encrypt (p->id, p->seeds[2], visible, 1);
+	GString *text = g_string_new (NULL);
+
+	g_string_append_printf (text, "ID=\"%s\"\n", p->id);
+	for (int i = 0; i < MAX_MODULES && p->modules[i].name; i++) {
+		const vba_module_spec *m = &p->modules[i];
+		if (m->kind == MODULE_DOCUMENT)
+			g_string_append_printf (text, "Document=%s/&H00000000\n", m->name);
+		else
+			g_string_append_printf (text, "Module=%s\n", m->name);
+	}
+	g_string_append_printf (text, "Name=\"%s\"\n", project_name (p));
+	g_string_append (text, "HelpContextID=\"0\"\n");
+	g_string_append (text, "VersionCompatible32=\"393222000\"\n");
+	g_string_append_printf (text, "CMG=\"%s\"\nDPB=\"%s\"\nGC=\"%s\"\n", cmg, dpb, gc);
+	g_string_append (text, "\n[Host Extender Info]\n"
+	                 "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000\n"
+	                 "\n[Workspace]\n");
+	for (int i = 0; i < MAX_MODULES && p->modules[i].name; i++) {
+		const vba_module_spec *m = &p->modules[i];
+		g_string_append_printf (text, "%s=%s\n", m->name,
+		                        m->kind == MODULE_DOCUMENT ? "0, 0, 0, 0, C" : "22, 22, 480, 360, Z");
+	}
+	g_autofree char *crlf = to_crlf (text->str);
+	g_string_free (text, TRUE);
+	return convert_or_die (crlf, codepage_charset (p->codepage));
+}
+
+/* PROJECTwm (2.3.3): each module name in MBCS and in UTF-16, then 0x0000. */
+static GBytes *
+project_wm_stream (const vba_project_spec *p)
+{
+	GByteArray *b = g_byte_array_new ();
+	for (int i = 0; i < MAX_MODULES && p->modules[i].name; i++) {
+		g_autoptr (GBytes) mbcs = convert_or_die (p->modules[i].name, codepage_charset (p->codepage));
+		g_autoptr (GBytes) utf16 = convert_or_die (p->modules[i].name, "UTF-16LE");
+		put_bytes (b, g_bytes_get_data (mbcs, NULL), g_bytes_get_size (mbcs));
+		put_u8 (b, 0);
+		put_bytes (b, g_bytes_get_data (utf16, NULL), g_bytes_get_size (utf16));
+		put_u16 (b, 0);
+	}
+	put_u16 (b, 0);
+	return g_byte_array_free_to_bytes (b);
+}
+
+static void
+dir_record (GByteArray *b, guint id, const void *data, guint32 size)
+{
+	put_u16 (b, id);
+	put_u32 (b, size);
+	if (size)
+		put_bytes (b, data, size);
+}
+
+static void
+dir_u32 (GByteArray *b, guint id, guint32 value)
+{
+	put_u16 (b, id);
+	put_u32 (b, 4);
+	put_u32 (b, value);
+}
+
+static void
+dir_u16 (GByteArray *b, guint id, guint value)
+{
+	put_u16 (b, id);
+	put_u32 (b, 2);
+	put_u16 (b, value);
+}
+
+/* A name record in the code page followed by its UTF-16 twin (@unicode_id). */
+static void
+dir_names (GByteArray *b, guint id, guint unicode_id, const char *name, guint codepage)
+{
+	g_autoptr (GBytes) mbcs = convert_or_die (name, codepage_charset (codepage));
+	g_autoptr (GBytes) utf16 = convert_or_die (name, "UTF-16LE");
+	dir_record (b, id, g_bytes_get_data (mbcs, NULL), (guint32) g_bytes_get_size (mbcs));
+	dir_record (b, unicode_id, g_bytes_get_data (utf16, NULL), (guint32) g_bytes_get_size (utf16));
+}
+
+/* The decompressed dir stream (2.3.4.2): PROJECTINFORMATION,
+ * PROJECTREFERENCES (stdole only), PROJECTMODULES, in the order the
+ * specification gives. */
+static GBytes *
+dir_stream (const vba_project_spec *p)
+{
+	static const char stdole_libid[] =
+		"*\\G{00020430-0000-0000-C000-000000000046}#2.0#0#"
+		"C:\\Windows\\System32\\stdole2.tlb#OLE Automation";
+	GByteArray *b = g_byte_array_new ();
+	const char *name = project_name (p);
+
+	dir_u32 (b, 0x0001, 1);            /* PROJECTSYSKIND: 32-bit Windows */
+	dir_u32 (b, 0x0002, 0x0409);       /* PROJECTLCID (MUST be 0x409) */
+	dir_u32 (b, 0x0014, 0x0409);       /* PROJECTLCIDINVOKE */
+	dir_u16 (b, 0x0003, p->codepage);  /* PROJECTCODEPAGE */
+	dir_record (b, 0x0004, name, (guint32) strlen (name));  /* PROJECTNAME */
+	dir_record (b, 0x0005, NULL, 0);   /* PROJECTDOCSTRING */
+	dir_record (b, 0x0040, NULL, 0);   /*   and its Unicode form */
+	dir_record (b, 0x0006, NULL, 0);   /* PROJECTHELPFILEPATH */
+	dir_record (b, 0x003D, NULL, 0);   /*   and the second path */
+	dir_u32 (b, 0x0007, 0);            /* PROJECTHELPCONTEXT */
+	dir_u32 (b, 0x0008, 0);            /* PROJECTLIBFLAGS */
+	/* PROJECTVERSION: Reserved (always 4), VersionMajor, VersionMinor */
+	put_u16 (b, 0x0009);
+	put_u32 (b, 4);
+	put_u32 (b, 0x00000001);
+	put_u16 (b, 0x0000);
+	dir_record (b, 0x000C, NULL, 0);   /* PROJECTCONSTANTS */
+	dir_record (b, 0x003C, NULL, 0);   /*   and its Unicode form */
+
+	/* REFERENCENAME + REFERENCEREGISTERED: the OLE Automation type library */
+	dir_names (b, 0x0016, 0x003E, "stdole", p->codepage);
+	guint32 libid_len = (guint32) strlen (stdole_libid);
+	put_u16 (b, 0x000D);
+	put_u32 (b, 4 + libid_len + 4 + 2);
+	put_u32 (b, libid_len);
+	put_bytes (b, stdole_libid, libid_len);
+	put_u32 (b, 0);   /* Reserved1 */
+	put_u16 (b, 0);   /* Reserved2 */
+
+	guint count = 0;
+	while (count < MAX_MODULES && p->modules[count].name)
+		count++;
+	dir_u16 (b, 0x000F, count);        /* PROJECTMODULES */
+	dir_u16 (b, 0x0013, 0xFFFF);       /* PROJECTCOOKIE: 0xFFFF on write */
+	for (guint i = 0; i < count; i++) {
+		const vba_module_spec *m = &p->modules[i];
+		dir_names (b, 0x0019, 0x0047, m->name, p->codepage);  /* MODULENAME(UNICODE) */
+		dir_names (b, 0x001A, 0x0032, m->name, p->codepage);  /* MODULESTREAMNAME */
+		dir_record (b, 0x001C, NULL, 0);                      /* MODULEDOCSTRING */
+		dir_record (b, 0x0048, NULL, 0);
+		dir_u32 (b, 0x0031, 0);         /* MODULEOFFSET: source only, no p-code */
+		dir_u32 (b, 0x001E, 0);         /* MODULEHELPCONTEXT */
+		dir_u16 (b, 0x002C, 0xFFFF);    /* MODULECOOKIE */
+		dir_record (b, m->kind == MODULE_DOCUMENT ? 0x0022 : 0x0021, NULL, 0);  /* MODULETYPE */
+		dir_record (b, 0x002B, NULL, 0);  /* module terminator */
+	}
+	dir_record (b, 0x0010, NULL, 0);   /* dir terminator */
+	return g_byte_array_free_to_bytes (b);
+}
+
+static void
+write_stream (GsfOutfile *parent, const char *name, const guint8 *data, gsize len)
+{
+	g_autoptr (GsfOutput) out = gsf_outfile_new_child (parent, name, FALSE);
+	if (!out)
+		g_error ("cannot create the stream %s", name);
+	if (len && !gsf_output_write (out, len, data))
+		g_error ("cannot write the stream %s", name);
+	if (!gsf_output_close (out))
+		g_error ("cannot close the stream %s", name);
+}
+
+static void
+write_stream_bytes (GsfOutfile *parent, const char *name, GBytes *bytes)
+{
+	gsize len;
+	const guint8 *data = g_bytes_get_data (bytes, &len);
+	write_stream (parent, name, data, len);
+}
+
+/* A VBA project's streams into @storage: PROJECT, PROJECTwm and the VBA
+ * storage (_VBA_PROJECT, dir and one stream per module). */
+static void
+write_vba_project (GsfOutfile *storage, const vba_project_spec *p)
+{
+	/* 2.3.4.1: reserved1 0x61CC, version 0xFFFF (no p-code for this
+	 * version: Office recompiles from the source), reserved2, reserved3 */
+	static const guint8 vba_project_header[7] = { 0xCC, 0x61, 0xFF, 0xFF, 0x00, 0x00, 0x00 };
+	g_autoptr (GBytes) project = project_stream (p);
+	g_autoptr (GBytes) wm = project_wm_stream (p);
+	g_autoptr (GBytes) dir = dir_stream (p);
+	g_autoptr (GBytes) dir_compressed = ovba_compress_or_die (g_bytes_get_data (dir, NULL),
+	                                                         g_bytes_get_size (dir));
+
+	g_autoptr (GsfOutput) vba = gsf_outfile_new_child (storage, "VBA", TRUE);
+	write_stream (GSF_OUTFILE (vba), "_VBA_PROJECT", vba_project_header, sizeof vba_project_header);
+	write_stream_bytes (GSF_OUTFILE (vba), "dir", dir_compressed);
+	for (int i = 0; i < MAX_MODULES && p->modules[i].name; i++) {
+		g_autoptr (GBytes) source = module_source (p, &p->modules[i]);
+		g_autoptr (GBytes) compressed = ovba_compress_or_die (g_bytes_get_data (source, NULL),
+		                                                     g_bytes_get_size (source));
+		write_stream_bytes (GSF_OUTFILE (vba), p->modules[i].name, compressed);
+	}
+	if (!gsf_output_close (vba))
+		g_error ("cannot close the VBA storage");
+	write_stream_bytes (storage, "PROJECT", project);
+	write_stream_bytes (storage, "PROJECTwm", wm);
+}
+
+/* ------------------------------------------------------------------ */
+/* OLE2 files                                                          */
+/* ------------------------------------------------------------------ */
+
+/* CLSIDs of the root storage, in their on-disk byte order. */
+static const guint8 clsid_word_document[16] = {
+	0x06, 0x09, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
+static const guint8 clsid_excel_sheet[16] = {
+	0x20, 0x08, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
+
+static GsfOutfile *
+ole_new (GsfOutput **memory, const guint8 *clsid)
+{
+	*memory = gsf_output_memory_new ();
+	GsfOutfile *ole = gsf_outfile_msole_new (*memory);
+	if (clsid)
+		gsf_outfile_msole_set_class_id (GSF_OUTFILE_MSOLE (ole), clsid);
+	return ole;
+}
+
+/* Closes @outfile (OLE2 or ZIP) and returns the bytes written to @memory;
+ * both are released. */
+static GBytes *
+outfile_to_bytes (GsfOutfile *outfile, GsfOutput *memory)
+{
+	if (!gsf_output_close (GSF_OUTPUT (outfile)))
+		g_error ("cannot close an output file");
+	g_object_unref (outfile);
+	GBytes *bytes = g_bytes_new (gsf_output_memory_get_bytes (GSF_OUTPUT_MEMORY (memory)),
+	                             (gsize) gsf_output_size (memory));
+	g_object_unref (memory);
+	return bytes;
+}
+
+/* A bare vbaProject.bin, as OOXML packages hold it. */
+static GBytes *
+vba_project_bin (const vba_project_spec *p)
+{
+	GsfOutput *memory;
+	GsfOutfile *ole = ole_new (&memory, NULL);
+	write_vba_project (ole, p);
+	return outfile_to_bytes (ole, memory);
+}
+
+static void
+write_vba_storage (GsfOutfile *ole, const char *name, const vba_project_spec *p)
+{
+	g_autoptr (GsfOutput) storage = gsf_outfile_new_child (ole, name, TRUE);
+	write_vba_project (GSF_OUTFILE (storage), p);
+	if (!gsf_output_close (storage))
+		g_error ("cannot close the %s storage", name);
+}
+
+/* -- Word 97-2003 (MS-DOC) -- */
+
+#define FIB_RG_FC_LCB_97_PAIRS 93   /* cbRgFcLcb for nFib 0x00C1 */
+#define FIB_PAIR_CLX 33             /* fcClx/lcbClx in FibRgFcLcb97 */
+#define DOC_TEXT_OFFSET 0x400       /* where the piece's text starts in WordDocument */
+
+/* WordDocument with a FIB (MS-DOC 2.5.1) and the text as one piece of
+ * 8-bit (CP1252, "compressed") characters; the CLX that describes the
+ * piece goes into 1Table. */
+static void
+word_streams (const char *text_utf8, GBytes **word_document, GBytes **table)
+{
+	g_autofree char *paragraphs = g_strdelimit (g_strconcat (text_utf8, "\r", NULL), "\n", '\r');
+	g_autoptr (GBytes) text = convert_or_die (paragraphs, "CP1252");
+	gsize ccp = g_bytes_get_size (text);
+
+	/* CLX: one Pcdt holding a PlcPcd with CPs 0 and ccpText and one Pcd */
+	GByteArray *clx = g_byte_array_new ();
+	put_u8 (clx, 0x02);                 /* clxt: Pcdt */
+	put_u32 (clx, 2 * 4 + 8);           /* lcb of the PlcPcd */
+	put_u32 (clx, 0);
+	put_u32 (clx, (guint32) ccp);
+	put_u16 (clx, 0);                   /* Pcd: fNoParaLast etc. */
+	put_u32 (clx, 0x40000000u | (DOC_TEXT_OFFSET * 2));  /* FcCompressed: fCompressed, fc */
+	put_u16 (clx, 0);                   /* prm */
+
+	GByteArray *w = g_byte_array_new ();
+	/* FibBase */
+	put_u16 (w, 0xA5EC);                /* wIdent */
+	put_u16 (w, 0x00C1);                /* nFib: Word 97 */
+	put_u16 (w, 0);                     /* unused */
+	put_u16 (w, 0x0409);                /* lid */
+	put_u16 (w, 0);                     /* pnNext */
+	put_u16 (w, 0x0200 | 0x1000);       /* fWhichTblStm (1Table), fExtChar */
+	put_u16 (w, 0x00BF);                /* nFibBack */
+	put_u32 (w, 0);                     /* lKey */
+	put_u8 (w, 0);                      /* envr */
+	put_u8 (w, 0);
+	put_u16 (w, 0);
+	put_u16 (w, 0);
+	put_u32 (w, 0);
+	put_u32 (w, 0);
+	/* FibRgW97 */
+	put_u16 (w, 14);
+	for (int i = 0; i < 14; i++)
+		put_u16 (w, 0);
+	/* FibRgLw97 */
+	put_u16 (w, 22);
+	gsize cb_mac_at = w->len;
+	for (int i = 0; i < 22; i++)
+		put_u32 (w, i == 3 ? (guint32) ccp : 0);   /* [3] is ccpText */
+	/* FibRgFcLcb97 */
+	put_u16 (w, FIB_RG_FC_LCB_97_PAIRS);
+	for (int i = 0; i < FIB_RG_FC_LCB_97_PAIRS; i++) {
+		put_u32 (w, 0);
+		put_u32 (w, i == FIB_PAIR_CLX ? clx->len : 0);
+	}
+	put_u16 (w, 0);                     /* cswNew: none for nFib 0x00C1 */
+	g_assert (w->len <= DOC_TEXT_OFFSET);
+	while (w->len < DOC_TEXT_OFFSET)
+		put_u8 (w, 0);
+	put_bytes (w, g_bytes_get_data (text, NULL), ccp);
+	set_u32 (w, cb_mac_at, w->len);     /* cbMac */
+
+	*word_document = g_byte_array_free_to_bytes (w);
+	*table = g_byte_array_free_to_bytes (clx);
+}
+
+static GBytes *
+build_doc (const char *text, const vba_project_spec *p)
+{
+	GsfOutput *memory;
+	GsfOutfile *ole = ole_new (&memory, clsid_word_document);
+	g_autoptr (GBytes) word_document = NULL;
+	g_autoptr (GBytes) table = NULL;
+	word_streams (text, &word_document, &table);
+	write_stream_bytes (ole, "WordDocument", word_document);
+	write_stream_bytes (ole, "1Table", table);
+	if (p)
+		write_vba_storage (ole, "Macros", p);
+	return outfile_to_bytes (ole, memory);
+}
+
+/* -- Excel 97-2003 (MS-XLS, BIFF8) -- */
+
+static void
+biff_record (GByteArray *b, guint type, const GByteArray *data)
+{
+	put_u16 (b, type);
+	put_u16 (b, data ? data->len : 0);
+	if (data)
+		put_bytes (b, data->data, data->len);
+}
+
+static void
+biff_bof (GByteArray *b, guint dt)
+{
+	g_autoptr (GByteArray) r = g_byte_array_new ();
+	put_u16 (r, 0x0600);    /* BIFF8 */
+	put_u16 (r, dt);        /* 0x0005 globals, 0x0010 worksheet */
+	put_u16 (r, 0x0DBB);    /* rupBuild */
+	put_u16 (r, 0x07CC);    /* rupYear */
+	put_u32 (r, 0x000080C1);  /* file history flags, as Excel 2003 writes */
+	put_u32 (r, 0x00000206);  /* lowest BIFF version that can read all records */
+	biff_record (b, 0x0809, r);
+}
+
+/* XLUnicodeString (2-byte count) or ShortXLUnicodeString (1-byte count),
+ * 8-bit characters: the sample names are ASCII. */
+static void
+put_xl_string (GByteArray *r, const char *ascii, gboolean short_count)
+{
+	gsize n = strlen (ascii);
+	if (short_count)
+		put_u8 (r, (guint) n);
+	else
+		put_u16 (r, (guint) n);
+	put_u8 (r, 0);          /* fHighByte: 8-bit characters */
+	put_bytes (r, ascii, n);
+}
+
+/* A workbook stream with one sheet holding @text in A1, and the code
+ * name of ThisWorkbook so that Excel binds the document module. */
+static GBytes *
+workbook_stream (const char *text, gboolean with_code_name)
+{
+	GByteArray *b = g_byte_array_new ();
+	g_autoptr (GByteArray) r = g_byte_array_new ();
+
+	biff_bof (b, 0x0005);
+	g_byte_array_set_size (r, 0);
+	put_u16 (r, 1200);      /* CODEPAGE: UTF-16, as BIFF8 always is */
+	biff_record (b, 0x0042, r);
+	g_byte_array_set_size (r, 0);
+	put_u16 (r, 0);         /* WINDOW1: position, size, flags, tabs */
+	put_u16 (r, 0);
+	put_u16 (r, 0x3000);
+	put_u16 (r, 0x2000);
+	put_u16 (r, 0x0038);
+	put_u16 (r, 0);
+	put_u16 (r, 0);
+	put_u16 (r, 1);
+	put_u16 (r, 0x0258);
+	biff_record (b, 0x003D, r);
+	/* Four fonts: BIFF readers expect index 4 to be skipped, so writers
+	 * emit at least four. */
+	for (int i = 0; i < 4; i++) {
+		g_byte_array_set_size (r, 0);
+		put_u16 (r, 200);   /* 10 pt */
+		put_u16 (r, 0);
+		put_u16 (r, 0x7FFF);
+		put_u16 (r, 400);
+		put_u16 (r, 0);
+		put_u8 (r, 0);
+		put_u8 (r, 0);
+		put_u8 (r, 0);
+		put_u8 (r, 0);
+		put_xl_string (r, "Arial", TRUE);
+		biff_record (b, 0x0031, r);
+	}
+	/* 15 style XFs and one cell XF (index 15), as every BIFF8 writer does */
+	static const guint8 style_xf[20] = { 0x00, 0x00, 0x00, 0x00, 0xF5, 0xFF, 0x20, 0x00, 0x00, 0xF4,
+	                                     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0, 0x20 };
+	static const guint8 cell_xf[20] = { 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x20, 0x00, 0x00, 0x00,
+	                                    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0, 0x20 };
+	for (int i = 0; i < 16; i++) {
+		g_byte_array_set_size (r, 0);
+		put_bytes (r, i < 15 ? style_xf : cell_xf, 20);
+		if (i == 0)
+			r->data[9] = 0;   /* the Normal style XF uses every attribute */
+		biff_record (b, 0x00E0, r);
+	}
+	g_byte_array_set_size (r, 0);
+	put_u16 (r, 0x8000);    /* STYLE: built-in "Normal" for XF 0 */
+	put_u8 (r, 0);
+	put_u8 (r, 0xFF);
+	biff_record (b, 0x0293, r);
+	if (with_code_name) {
+		g_byte_array_set_size (r, 0);
+		put_xl_string (r, "ThisWorkbook", FALSE);
+		biff_record (b, 0x01BA, r);
+	}
+	gsize boundsheet_at = b->len + 4;
+	g_byte_array_set_size (r, 0);
+	put_u32 (r, 0);         /* lbPlyPos, set below */
+	put_u8 (r, 0);          /* visible */
+	put_u8 (r, 0);          /* worksheet */
+	put_xl_string (r, "Sheet1", TRUE);
+	biff_record (b, 0x0085, r);
+	/* SST with the one string; EXTSST points at it */
+	gsize sst_at = b->len;
+	g_byte_array_set_size (r, 0);
+	put_u32 (r, 1);
+	put_u32 (r, 1);
+	put_xl_string (r, text, FALSE);
+	biff_record (b, 0x00FC, r);
+	g_byte_array_set_size (r, 0);
+	put_u16 (r, 8);         /* strings per bucket */
+	put_u32 (r, (guint32) (sst_at + 4 + 8));   /* ib: stream offset of the string */
+	put_u16 (r, 4 + 8);                         /* cbOffset: from the record start */
+	put_u16 (r, 0);
+	biff_record (b, 0x00FF, r);
+	biff_record (b, 0x000A, NULL);   /* EOF */
+
+	set_u32 (b, boundsheet_at, b->len);
+	biff_bof (b, 0x0010);
+	g_byte_array_set_size (r, 0);
+	put_u32 (r, 0);         /* DIMENSIONS: rows 0..1, columns 0..1 */
+	put_u32 (r, 1);
+	put_u16 (r, 0);
+	put_u16 (r, 1);
+	put_u16 (r, 0);
+	biff_record (b, 0x0200, r);
+	g_byte_array_set_size (r, 0);
+	put_u16 (r, 0);         /* LABELSST: A1, XF 15, string 0 */
+	put_u16 (r, 0);
+	put_u16 (r, 15);
+	put_u32 (r, 0);
+	biff_record (b, 0x00FD, r);
+	g_byte_array_set_size (r, 0);
+	put_u16 (r, 0x06B6);    /* WINDOW2: selected, gridlines, headers, ... */
+	put_u16 (r, 0);
+	put_u16 (r, 0);
+	put_u16 (r, 0x40);
+	put_u16 (r, 0);
+	put_u16 (r, 0);
+	put_u16 (r, 0);
+	put_u32 (r, 0);
+	biff_record (b, 0x023E, r);
+	biff_record (b, 0x000A, NULL);
+	return g_byte_array_free_to_bytes (b);
+}
+
+static GBytes *
+build_xls (const char *text, const vba_project_spec *p)
+{
+	GsfOutput *memory;
+	GsfOutfile *ole = ole_new (&memory, clsid_excel_sheet);
+	g_autoptr (GBytes) workbook = workbook_stream (text, p != NULL);
+	write_stream_bytes (ole, "Workbook", workbook);
+	if (p)
+		write_vba_storage (ole, "_VBA_PROJECT_CUR", p);
+	return outfile_to_bytes (ole, memory);
+}
+
+/* ------------------------------------------------------------------ */
+/* OOXML packages                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Every member's date: 2026-01-15 09:00:00, the samples' one "now"
+ * (libgsf writes the DOS date and time from these fields as they are). */
+static GDateTime *
+fixed_modtime (void)
+{
+	return g_date_time_new_utc (2026, 1, 15, 9, 0, 0);
+}
+
+static void
+zip_member (GsfOutfile *zip, const char *name, const void *data, gsize len)
+{
+	g_autoptr (GDateTime) modtime = fixed_modtime ();
+	/* stored: deflate output depends on the zlib build, stored bytes do not */
+	g_autoptr (GsfOutput) out = gsf_outfile_new_child_full (zip, name, FALSE,
+	                                                        "compression-level", GSF_ZIP_STORED,
+	                                                        "modtime", modtime, NULL);
+	if (!out)
+		g_error ("cannot add %s to a ZIP", name);
+	if (len && !gsf_output_write (out, len, data))
+		g_error ("cannot write %s", name);
+	if (!gsf_output_close (out))
+		g_error ("cannot close %s", name);
+}
+
+static void
+zip_text (GsfOutfile *zip, const char *name, const char *text)
+{
+	zip_member (zip, name, text, strlen (text));
+}
+
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n"
+#define NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define NS_SS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define NS_REL "http://schemas.openxmlformats.org/package/2006/relationships"
+#define REL_TYPE "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+static char *
+xml_escape (const char *text)
+{
+	return g_markup_escape_text (text, -1);
+}
+
+static char *
+core_xml (const char *title)
+{
+	g_autofree char *t = xml_escape (title);
+	return g_strdup_printf (
+		XML_DECL
+		"<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\""
+		" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\""
+		" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
+		"<dc:title>%s</dc:title>"
+		"<dc:creator>Taro Yamada (fictitious)</dc:creator>"
+		"<cp:lastModifiedBy>Hanako Sato (fictitious)</cp:lastModifiedBy>"
+		"<cp:revision>1</cp:revision>"
+		"<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-01-15T00:00:00Z</dcterms:created>"
+		"<dcterms:modified xsi:type=\"dcterms:W3CDTF\">2026-01-15T00:00:00Z</dcterms:modified>"
+		"</cp:coreProperties>", t);
+}
+
+static const char app_xml[] =
+	XML_DECL
+	"<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">"
+	"<Application>mailhunt gen-office (test sample)</Application>"
+	"<Company>Example Trading (fictitious)</Company>"
+	"</Properties>";
+
+static const char package_rels[] =
+	XML_DECL
+	"<Relationships xmlns=\"" NS_REL "\">"
+	"<Relationship Id=\"rId3\" Type=\"" REL_TYPE "extended-properties\" Target=\"docProps/app.xml\"/>"
+	"<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>"
+	"<Relationship Id=\"rId1\" Type=\"" REL_TYPE "officeDocument\" Target=\"%s\"/>"
+	"</Relationships>";
+
+static char *
+content_types (const char *main_part, const char *main_type, const char *extra_overrides, gboolean vba)
+{
+	return g_strdup_printf (
+		XML_DECL
+		"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+		"<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+		"<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+		"%s"
+		"<Override PartName=\"/%s\" ContentType=\"%s\"/>"
+		"%s"
+		"<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
+		"<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
+		"</Types>",
+		vba ? "<Default Extension=\"bin\" ContentType=\"application/vnd.ms-office.vbaProject\"/>" : "",
+		main_part, main_type, extra_overrides);
+}
+
+static GsfOutfile *
+zip_new (GsfOutput **memory)
+{
+	g_autoptr (GError) error = NULL;
+	*memory = gsf_output_memory_new ();
+	GsfOutfile *zip = gsf_outfile_zip_new (*memory, &error);
+	if (!zip)
+		g_error ("cannot create a ZIP: %s", error->message);
+	return zip;
+}
+
+/* Word body paragraphs from @text (one per line), plus the DDE field when
+ * @dde_instruction is set. */
+static char *
+document_xml (const char *text, const char *dde_instruction)
+{
+	GString *x = g_string_new (XML_DECL "<w:document xmlns:w=\"" NS_W "\" xmlns:r=\"" NS_R "\"><w:body>");
+	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+	for (int i = 0; lines[i]; i++) {
+		g_autofree char *t = xml_escape (lines[i]);
+		g_string_append_printf (x, "<w:p><w:r><w:t xml:space=\"preserve\">%s</w:t></w:r></w:p>", t);
+	}
+	if (dde_instruction) {
+		g_autofree char *instr = xml_escape (dde_instruction);
+		g_string_append_printf (x,
+			"<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+			"<w:r><w:instrText xml:space=\"preserve\"> %s </w:instrText></w:r>"
+			"<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
+			"<w:r><w:t>mailhunt test field (harmless)</w:t></w:r>"
+			"<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>", instr);
+	}
+	g_string_append (x, "<w:sectPr/></w:body></w:document>");
+	return g_string_free (x, FALSE);
+}
+
+static GBytes *
+build_word_package (const char *title, const char *text, const vba_project_spec *p,
+                    const char *template_url, const char *dde_instruction)
+{
+	GsfOutput *memory;
+	GsfOutfile *zip = zip_new (&memory);
+	const char *main_type = p
+		? "application/vnd.ms-word.document.macroEnabled.main+xml"
+		: "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
+	g_autofree char *types = content_types (
+		"word/document.xml", main_type,
+		"<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>",
+		p != NULL);
+	g_autofree char *rels = g_strdup_printf (package_rels, "word/document.xml");
+	g_autofree char *core = core_xml (title);
+	g_autofree char *document = document_xml (text, dde_instruction);
+	GString *doc_rels = g_string_new (XML_DECL "<Relationships xmlns=\"" NS_REL "\">"
+	                                  "<Relationship Id=\"rId1\" Type=\"" REL_TYPE "settings\" Target=\"settings.xml\"/>");
+	if (p)
+		g_string_append (doc_rels, "<Relationship Id=\"rId2\" Type=\"http://schemas.microsoft.com/office/2006/relationships/vbaProject\" Target=\"vbaProject.bin\"/>");
+	g_string_append (doc_rels, "</Relationships>");
+	g_autofree char *settings = g_strdup_printf (
+		XML_DECL "<w:settings xmlns:w=\"" NS_W "\" xmlns:r=\"" NS_R "\">%s"
+		"<w:defaultTabStop w:val=\"720\"/><w:compat/></w:settings>",
+		template_url ? "<w:attachedTemplate r:id=\"rId1\"/>" : "");
+
+	zip_text (zip, "[Content_Types].xml", types);
+	zip_text (zip, "_rels/.rels", rels);
+	zip_text (zip, "docProps/core.xml", core);
+	zip_text (zip, "docProps/app.xml", app_xml);
+	zip_text (zip, "word/document.xml", document);
+	zip_text (zip, "word/_rels/document.xml.rels", doc_rels->str);
+	zip_text (zip, "word/settings.xml", settings);
+	if (template_url) {
+		g_autofree char *url = xml_escape (template_url);
+		g_autofree char *settings_rels = g_strdup_printf (
+			XML_DECL "<Relationships xmlns=\"" NS_REL "\">"
+			"<Relationship Id=\"rId1\" Type=\"" REL_TYPE "attachedTemplate\" Target=\"%s\" TargetMode=\"External\"/>"
+			"</Relationships>", url);
+		zip_text (zip, "word/_rels/settings.xml.rels", settings_rels);
+	}
+	if (p) {
+		g_autoptr (GBytes) bin = vba_project_bin (p);
+		zip_member (zip, "word/vbaProject.bin", g_bytes_get_data (bin, NULL), g_bytes_get_size (bin));
+	}
+	g_string_free (doc_rels, TRUE);
+	return outfile_to_bytes (zip, memory);
+}
+
+static GBytes *
+build_excel_package (const char *title, const char *text, const vba_project_spec *p)
+{
+	GsfOutput *memory;
+	GsfOutfile *zip = zip_new (&memory);
+	const char *main_type = p
+		? "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+		: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml";
+	g_autofree char *types = content_types (
+		"xl/workbook.xml", main_type,
+		"<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>",
+		p != NULL);
+	g_autofree char *rels = g_strdup_printf (package_rels, "xl/workbook.xml");
+	g_autofree char *core = core_xml (title);
+	g_autofree char *t = xml_escape (text);
+	g_autofree char *workbook = g_strdup_printf (
+		XML_DECL "<workbook xmlns=\"" NS_SS "\" xmlns:r=\"" NS_R "\">"
+		"<workbookPr%s/><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>",
+		p ? " codeName=\"ThisWorkbook\"" : "");
+	g_autofree char *sheet = g_strdup_printf (
+		XML_DECL "<worksheet xmlns=\"" NS_SS "\"><sheetData><row r=\"1\">"
+		"<c r=\"A1\" t=\"inlineStr\"><is><t>%s</t></is></c></row></sheetData></worksheet>", t);
+	GString *wb_rels = g_string_new (XML_DECL "<Relationships xmlns=\"" NS_REL "\">"
+	                                 "<Relationship Id=\"rId1\" Type=\"" REL_TYPE "worksheet\" Target=\"worksheets/sheet1.xml\"/>");
+	if (p)
+		g_string_append (wb_rels, "<Relationship Id=\"rId2\" Type=\"http://schemas.microsoft.com/office/2006/relationships/vbaProject\" Target=\"vbaProject.bin\"/>");
+	g_string_append (wb_rels, "</Relationships>");
+
+	zip_text (zip, "[Content_Types].xml", types);
+	zip_text (zip, "_rels/.rels", rels);
+	zip_text (zip, "docProps/core.xml", core);
+	zip_text (zip, "docProps/app.xml", app_xml);
+	zip_text (zip, "xl/workbook.xml", workbook);
+	zip_text (zip, "xl/_rels/workbook.xml.rels", wb_rels->str);
+	zip_text (zip, "xl/worksheets/sheet1.xml", sheet);
+	if (p) {
+		g_autoptr (GBytes) bin = vba_project_bin (p);
+		zip_member (zip, "xl/vbaProject.bin", g_bytes_get_data (bin, NULL), g_bytes_get_size (bin));
+	}
+	g_string_free (wb_rels, TRUE);
+	return outfile_to_bytes (zip, memory);
+}
+
+/* ------------------------------------------------------------------ */
+/* A ZIP encrypted with traditional PKWARE encryption (ZipCrypto)      */
+/* ------------------------------------------------------------------ */
+
+static guint32 crc_table[256];
+
+static void
+crc_table_init (void)
+{
+	for (guint32 n = 0; n < 256; n++) {
+		guint32 c = n;
+		for (int k = 0; k < 8; k++)
+			c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+		crc_table[n] = c;
+	}
+}
+
+static guint32
+crc32_byte (guint32 crc, guint8 b)
+{
+	return crc_table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+}
+
+static guint32
+crc32_of (const guint8 *data, gsize len)
+{
+	guint32 crc = 0xFFFFFFFFu;
+	for (gsize i = 0; i < len; i++)
+		crc = crc32_byte (crc, data[i]);
+	return crc ^ 0xFFFFFFFFu;
+}
+
+/* APPNOTE.TXT 6.1: the three keys, updated by every plain byte. */
+typedef struct {
+	guint32 k0, k1, k2;
+} zipcrypto_keys;
+
+static void
+zipcrypto_update (zipcrypto_keys *k, guint8 plain)
+{
+	k->k0 = crc32_byte (k->k0, plain);
+	k->k1 = (k->k1 + (k->k0 & 0xFF)) * 134775813u + 1;
+	k->k2 = crc32_byte (k->k2, (guint8) (k->k1 >> 24));
+}
+
+static guint8
+zipcrypto_stream_byte (const zipcrypto_keys *k)
+{
+	guint16 temp = (guint16) ((k->k2 | 2) & 0xFFFF);
+	return (guint8) (((guint32) temp * (temp ^ 1)) >> 8);
+}
+
+static void
+zipcrypto_encrypt (zipcrypto_keys *k, GByteArray *out, const guint8 *plain, gsize len)
+{
+	for (gsize i = 0; i < len; i++) {
+		put_u8 (out, plain[i] ^ zipcrypto_stream_byte (k));
+		zipcrypto_update (k, plain[i]);
+	}
+}
+
+#define DOS_DATE (((2026 - 1980) << 9) | (1 << 5) | 15)   /* 2026-01-15 */
+#define DOS_TIME ((9 << 11) | (0 << 5) | 0)               /* 09:00:00 */
+
+/* One stored member, encrypted.  The 12-byte encryption header would be
+ * random; here it is fixed so that the archive is the same on every run.
+ * Its last byte is the high byte of the CRC, which readers check the
+ * password against. */
+static GBytes *
+build_encrypted_zip (const char *member, GBytes *content, const char *password)
+{
+	gsize len;
+	const guint8 *data = g_bytes_get_data (content, &len);
+	guint32 crc = crc32_of (data, len);
+	guint8 header[12] = { 0x6D, 0x61, 0x69, 0x6C, 0x68, 0x75, 0x6E, 0x74, 0x20, 0x21, 0x21, 0 };
+	header[11] = (guint8) (crc >> 24);
+
+	zipcrypto_keys k = { 0x12345678u, 0x23456789u, 0x34567890u };
+	for (const char *p = password; *p; p++)
+		zipcrypto_update (&k, (guint8) *p);
+	g_autoptr (GByteArray) encrypted = g_byte_array_new ();
+	zipcrypto_encrypt (&k, encrypted, header, sizeof header);
+	zipcrypto_encrypt (&k, encrypted, data, len);
+
+	GByteArray *z = g_byte_array_new ();
+	guint16 name_len = (guint16) strlen (member);
+	/* local file header */
+	put_u32 (z, 0x04034B50);
+	put_u16 (z, 20);            /* version needed: 2.0 (encryption) */
+	put_u16 (z, 0x0001);        /* flags: encrypted */
+	put_u16 (z, 0);             /* stored */
+	put_u16 (z, DOS_TIME);
+	put_u16 (z, DOS_DATE);
+	put_u32 (z, crc);
+	put_u32 (z, encrypted->len);
+	put_u32 (z, (guint32) len);
+	put_u16 (z, name_len);
+	put_u16 (z, 0);
+	put_bytes (z, member, name_len);
+	put_bytes (z, encrypted->data, encrypted->len);
+	/* central directory */
+	guint32 cd_at = z->len;
+	put_u32 (z, 0x02014B50);
+	put_u16 (z, 20);            /* made by: MS-DOS, 2.0 */
+	put_u16 (z, 20);
+	put_u16 (z, 0x0001);
+	put_u16 (z, 0);
+	put_u16 (z, DOS_TIME);
+	put_u16 (z, DOS_DATE);
+	put_u32 (z, crc);
+	put_u32 (z, encrypted->len);
+	put_u32 (z, (guint32) len);
+	put_u16 (z, name_len);
+	put_u16 (z, 0);             /* extra */
+	put_u16 (z, 0);             /* comment */
+	put_u16 (z, 0);             /* disk */
+	put_u16 (z, 0);             /* internal attributes */
+	put_u32 (z, 0x20);          /* external: archive bit */
+	put_u32 (z, 0);             /* local header offset */
+	put_bytes (z, member, name_len);
+	guint32 cd_len = z->len - cd_at;
+	/* end of central directory */
+	put_u32 (z, 0x06054B50);
+	put_u16 (z, 0);
+	put_u16 (z, 0);
+	put_u16 (z, 1);
+	put_u16 (z, 1);
+	put_u32 (z, cd_len);
+	put_u32 (z, cd_at);
+	put_u16 (z, 0);
+	return g_byte_array_free_to_bytes (z);
+}
+
+/* ------------------------------------------------------------------ */
+/* Mail                                                                */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+is_ascii (const char *s)
+{
+	for (; *s; s++)
+		if ((guint8) *s >= 0x80)
+			return FALSE;
+	return TRUE;
+}
+
+/* RFC 2047 B-words in ISO-2022-JP, cut at whole characters so that each
+ * word stays short and ends in ASCII (glibc's converter closes the escape
+ * at the end of each piece). */
+static char *
+encode_subject (const char *utf8)
+{
+	if (is_ascii (utf8))
+		return g_strdup (utf8);
+	GString *out = g_string_new (NULL);
+	const char *p = utf8;
+	while (*p) {
+		const char *end = p;
+		for (int chars = 0; *end && chars < 10; chars++)
+			end = g_utf8_next_char (end);
+		g_autofree char *piece = g_strndup (p, (gsize) (end - p));
+		g_autoptr (GBytes) jis = convert_or_die (piece, "ISO-2022-JP");
+		g_autofree char *b64 = g_base64_encode (g_bytes_get_data (jis, NULL), g_bytes_get_size (jis));
+		if (p != utf8)
+			g_string_append (out, "\r\n ");
+		g_string_append_printf (out, "=?ISO-2022-JP?B?%s?=", b64);
+		p = end;
+	}
+	return g_string_free (out, FALSE);
+}
+
+static void
+append_base64_lines (GString *out, const guint8 *data, gsize len)
+{
+	g_autofree char *b64 = g_base64_encode (data, len);
+	gsize n = strlen (b64);
+	for (gsize i = 0; i < n; i += 76) {
+		g_string_append_len (out, b64 + i, (gssize) MIN (76, n - i));
+		g_string_append (out, "\r\n");
+	}
+}
+
+typedef struct {
+	const char *date;
+	const char *message_id;
+	const char *subject;    /* UTF-8 */
+	const char *body;       /* UTF-8, LF */
+	const char *boundary;
+	const char *filename;   /* ASCII */
+	const char *type;
+} mail_spec;
+
+static GBytes *
+build_mail (const mail_spec *m, GBytes *attachment)
+{
+	g_autofree char *subject = encode_subject (m->subject);
+	g_autofree char *body_crlf = to_crlf (m->body);
+	gboolean jis = !is_ascii (m->body);
+	g_autoptr (GBytes) body = jis ? convert_or_die (body_crlf, "ISO-2022-JP")
+	                               : g_bytes_new (body_crlf, strlen (body_crlf));
+	GString *out = g_string_new (NULL);
+
+	g_string_append (out,
+		"Return-Path: <taro.yamada@example.invalid>\r\n"
+		"Received: from mail.example.invalid (mail.example.invalid [192.0.2.25])\r\n"
+		"\tby mx.example.invalid (Postfix) with ESMTPS id 7A1B2C3D4E\r\n"
+		"\tfor <hanako.sato@example.invalid>; ");
+	g_string_append_printf (out, "%s\r\n", m->date);
+	g_string_append_printf (out, "Date: %s\r\n", m->date);
+	g_string_append (out, "From: \"Taro Yamada (fictitious)\" <taro.yamada@example.invalid>\r\n"
+	                      "To: \"Hanako Sato (fictitious)\" <hanako.sato@example.invalid>\r\n");
+	g_string_append_printf (out, "Subject: %s\r\n", subject);
+	g_string_append_printf (out, "Message-ID: <%s@example.invalid>\r\n", m->message_id);
+	g_string_append (out, "X-Mailer: mailhunt gen-office (harmless test sample)\r\n"
+	                      "MIME-Version: 1.0\r\n");
+	g_string_append_printf (out, "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n\r\n", m->boundary);
+	g_string_append (out, "This is a multi-part message in MIME format.\r\n");
+	g_string_append_printf (out, "--%s\r\n", m->boundary);
+	g_string_append_printf (out, "Content-Type: text/plain; charset=%s\r\n"
+	                        "Content-Transfer-Encoding: 7bit\r\n\r\n",
+	                        jis ? "ISO-2022-JP" : "us-ascii");
+	g_string_append_len (out, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body));
+	g_string_append_printf (out, "\r\n--%s\r\n", m->boundary);
+	g_string_append_printf (out, "Content-Type: %s;\r\n name=\"%s\"\r\n", m->type, m->filename);
+	g_string_append_printf (out, "Content-Disposition: attachment;\r\n filename=\"%s\"\r\n", m->filename);
+	g_string_append (out, "Content-Transfer-Encoding: base64\r\n\r\n");
+	gsize len;
+	const guint8 *data = g_bytes_get_data (attachment, &len);
+	append_base64_lines (out, data, len);
+	g_string_append_printf (out, "\r\n--%s--\r\n", m->boundary);
+	gsize out_len = out->len;
+	return g_bytes_new_take (g_string_free (out, FALSE), out_len);
+}
+
+/* ------------------------------------------------------------------ */
+/* The samples                                                         */
+/* ------------------------------------------------------------------ */
+
+static const char text_plain[] =
+	"Sample document generated by mailhunt's test suite. It is harmless.";
+static const char text_lure[] =
+	"This document was created in an earlier version. Enable Content to view it.\n"
+	"(mailhunt test sample \xE2\x80\x94 harmless)";
+
+#define MSGBOX_ONLY \
+	"    ' mailhunt test sample: shows a message and does nothing else\n" \
+	"    MsgBox \"mailhunt test sample: this macro only shows this message.\", vbInformation, \"mailhunt\"\n"
+
+static const vba_project_spec project_autoopen = {
+	.id = "{6D61696C-6875-6E74-0001-000000000001}", .host = HOST_WORD, .codepage = 1252,
+	.seeds = { 0x8A, 0xA3, 0xBC },
+	.modules = {
+		{ "ThisDocument", MODULE_DOCUMENT, "" },
+		{ "Module1", MODULE_STANDARD,
+		  "Sub AutoOpen()\n" MSGBOX_ONLY "End Sub\n" },
+	},
+};
+
+static const vba_project_spec project_document_open = {
+	.id = "{6D61696C-6875-6E74-0001-000000000002}", .host = HOST_WORD, .codepage = 1252,
+	.seeds = { 0x41, 0x56, 0x6F },
+	.modules = {
+		{ "ThisDocument", MODULE_DOCUMENT,
+		  "Private Sub Document_Open()\n" MSGBOX_ONLY "End Sub\n" },
+	},
+};
+
+static const vba_project_spec project_workbook_open = {
+	.id = "{6D61696C-6875-6E74-0001-000000000003}", .host = HOST_EXCEL, .codepage = 1252,
+	.seeds = { 0x22, 0x35, 0x97 },
+	.modules = {
+		{ "ThisWorkbook", MODULE_DOCUMENT,
+		  "Private Sub Workbook_Open()\n" MSGBOX_ONLY "End Sub\n" },
+		{ "Module1", MODULE_STANDARD,
+		  "' mailhunt test sample: a harmless helper that nothing calls\n"
+		  "Public Function SampleGreeting() As String\n"
+		  "    SampleGreeting = \"Hello from a mailhunt test sample\"\n"
+		  "End Function\n" },
+	},
+};
+
+/* Japanese is the normal case for mailhunt's users: a project in code
+ * page 932 whose source holds Shift_JIS text. */
+static const vba_project_spec project_japanese = {
+	.id = "{6D61696C-6875-6E74-0001-000000000004}", .host = HOST_WORD, .codepage = 932,
+	.seeds = { 0x5C, 0x7E, 0x13 },
+	.modules = {
+		{ "ThisDocument", MODULE_DOCUMENT,
+		  "Private Sub Document_Open()\n"
+		  "    ' mailhunt テスト用サンプル：メッセージを表示するだけ\n"
+		  "    MsgBox \"このマクロはメッセージを表示するだけです（mailhunt テスト用サンプル・無害）\", vbInformation, \"mailhunt\"\n"
+		  "End Sub\n" },
+	},
+};
+
+/* The suspicious constructs live in a Sub that no auto-exec procedure
+ * calls; even run, they would echo "test" and print "Write-Output test".
+ * The base64 string is filled in at run time (encoded_command). */
+static const char uncalled_code_format[] =
+	"' mailhunt test sample: nothing calls NeverCalled.  Even if it ran, it\n"
+	"' would only echo \"test\"; the encoded command is Write-Output test.\n"
+	"Sub NeverCalled()\n"
+	"    Dim shellObject As Object\n"
+	"    Dim command As String\n"
+	"    command = \"powershell -NoProfile -EncodedCommand \" & \"%s\"\n"
+	"    Shell \"cmd /c echo test\"\n"
+	"    Set shellObject = CreateObject(\"WScript.Shell\")\n"
+	"    Debug.Print command\n"
+	"End Sub\n";
+
+static vba_project_spec project_uncalled = {
+	.id = "{6D61696C-6875-6E74-0001-000000000005}", .host = HOST_WORD, .codepage = 1252,
+	.seeds = { 0x68, 0x2D, 0xE4 },
+	.modules = {
+		{ "ThisDocument", MODULE_DOCUMENT,
+		  "Private Sub Document_Open()\n" MSGBOX_ONLY "End Sub\n" },
+		{ "Module1", MODULE_STANDARD, NULL /* uncalled_code_format, filled in main () */ },
+	},
+};
+
+static const vba_project_spec project_macros_only = {
+	.id = "{6D61696C-6875-6E74-0001-000000000006}", .host = HOST_WORD, .codepage = 1252,
+	.seeds = { 0x30, 0x4B, 0xC6 },
+	.modules = {
+		{ "ThisDocument", MODULE_DOCUMENT, "" },
+		{ "Module1", MODULE_STANDARD,
+		  "' mailhunt test sample: runs only when someone starts it by hand\n"
+		  "Sub ShowGreeting()\n" MSGBOX_ONLY "End Sub\n" },
+	},
+};
+
+typedef enum {
+	BUILD_DOC,
+	BUILD_XLS,
+	BUILD_WORD_PACKAGE,
+	BUILD_EXCEL_PACKAGE,
+} build_kind;
+
+typedef struct {
+	const char *file;         /* below the output directory */
+	const char *kind;         /* doc, docm, docx, xls, xlsm */
+	build_kind  build;
+	const vba_project_spec *project;   /* NULL: no macros */
+	const char *text;         /* the document's visible text */
+	const char *template_url; /* remote attached template (docx) */
+	const char *dde;          /* DDEAUTO field instruction (docx) */
+	const char *verdict;      /* expected: clean, macros, suspicious, malicious */
+	const char *findings;     /* expected finding ids, sorted, comma-separated */
+	const char *facts;        /* other facts it carries, "key=value; ..." */
+	const char *about;        /* README */
+	/* the mail that carries it */
+	const char *mail_subject; /* UTF-8 */
+	const char *mail_body;
+} office_sample;
+
+#define SAMPLE_COUNT 11
+static const char powershell_plain[] = "Write-Output test";
+
+static const office_sample office_samples[SAMPLE_COUNT] = {
+	{ "autoopen.doc", "doc", BUILD_DOC, &project_autoopen, text_lure, NULL, NULL,
+	  "suspicious", "vba.autoexec,vba.macros", "autoexec=AutoOpen; codepage=1252; storage=Macros",
+	  "Word 97-2003 document with a lure-like text; Module1's AutoOpen shows a message box.",
+	  "【テスト】請求書の送付（mailhunt サンプル）",
+	  "佐藤様\n\nmailhunt のテスト用サンプルです（無害）。\n請求書を添付いたします。\n\n"
+	  "This is a harmless mailhunt test sample.\n" },
+	{ "document_open.docm", "docm", BUILD_WORD_PACKAGE, &project_document_open, text_lure, NULL, NULL,
+	  "suspicious", "vba.autoexec,vba.macros", "autoexec=Document_Open; codepage=1252; storage=word/vbaProject.bin",
+	  "Word macro-enabled document; ThisDocument's Document_Open shows a message box.",
+	  "Invoice for January (mailhunt test sample)",
+	  "Hello,\n\nplease find the invoice attached.\n\nThis is a harmless mailhunt test sample.\n" },
+	{ "workbook_open.xls", "xls", BUILD_XLS, &project_workbook_open, text_plain, NULL, NULL,
+	  "suspicious", "vba.autoexec,vba.macros", "autoexec=Workbook_Open; codepage=1252; storage=_VBA_PROJECT_CUR",
+	  "Excel 97-2003 workbook (BIFF8); ThisWorkbook's Workbook_Open shows a message box; "
+	  "Module1 holds a harmless function.",
+	  "【テスト】見積書の送付（mailhunt サンプル）",
+	  "佐藤様\n\nmailhunt のテスト用サンプルです（無害）。\n見積書を添付いたします。\n\n"
+	  "This is a harmless mailhunt test sample.\n" },
+	{ "workbook_open.xlsm", "xlsm", BUILD_EXCEL_PACKAGE, &project_workbook_open, text_plain, NULL, NULL,
+	  "suspicious", "vba.autoexec,vba.macros", "autoexec=Workbook_Open; codepage=1252; storage=xl/vbaProject.bin",
+	  "Excel macro-enabled workbook with the same project as workbook_open.xls.",
+	  "Quotation (mailhunt test sample)",
+	  "Hello,\n\nplease find the quotation attached.\n\nThis is a harmless mailhunt test sample.\n" },
+	{ "japanese_cp932.docm", "docm", BUILD_WORD_PACKAGE, &project_japanese, text_lure, NULL, NULL,
+	  "suspicious", "vba.autoexec,vba.macros", "autoexec=Document_Open; codepage=932; storage=word/vbaProject.bin",
+	  "Word macro-enabled document whose VBA project uses code page 932: Document_Open shows a "
+	  "Japanese message box written in Shift_JIS.",
+	  "【テスト】納品書のご確認（mailhunt サンプル）",
+	  "佐藤様\n\nmailhunt のテスト用サンプルです（無害）。\n納品書をご確認ください。\n\n"
+	  "This is a harmless mailhunt test sample.\n" },
+	{ "uncalled_sub.docm", "docm", BUILD_WORD_PACKAGE, &project_uncalled, text_lure, NULL, NULL,
+	  "suspicious", "vba.autoexec,vba.execute,vba.macros,vba.obfuscation,vba.powershell",
+	  "autoexec=Document_Open; uncalled=NeverCalled; base64=Write-Output test; codepage=1252; storage=word/vbaProject.bin",
+	  "Document_Open only shows a message box. Module1's NeverCalled, which nothing calls, holds "
+	  "Shell \"cmd /c echo test\", CreateObject(\"WScript.Shell\") and a PowerShell -EncodedCommand "
+	  "string whose base64 decodes (UTF-16LE) to `Write-Output test`: execute code that no auto-exec "
+	  "procedure reaches, hence suspicious, not malicious.",
+	  "【テスト】ご注文内容の確認（mailhunt サンプル）",
+	  "佐藤様\n\nmailhunt のテスト用サンプルです（無害）。\nご注文内容をご確認ください。\n\n"
+	  "This is a harmless mailhunt test sample.\n" },
+	{ "macros_only.docm", "docm", BUILD_WORD_PACKAGE, &project_macros_only, text_plain, NULL, NULL,
+	  "macros", "vba.macros", "codepage=1252; storage=word/vbaProject.bin",
+	  "Word macro-enabled document with a macro that only a person can start (no auto-exec).",
+	  "Meeting notes (mailhunt test sample)",
+	  "Hello,\n\nthe meeting notes are attached.\n\nThis is a harmless mailhunt test sample.\n" },
+	{ "remote_template.docx", "docx", BUILD_WORD_PACKAGE, NULL, text_lure,
+	  "http://templates.example.invalid/lure.dotx", NULL,
+	  "suspicious", "doc.remote-template",
+	  "template=http://templates.example.invalid/lure.dotx",
+	  "Word document without macros whose settings attach a template on a `.invalid` host "
+	  "(TargetMode=External): Word would fetch it on opening; the host cannot exist.",
+	  "【テスト】資料の送付（mailhunt サンプル）",
+	  "佐藤様\n\nmailhunt のテスト用サンプルです（無害）。\n資料を添付いたします。\n\n"
+	  "This is a harmless mailhunt test sample.\n" },
+	{ "dde_field.docx", "docx", BUILD_WORD_PACKAGE, NULL, text_plain,
+	  NULL, "DDEAUTO \"mailhunt-sample\" \"harmless-topic\"",
+	  "suspicious", "doc.dde",
+	  "dde=DDEAUTO \"mailhunt-sample\" \"harmless-topic\"",
+	  "Word document with a DDEAUTO field that names no real program or topic.",
+	  "Report (mailhunt test sample)",
+	  "Hello,\n\nthe report is attached.\n\nThis is a harmless mailhunt test sample.\n" },
+	{ "dde_field.doc", "doc", BUILD_DOC, NULL, text_plain,
+	  NULL, "DDEAUTO \"mailhunt-sample\" \"harmless-topic\"",
+	  "suspicious", "doc.dde",
+	  "dde=DDEAUTO \"mailhunt-sample\" \"harmless-topic\"",
+	  "Word 97-2003 document whose text holds the same DDEAUTO field between the field "
+	  "characters 0x13, 0x14 and 0x15 (no field table: Word itself may show it as text).",
+	  "【テスト】報告書（mailhunt サンプル）",
+	  "佐藤様\n\nmailhunt のテスト用サンプルです（無害）。\n報告書を添付いたします。\n\n"
+	  "This is a harmless mailhunt test sample.\n" },
+	{ "plain.docx", "docx", BUILD_WORD_PACKAGE, NULL, text_plain, NULL, NULL,
+	  "clean", "", "",
+	  "Word document with text only: the negative control.",
+	  "【テスト】議事録（mailhunt サンプル）",
+	  "佐藤様\n\nmailhunt のテスト用サンプルです（無害）。\n議事録を添付いたします。\n\n"
+	  "This is a harmless mailhunt test sample.\n" },
+};
+
+/* The password-protected ZIP and its mail. */
+#define ZIP_PASSWORD "Mh2026test"
+#define ZIP_MEMBER "uncalled_sub.docm"
+#define ZIP_NAME "uncalled_sub.zip"
+#define ZIP_MAIL "mail/password_zip.eml"
+
+static const char zip_mail_subject[] = "【テスト】パスワード付きファイルの送付（mailhunt サンプル）";
+static const char zip_mail_body[] =
+	"佐藤様\n"
+	"\n"
+	"mailhunt のテスト用サンプルです（無害）。\n"
+	"添付ファイルは暗号化 ZIP です。\n"
+	"\n"
+	"パスワード：" ZIP_PASSWORD "\n"
+	"\n"
+	"This is a harmless mailhunt test sample; the attached ZIP is encrypted.\n"
+	"Password: " ZIP_PASSWORD "\n";
+
+static const char *
+mime_type (const char *kind)
+{
+	if (strcmp (kind, "doc") == 0) return "application/msword";
+	if (strcmp (kind, "docm") == 0) return "application/vnd.ms-word.document.macroEnabled.12";
+	if (strcmp (kind, "docx") == 0) return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+	if (strcmp (kind, "xls") == 0) return "application/vnd.ms-excel";
+	if (strcmp (kind, "xlsm") == 0) return "application/vnd.ms-excel.sheet.macroEnabled.12";
+	return "application/octet-stream";
+}
+
+static const office_sample *
+find_sample (const char *file)
+{
+	for (int i = 0; i < SAMPLE_COUNT; i++)
+		if (strcmp (office_samples[i].file, file) == 0)
+			return &office_samples[i];
+	g_error ("no sample %s", file);
+	return NULL;
+}
+
+static GBytes *
+build_sample (const office_sample *s)
+{
+	switch (s->build) {
+	case BUILD_DOC: {
+		/* a field in Word's binary text: begin, instruction, separator,
+		 * result, end */
+		g_autofree char *text = s->dde
+			? g_strdup_printf ("%s\n\x13 %s \x14mailhunt test field (harmless)\x15", s->text, s->dde)
+			: g_strdup (s->text);
+		return build_doc (text, s->project);
+	}
+	case BUILD_XLS:
+		return build_xls (s->text, s->project);
+	case BUILD_WORD_PACKAGE:
+		return build_word_package (s->file, s->text, s->project, s->template_url, s->dde);
+	case BUILD_EXCEL_PACKAGE:
+		return build_excel_package (s->file, s->text, s->project);
+	}
+	g_assert_not_reached ();
+}
+
+static char *
+module_names (const vba_project_spec *p)
+{
+	GString *out = g_string_new (NULL);
+	for (int i = 0; p && i < MAX_MODULES && p->modules[i].name; i++)
+		g_string_append_printf (out, "%s%s", i ? "," : "", p->modules[i].name);
+	return g_string_free (out, FALSE);
+}
+
+static void
+write_file (const char *outdir, const char *rel, const void *data, gsize len)
+{
+	g_autofree char *path = g_build_filename (outdir, rel, NULL);
+	g_autofree char *dir = g_path_get_dirname (path);
+	g_autoptr (GError) error = NULL;
+	if (g_mkdir_with_parents (dir, 0755) != 0)
+		g_error ("cannot create %s: %s", dir, g_strerror (errno));
+	if (!g_file_set_contents (path, data, (gssize) len, &error))
+		g_error ("cannot write %s: %s", path, error->message);
+}
+
+static void
+write_bytes (const char *outdir, const char *rel, GBytes *bytes)
+{
+	gsize len;
+	const guint8 *data = g_bytes_get_data (bytes, &len);
+	write_file (outdir, rel, data, len);
+}
+
+/* The encoded command of uncalled_sub.docm: base64 of the UTF-16LE bytes,
+ * as PowerShell's -EncodedCommand takes it. */
+static char *
+encoded_command (void)
+{
+	g_autoptr (GBytes) utf16 = convert_or_die (powershell_plain, "UTF-16LE");
+	return g_base64_encode (g_bytes_get_data (utf16, NULL), g_bytes_get_size (utf16));
+}
+
+static const char expected_head[] =
+	"file\tkind\tverdict\tfindings\tmodules\tattachment\tpassword\tfacts\n";
+
+static const char readme_head[] =
+	"# samples-benign/office: harmless Office documents with known facts\n"
+	"\n"
+	"Everything in this directory is **generated** by `tests/gen-office.c` and must\n"
+	"not be edited by hand: change the generator, run `make office-samples` (it\n"
+	"rewrites this directory from the build tree) and commit both.\n"
+	"`tests/office-samples.py` fails when the committed files and a fresh run of the\n"
+	"generator differ.\n"
+	"\n"
+	"**Nothing here is harmful.** The macros only show a message box. The one\n"
+	"document with dangerous-looking code (`uncalled_sub.docm`) keeps it in a Sub\n"
+	"that nothing calls, and even that code would only run `cmd /c echo test` and\n"
+	"hold a PowerShell command that decodes to `Write-Output test`. The remote\n"
+	"template points at a `.invalid` host, which cannot exist (RFC 2606); the DDE\n"
+	"fields name no real program. The people and companies are fictitious and\n"
+	"their addresses are at `example.invalid`.\n"
+	"\n"
+	"How they are built: OLE2 files with libgsf's GsfOutfileMSOle, OOXML packages\n"
+	"with GsfOutfileZip (members stored, fixed dates), VBA projects record by record\n"
+	"after MS-OVBA 2.3 (PROJECT with CMG/DPB/GC meaning \"not protected\", PROJECTwm,\n"
+	"`_VBA_PROJECT` version 0xFFFF without p-code, a `dir` stream with every required\n"
+	"record, module streams holding source only) compressed by mailhunt's own MS-OVBA\n"
+	"compressor. The encrypted ZIP uses traditional PKWARE encryption (ZipCrypto)\n"
+	"with a fixed encryption header, so the output is the same on every run.\n"
+	"\n"
+	"## Layout\n"
+	"\n"
+	"    *.doc *.docm *.docx *.xls *.xlsm   the documents\n"
+	"    mail/<document>.eml                one mail per document, carrying it\n"
+	"    mail/password_zip.eml              " ZIP_NAME " (ZipCrypto, password " ZIP_PASSWORD ")\n"
+	"                                       holding " ZIP_MEMBER "; the password is in the body\n"
+	"    expected.tsv                       one row per file (below)\n"
+	"\n"
+	"`expected.tsv` columns: `file` (below this directory), `kind`, `verdict` (what\n"
+	"mailhunt should conclude: for a mail, the highest verdict of its attachment and\n"
+	"everything inside it), `findings` (the finding ids the file was built to carry,\n"
+	"comma-separated and sorted; `vba.macros` wherever there is a VBA project; for a\n"
+	"mail, those of its attachment and what is inside it), `modules` (VBA module\n"
+	"names), `attachment` (for a mail: the attached file; for the ZIP mail also\n"
+	"`zip-member=`), `password` (the ZIP password, found in the mail body), `facts`\n"
+	"(other facts, `key=value; ...`: the auto-exec procedure, the uncalled Sub, what\n"
+	"the base64 string decodes to, the code page, where the VBA project is stored,\n"
+	"the remote template, the DDE field, the decoded mail subject).\n"
+	"\n"
+	"The ZIP in `mail/password_zip.eml` is opened with the password its mail gives,\n"
+	"so its row expects `archive.password-in-body` and the findings of the document\n"
+	"inside, not those of an archive that stays closed.\n"
+	"\n"
+	"## Samples\n"
+	"\n";
+
+static void
+write_expected_and_readme (const char *outdir)
+{
+	GString *tsv = g_string_new (expected_head);
+	GString *md = g_string_new (readme_head);
+	g_string_append (md, "| file | verdict | findings | modules |\n|---|---|---|---|\n");
+
+	for (int i = 0; i < SAMPLE_COUNT; i++) {
+		const office_sample *s = &office_samples[i];
+		g_autofree char *modules = module_names (s->project);
+		g_string_append_printf (tsv, "%s\t%s\t%s\t%s\t%s\t\t\t%s\n", s->file, s->kind, s->verdict,
+		                        s->findings, modules, s->facts);
+		g_string_append_printf (md, "| `%s` | %s | %s | %s |\n", s->file, s->verdict,
+		                        *s->findings ? s->findings : "none", *modules ? modules : "");
+	}
+	for (int i = 0; i < SAMPLE_COUNT; i++) {
+		const office_sample *s = &office_samples[i];
+		g_autofree char *modules = module_names (s->project);
+		g_string_append_printf (tsv, "mail/%s.eml\teml\t%s\t%s\t%s\t%s\t\tsubject=%s\n", s->file,
+		                        s->verdict, s->findings, modules, s->file, s->mail_subject);
+	}
+	const office_sample *zipped = find_sample (ZIP_MEMBER);
+	g_autofree char *zip_modules = module_names (zipped->project);
+	g_string_append_printf (tsv, "%s\teml\t%s\tarchive.password-in-body,%s\t%s\t%s; zip-member=%s\t%s\t"
+	                        "password_source=mail-body; zip-encryption=ZipCrypto; subject=%s\n",
+	                        ZIP_MAIL, zipped->verdict, zipped->findings, zip_modules, ZIP_NAME, ZIP_MEMBER,
+	                        ZIP_PASSWORD, zip_mail_subject);
+	g_string_append_printf (md, "| `%s` | %s | archive.password-in-body + those of `%s` | %s |\n",
+	                        ZIP_MAIL, zipped->verdict, ZIP_MEMBER, zip_modules);
+	g_string_append (md, "\n");
+	for (int i = 0; i < SAMPLE_COUNT; i++) {
+		const office_sample *s = &office_samples[i];
+		g_string_append_printf (md, "### %s\n\n%s\n\nMail: `mail/%s.eml` — %s\n\n", s->file, s->about,
+		                        s->file, s->mail_subject);
+	}
+	g_string_append_printf (md, "### %s\n\n`%s` in `%s`, encrypted with ZipCrypto; the mail body gives the\n"
+	                        "password in Japanese and English (`パスワード：%s` / `Password: %s`).\n"
+	                        "Opened with it, the member is the same document as `%s`.\n",
+	                        ZIP_MAIL, ZIP_MEMBER, ZIP_NAME, ZIP_PASSWORD, ZIP_PASSWORD, ZIP_MEMBER);
+	write_file (outdir, "expected.tsv", tsv->str, tsv->len);
+	write_file (outdir, "README.md", md->str, md->len);
+	g_string_free (tsv, TRUE);
+	g_string_free (md, TRUE);
+}
+
+static void
+generate (const char *outdir)
+{
+	GBytes *zipped_document = NULL;
+
+	for (int i = 0; i < SAMPLE_COUNT; i++) {
+		const office_sample *s = &office_samples[i];
+		g_autoptr (GBytes) document = build_sample (s);
+		write_bytes (outdir, s->file, document);
+
+		g_autofree char *rel = g_strdup_printf ("mail/%s.eml", s->file);
+		g_autofree char *message_id = g_strdup_printf ("office-sample-%02d.%s", i + 1, s->kind);
+		g_autofree char *boundary = g_strdup_printf ("------------mailhunt-office-%02d", i + 1);
+		g_autofree char *date = g_strdup_printf ("Thu, 15 Jan 2026 %02d:%02d:00 +0900", 9 + i / 6, (i % 6) * 10);
+		mail_spec m = {
+			.date = date, .message_id = message_id, .subject = s->mail_subject,
+			.body = s->mail_body, .boundary = boundary, .filename = s->file, .type = mime_type (s->kind),
+		};
+		g_autoptr (GBytes) mail = build_mail (&m, document);
+		write_bytes (outdir, rel, mail);
+		if (strcmp (s->file, ZIP_MEMBER) == 0)
+			zipped_document = g_bytes_ref (document);
+	}
+	g_assert (zipped_document);
+	g_autoptr (GBytes) zip = build_encrypted_zip (ZIP_MEMBER, zipped_document, ZIP_PASSWORD);
+	mail_spec m = {
+		.date = "Thu, 15 Jan 2026 11:00:00 +0900", .message_id = "office-sample-zip",
+		.subject = zip_mail_subject, .body = zip_mail_body,
+		.boundary = "------------mailhunt-office-zip", .filename = ZIP_NAME, .type = "application/zip",
+	};
+	g_autoptr (GBytes) mail = build_mail (&m, zip);
+	write_bytes (outdir, ZIP_MAIL, mail);
+	g_bytes_unref (zipped_document);
+	write_expected_and_readme (outdir);
+}
+
+/* ------------------------------------------------------------------ */
+/* --verify: the library's reader gives back what was written          */
+/* ------------------------------------------------------------------ */
+
+/* Without the Attribute lines and with LF line ends: the reader may or
+ * may not strip the attributes, the code must be the same. */
+static char *
+code_only (const char *source, gsize len)
+{
+	g_autofree char *copy = g_strndup (source, len);
+	GString *out = g_string_new (NULL);
+	g_auto (GStrv) lines = g_strsplit (copy, "\n", -1);
+	for (int i = 0; lines[i]; i++) {
+		gsize n = strlen (lines[i]);
+		if (n && lines[i][n - 1] == '\r')
+			lines[i][n - 1] = '\0';
+		if (g_str_has_prefix (lines[i], "Attribute VB_"))
+			continue;
+		if (!lines[i + 1] && !*lines[i])
+			break;   /* the text's own last newline */
+		g_string_append_printf (out, "%s\n", lines[i]);
+	}
+	return g_string_free (out, FALSE);
+}
+
+static void
+verify_project (const char *file, GsfInfile *storage, const char *location, const vba_project_spec *spec)
+{
+	mh_office_limits limits;
+	mh_office_limits_init_default (&limits);
+	mh_vba_project *project = _mh_vba_project_read (storage, location, &limits);
+
+	if (project->modules->len == 0) {
+		const char *why = project->problems->len ? g_ptr_array_index (project->problems, 0) : "no modules";
+		g_print ("%s\t-\tunread\t%s\n", file, why);
+		_mh_vba_project_free (project);
+		return;
+	}
+	/* a well-formed project reads without a single complaint */
+	for (guint j = 0; j < project->problems->len; j++)
+		g_print ("%s\t-\tproblem\t%s\n", file, (const char *) g_ptr_array_index (project->problems, j));
+	if (project->stomped)
+		g_print ("%s\t-\tdiffers\treported as stomped: %s\n", file,
+		         project->stomping_evidence ? project->stomping_evidence : "");
+	if (project->codepage != spec->codepage)
+		g_print ("%s\t-\tdiffers\tcode page %u, written %u\n", file, project->codepage, spec->codepage);
+	for (int i = 0; i < MAX_MODULES && spec->modules[i].name; i++) {
+		const vba_module_spec *m = &spec->modules[i];
+		const mh_vba_module *found = NULL;
+		for (guint j = 0; j < project->modules->len; j++) {
+			const mh_vba_module *mod = g_ptr_array_index (project->modules, j);
+			if (g_strcmp0 (mod->name, m->name) == 0)
+				found = mod;
+		}
+		if (!found || !found->source) {
+			g_print ("%s\t%s\tmissing\t%s\n", file, m->name, found ? "no source" : "no such module");
+			continue;
+		}
+		g_autofree char *got = code_only (found->source, found->source_len);
+		g_autofree char *want = code_only (m->code, strlen (m->code));
+		if (strcmp (got, want) != 0) {
+			g_autofree char *got_escaped = g_strescape (got, "");
+			g_print ("%s\t%s\tdiffers\t%s\n", file, m->name, got_escaped);
+		} else if (g_strcmp0 (found->kind, m->kind == MODULE_DOCUMENT ? "document" : "standard") != 0)
+			g_print ("%s\t%s\tdiffers\tkind %s\n", file, m->name, found->kind ? found->kind : "(none)");
+		else
+			g_print ("%s\t%s\tok\t%s\n", file, m->name, found->kind);
+	}
+	for (guint j = 0; j < project->modules->len; j++) {
+		const mh_vba_module *mod = g_ptr_array_index (project->modules, j);
+		gboolean known = FALSE;
+		for (int i = 0; i < MAX_MODULES && spec->modules[i].name; i++)
+			known |= g_strcmp0 (mod->name, spec->modules[i].name) == 0;
+		if (!known)
+			g_print ("%s\t%s\tdiffers\tmodule that was not written\n", file, mod->name ? mod->name : "(null)");
+	}
+	_mh_vba_project_free (project);
+}
+
+static GsfInfile *
+open_ole (GBytes *bytes, const char *what)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GsfInput) input = gsf_input_memory_new (g_bytes_get_data (bytes, NULL),
+	                                                   (gsf_off_t) g_bytes_get_size (bytes), FALSE);
+	GsfInfile *ole = gsf_infile_msole_new (input, &error);
+	if (!ole)
+		g_print ("%s\t-\tunreadable\t%s\n", what, error ? error->message : "not OLE2");
+	return ole;
+}
+
+static int
+verify (const char *dir)
+{
+	for (int i = 0; i < SAMPLE_COUNT; i++) {
+		const office_sample *s = &office_samples[i];
+		if (!s->project)
+			continue;
+		g_autofree char *path = g_build_filename (dir, s->file, NULL);
+		g_autoptr (GError) error = NULL;
+		g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
+		if (!mapped) {
+			g_print ("%s\t-\tunreadable\t%s\n", s->file, error->message);
+			continue;
+		}
+		g_autoptr (GBytes) bytes = g_mapped_file_get_bytes (mapped);
+		if (s->build == BUILD_DOC || s->build == BUILD_XLS) {
+			g_autoptr (GsfInfile) ole = open_ole (bytes, s->file);
+			if (!ole)
+				continue;
+			const char *name = s->build == BUILD_DOC ? "Macros" : "_VBA_PROJECT_CUR";
+			g_autoptr (GsfInput) storage = gsf_infile_child_by_name (ole, name);
+			if (!storage || !GSF_IS_INFILE (storage)) {
+				g_print ("%s\t-\tmissing\tno %s storage\n", s->file, name);
+				continue;
+			}
+			verify_project (s->file, GSF_INFILE (storage), name, s->project);
+			continue;
+		}
+		g_autoptr (GsfInput) input = gsf_input_memory_new (g_bytes_get_data (bytes, NULL),
+		                                                   (gsf_off_t) g_bytes_get_size (bytes), FALSE);
+		g_autoptr (GsfInfile) zip = gsf_infile_zip_new (input, &error);
+		if (!zip) {
+			g_print ("%s\t-\tunreadable\t%s\n", s->file, error ? error->message : "not a ZIP");
+			continue;
+		}
+		const char *part = s->build == BUILD_WORD_PACKAGE ? "word" : "xl";
+		g_autoptr (GsfInput) bin = gsf_infile_child_by_vname (zip, part, "vbaProject.bin", NULL);
+		if (!bin) {
+			g_print ("%s\t-\tmissing\tno %s/vbaProject.bin\n", s->file, part);
+			continue;
+		}
+		gboolean truncated = FALSE;
+		g_autoptr (GBytes) bin_bytes = _mh_gsf_read_all (bin, 64u << 20, &truncated);
+		if (!bin_bytes || truncated) {
+			g_print ("%s\t-\tunreadable\tvbaProject.bin\n", s->file);
+			continue;
+		}
+		g_autoptr (GsfInfile) ole = open_ole (bin_bytes, s->file);
+		if (!ole)
+			continue;
+		g_autofree char *location = g_strdup_printf ("%s/vbaProject.bin", part);
+		verify_project (s->file, ole, location, s->project);
+	}
+	return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+	gboolean verifying = argc == 3 && strcmp (argv[1], "--verify") == 0;
+	if (argc != 2 && !verifying) {
+		g_printerr ("Usage: %s OUTPUT-DIRECTORY\n       %s --verify DIRECTORY\n", argv[0], argv[0]);
+		return 2;
+	}
+	gsf_init ();
+	crc_table_init ();
+
+	g_autofree char *command = encoded_command ();
+	g_autofree char *uncalled_code = g_strdup_printf (uncalled_code_format, command);
+	project_uncalled.modules[1].code = uncalled_code;
+
+	int status = 0;
+	if (verifying)
+		status = verify (argv[2]);
+	else
+		generate (argv[1]);
+	gsf_shutdown ();
+	return status;
+}
