@@ -32,6 +32,11 @@ check tnef "$src/tests/fuzz/seeds/tnef"
 # each Outlook harness on the other's seeds: wrong input must be refused cleanly
 check msg "$src/tests/fuzz/seeds/tnef"
 check tnef "$src/tests/fuzz/seeds/msg"
+check ovba "$src/tests/fuzz/seeds/ovba"
+check vba-dir "$src/tests/fuzz/seeds/vba-dir"
+# each VBA harness on the other's seeds
+check ovba "$src/tests/fuzz/seeds/vba-dir"
+check vba-dir "$src/tests/fuzz/seeds/ovba"
 if [ -d "$MH_CORPORA" ]; then
 	tika_ms="$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-microsoft-module/src/test/resources/test-documents"
 	check msg "$MH_CORPORA/poi/test-data/hsmf" "$MH_CORPORA/msg-extractor/example-msg-files" "$tika_ms"

@@ -118,6 +118,33 @@ void  _mh_xlm_rules_apply (mh_document *doc, const char *formulas, gsize len,
 
 /* -- vba.c internals for tests and fuzz harnesses (section kept by vba.c) -- */
 
+/* One module as the dir stream describes it (MS-OVBA 2.3.4.2.3.2). */
+typedef struct {
+	char    *name;         /* UTF-8: MODULENAMEUNICODE when usable, else MODULENAME */
+	char    *stream;       /* UTF-8: MODULESTREAMNAME, its unicode part when usable */
+	char    *stream_mbcs;  /* UTF-8 from the code-page part of MODULESTREAMNAME */
+	guint32  offset;       /* MODULEOFFSET: where the compressed source starts */
+	gboolean procedural;   /* MODULETYPE 0x21 (standard module); FALSE for 0x22 */
+} mh_vba_dir_module;
+
+typedef struct {
+	guint      codepage;      /* PROJECTCODEPAGE, 1252 when missing */
+	char      *project_name;  /* UTF-8, NULL when missing */
+	GPtrArray *modules;       /* of mh_vba_dir_module* */
+	GPtrArray *problems;      /* of char*: bad or cut records, caps */
+} mh_vba_dir;
+
+/* Parses a decompressed dir stream; never NULL.  Every record length is
+ * checked, unknown records are skipped, at most @max_modules modules are
+ * kept (a problem says so). */
+mh_vba_dir *_mh_vba_dir_parse (const guint8 *data, gsize len, guint max_modules);
+void        _mh_vba_dir_free (mh_vba_dir *dir);
+/* Text in Windows code page @codepage (10000 = Mac Roman, 65001 = UTF-8)
+ * as NUL-terminated UTF-8 without NULs inside; bytes that do not convert,
+ * and NUL bytes, become U+FFFD. */
+char       *_mh_vba_codepage_to_utf8 (const guint8 *data, gsize len, guint codepage,
+                                      gsize *out_len);
+
 /* -- end of vba.c internals ---------------------------------------------- */
 
 GQuark _mh_office_error_quark (void);
