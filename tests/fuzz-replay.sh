@@ -37,10 +37,14 @@ check vba-dir "$src/tests/fuzz/seeds/vba-dir"
 # each VBA harness on the other's seeds
 check ovba "$src/tests/fuzz/seeds/vba-dir"
 check vba-dir "$src/tests/fuzz/seeds/ovba"
+check xlm "$src/tests/fuzz/seeds/xlm"
+check xlm "$src/tests/fuzz/seeds/msg"
 if [ -d "$MH_CORPORA" ]; then
 	tika_ms="$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-microsoft-module/src/test/resources/test-documents"
 	check msg "$MH_CORPORA/poi/test-data/hsmf" "$MH_CORPORA/msg-extractor/example-msg-files" "$tika_ms"
 	check tnef "$tika_ms/testWINMAIL.dat"
+	# OLE containers that are not workbook streams are refused cleanly
+	check xlm "$MH_CORPORA/oletools/tests/test-data/excel4-macros" "$MH_CORPORA/oletools/tests/test-data/encrypted"
 	check mbox "$MH_CORPORA/releases-comm-central/mailnews/test/data" \
 		"$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-mail-module/src/test/resources/test-documents"
 	check message "$MH_CORPORA/imap_tools/tests/messages" "$MH_CORPORA/imap_tools/tests/messages/multi_charset" \
