@@ -20,6 +20,7 @@
 #include <gsf/gsf.h>
 
 #include "mailhunt/autoptr.h"
+#include "mailhunt/gsf-log.h"
 #include "mailhunt/outlook.h"
 #include "mailhunt/office.h"
 #include "mailhunt/text.h"
@@ -1080,29 +1081,10 @@ read_message (msg_ctx *ctx, GsfInfile *dir, gsize header, int depth, GError **er
 /* libgsf reports a broken OLE2 structure (bad sector chains, ...) with
  * g_warning on stderr, where it would interleave with the report: while
  * we read a file, its messages become problems of that file instead. */
-static _Thread_local msg_ctx *log_ctx;
-static _Thread_local gboolean log_quiet;
-
 static void
-gsf_log (const char *domain, GLogLevelFlags level, const char *message, gpointer user_data)
+gsf_complaint (gpointer data, const char *message)
 {
-	(void) user_data;
-	if (log_ctx)
-		problem (log_ctx, "Outlook .msg: broken OLE2 structure (libgsf: %s)", message);
-	else if (!log_quiet)
-		g_log_default_handler (domain, level, message, NULL);
-}
-
-static void
-capture_gsf_log (msg_ctx *ctx, gboolean quiet)
-{
-	static gsize once;
-	if (g_once_init_enter (&once)) {
-		g_log_set_handler ("libgsf:msole", G_LOG_LEVEL_MASK, gsf_log, NULL);
-		g_once_init_leave (&once, 1);
-	}
-	log_ctx = ctx;
-	log_quiet = quiet;
+	problem (data, "Outlook .msg: broken OLE2 structure (libgsf: %s)", message);
 }
 
 /* The root storage of an OLE2 file, or NULL. */
@@ -1142,11 +1124,12 @@ mh_msg_detect (const guint8 *data, gsize len)
 {
 	if (!data || len < 512 || memcmp (data, ole2_magic, sizeof ole2_magic) != 0)
 		return FALSE;
-	capture_gsf_log (NULL, TRUE);   /* mh_msg_to_mime will say it, if asked */
+	mh_gsf_log_scope scope;
+	mh_gsf_log_begin (&scope, NULL, NULL);   /* mh_msg_to_mime will say it, if asked */
 	GsfInfile *root = open_ole2 (data, len, NULL);
 	gboolean is_msg = root && is_msg_root (root);
 	g_clear_object (&root);
-	capture_gsf_log (NULL, FALSE);
+	mh_gsf_log_end (&scope);
 	return is_msg;
 }
 
@@ -1157,9 +1140,8 @@ mh_msg_to_mime (const guint8 *data, gsize len, const mh_limits *limits, GPtrArra
 	gsize read_left = len > G_MAXSIZE / 8 ? G_MAXSIZE / 2 : 4 * len + (1 << 20);
 	msg_ctx ctx = { .limits = limits, .problems = problems, .budget = limits->max_message_size,
 	                .read_left = read_left };
-	msg_ctx *outer = log_ctx;   /* a .msg read while another is: restore */
-	gboolean outer_quiet = log_quiet;
-	capture_gsf_log (&ctx, FALSE);
+	mh_gsf_log_scope scope;
+	mh_gsf_log_begin (&scope, gsf_complaint, &ctx);
 	GMimeMessage *msg = NULL;
 	GsfInfile *root = open_ole2 (data, len, error);
 	if (root && !is_msg_root (root))
@@ -1169,6 +1151,6 @@ mh_msg_to_mime (const guint8 *data, gsize len, const mh_limits *limits, GPtrArra
 		msg = read_message (&ctx, root, 32, 0, error);
 	/* libgsf reads lazily: keep the log captured until the file is closed */
 	g_clear_object (&root);
-	capture_gsf_log (outer, outer_quiet);
+	mh_gsf_log_end (&scope);
 	return msg;
 }

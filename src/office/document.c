@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "office-private.h"
+#include "mailhunt/gsf-log.h"
 
 G_DEFINE_QUARK (mailhunt-office-error, _mh_office_error)
 
@@ -337,6 +338,12 @@ decide_verdict (const mh_document *doc)
 	return MAX (other, doc->vba_verdict);
 }
 
+static void
+gsf_complaint (gpointer data, const char *message)
+{
+	_mh_document_add_problem (data, "damaged container (libgsf: %s)", message);
+}
+
 static mh_document *
 analyse (const guint8 *data, gsize len, const char *name, int depth,
          const mh_office_options *options)
@@ -348,6 +355,9 @@ analyse (const guint8 *data, gsize len, const char *name, int depth,
 		                          G_GSIZE_FORMAT ": not opened", len, options->limits.max_document_size);
 		return doc;
 	}
+	/* libgsf's complaints about this file are problems of this document */
+	mh_gsf_log_scope scope;
+	mh_gsf_log_begin (&scope, gsf_complaint, doc);
 	if (is_ole2 (data, len))
 		analyse_ole2 (doc, data, len, options);
 	else if (is_zip (data, len))
@@ -362,6 +372,7 @@ analyse (const guint8 *data, gsize len, const char *name, int depth,
 		_mh_flat_xml_analyse (doc, data, len, options);
 	else
 		_mh_document_add_problem (doc, "not an Office document or archive mailhunt can open");
+	mh_gsf_log_end (&scope);
 
 	if (doc->vba_projects->len > 0)
 		_mh_vba_rules_apply (doc, options);
