@@ -38,11 +38,17 @@ check vba-dir "$src/tests/fuzz/seeds/vba-dir"
 check ovba "$src/tests/fuzz/seeds/vba-dir"
 check vba-dir "$src/tests/fuzz/seeds/ovba"
 check xlm "$src/tests/fuzz/seeds/xlm"
+check ooxml-rels "$src/tests/fuzz/seeds/ooxml-rels"
+check ooxml "$src/tests/fuzz/seeds/ooxml"
 check xlm "$src/tests/fuzz/seeds/msg"
 if [ -d "$MH_CORPORA" ]; then
 	tika_ms="$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-microsoft-module/src/test/resources/test-documents"
 	check msg "$MH_CORPORA/poi/test-data/hsmf" "$MH_CORPORA/msg-extractor/example-msg-files" "$tika_ms"
 	check tnef "$tika_ms/testWINMAIL.dat"
+	check ooxml "$tika_ms" "$MH_CORPORA/poi/test-data/document" "$MH_CORPORA/poi/test-data/spreadsheet" \
+		"$MH_CORPORA/oletools/tests/test-data/msodde" "$MH_CORPORA/oletools/tests/test-data/oleobj" \
+		"$MH_CORPORA/oletools/tests/test-data/oleobj/external_link" "$MH_CORPORA/oletools/tests/test-data/excel4-macros" \
+		"$MH_CORPORA/oletools/tests/test-data/oleform"
 	# OLE containers that are not workbook streams are refused cleanly
 	check xlm "$MH_CORPORA/oletools/tests/test-data/excel4-macros" "$MH_CORPORA/oletools/tests/test-data/encrypted"
 	check mbox "$MH_CORPORA/releases-comm-central/mailnews/test/data" \
