@@ -41,6 +41,9 @@ check xlm "$src/tests/fuzz/seeds/xlm"
 check ooxml-rels "$src/tests/fuzz/seeds/ooxml-rels"
 check ooxml "$src/tests/fuzz/seeds/ooxml"
 check vba-rules "$src/tests/fuzz/seeds/vba-rules"
+check archive "$src/tests/fuzz/seeds/archive"
+# OLE2 input to the whole-document harness must be handled cleanly
+check archive "$src/tests/fuzz/seeds/msg"
 check xlm "$src/tests/fuzz/seeds/msg"
 if [ -d "$MH_CORPORA" ]; then
 	tika_ms="$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-microsoft-module/src/test/resources/test-documents"
@@ -51,6 +54,10 @@ if [ -d "$MH_CORPORA" ]; then
 		"$MH_CORPORA/oletools/tests/test-data/oleobj/external_link" "$MH_CORPORA/oletools/tests/test-data/excel4-macros" \
 		"$MH_CORPORA/oletools/tests/test-data/oleform"
 	check vba-rules "$MH_CORPORA/poi/test-data/document/SimpleMacro.vba" "$MH_CORPORA/poi/test-data/spreadsheet/SimpleMacro.vba"
+	check archive "$MH_CORPORA/oletools/tests/test-data/encrypted" "$MH_CORPORA/oletools/tests/test-data/excel4-macros" \
+		"$MH_CORPORA/oletools/tests/test-data/msodde" "$MH_CORPORA/oletools/tests/test-data/oleform" \
+		"$MH_CORPORA/oletools/tests/test-data/oleobj" "$MH_CORPORA/oletools/tests/test-data/oleobj/external_link" \
+		"$MH_CORPORA/poi/test-data/document"
 	# OLE containers that are not workbook streams are refused cleanly
 	check xlm "$MH_CORPORA/oletools/tests/test-data/excel4-macros" "$MH_CORPORA/oletools/tests/test-data/encrypted"
 	check mbox "$MH_CORPORA/releases-comm-central/mailnews/test/data" \
