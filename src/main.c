@@ -28,7 +28,9 @@ usage (FILE *out)
 	         "       mailhunt --version\n\n"
 	         "Finds Emotet-style malicious mail in exported mailboxes: Thunderbird\n"
 	         "profiles, mbox, Maildir, .eml, Outlook PST/OST, .msg and winmail.dat,\n"
-	         "and gzip-compressed files of these.\n\n"
+	         "and gzip-compressed files of these; opens the Word/Excel documents\n"
+	         "and archives they carry (never running anything) to say what their\n"
+	         "macros would do.\n\n"
 	         "Commands:\n");
 	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
 		fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
