@@ -69,8 +69,14 @@ static void
 print_document (FILE *out, const mh_document *d, const char *indent, gboolean show_code)
 {
 	g_autofree char *verdict = g_ascii_strup (mh_verdict_to_string (d->verdict), -1);
-	fprintf (out, "%sdocument %s (%s, %zu bytes): %s%s\n", indent, d->name ? d->name : "(unnamed)",
-	         d->format, d->size, verdict, d->encrypted ? ", encrypted" : "");
+	mh_verdict overall = mh_document_overall_verdict (d);
+	g_autofree char *inside = overall > d->verdict
+	                        ? g_ascii_strup (mh_verdict_to_string (overall), -1) : NULL;
+	fprintf (out, "%sdocument %s (%s, %zu bytes): %s%s%s%s\n", indent, d->name ? d->name : "(unnamed)",
+	         d->format, d->size, verdict, inside ? " itself, " : "", inside ? inside : "",
+	         inside ? " inside" : "");
+	if (d->encrypted)
+		fprintf (out, "%s  encrypted: what is encrypted was not inspected\n", indent);
 	if (d->password)
 		fprintf (out, "%s  opened with password \"%s\"%s\n", indent, d->password,
 		         d->password_source ? " written in the mail body" : "");
