@@ -30,6 +30,17 @@
  * (_mh_vba_project_read) and prints one line per module:
  *     FILE <TAB> MODULE <TAB> ok|missing|differs|unread|problem <TAB> detail
  * (MODULE is "-" for what concerns the whole project).
+ *
+ * --bench DIRECTORY N [--seed S] writes the set of tests/bench/bench-office.sh
+ * (tests/bench/README.md): N documents of the samples' kinds, from 10 KiB to
+ * 5 MiB, grown with harmless filler (text, and VBA functions that nothing
+ * calls and that only add numbers) in DIRECTORY/docs/, the same documents
+ * attached one per message to DIRECTORY/docs.mbox (Thunderbird style),
+ * DIRECTORY/docs.tsv (file, type, kind, bytes, macros, expected verdict),
+ * the scaling series DIRECTORY/scale/ (the same document at ×1, ×4, ×16,
+ * ×64 and for the plain .docx ×256 of 128 KiB), and prints one JSON line of
+ * statistics.  The same N and
+ * S give the same bytes.
  */
 #include <errno.h>
 #include <string.h>
@@ -615,9 +626,11 @@ put_xl_string (GByteArray *r, const char *ascii, gboolean short_count)
 }
 
 /* A workbook stream with one sheet holding @text in A1, and the code
- * name of ThisWorkbook so that Excel binds the document module. */
+ * name of ThisWorkbook so that Excel binds the document module.
+ * @more_cells: cell records for rows 1 .. @more_rows (the benchmark's larger
+ * workbooks), or NULL. */
 static GBytes *
-workbook_stream (const char *text, gboolean with_code_name)
+workbook_stream (const char *text, gboolean with_code_name, const GByteArray *more_cells, guint more_rows)
 {
 	GByteArray *b = g_byte_array_new ();
 	g_autoptr (GByteArray) r = g_byte_array_new ();
@@ -700,8 +713,8 @@ workbook_stream (const char *text, gboolean with_code_name)
 	set_u32 (b, boundsheet_at, b->len);
 	biff_bof (b, 0x0010);
 	g_byte_array_set_size (r, 0);
-	put_u32 (r, 0);         /* DIMENSIONS: rows 0..1, columns 0..1 */
-	put_u32 (r, 1);
+	put_u32 (r, 0);         /* DIMENSIONS: rows 0..1 (+ more), columns 0..1 */
+	put_u32 (r, 1 + (more_cells ? more_rows : 0));
 	put_u16 (r, 0);
 	put_u16 (r, 1);
 	put_u16 (r, 0);
@@ -712,6 +725,8 @@ workbook_stream (const char *text, gboolean with_code_name)
 	put_u16 (r, 15);
 	put_u32 (r, 0);
 	biff_record (b, 0x00FD, r);
+	if (more_cells)
+		put_bytes (b, more_cells->data, more_cells->len);
 	g_byte_array_set_size (r, 0);
 	put_u16 (r, 0x06B6);    /* WINDOW2: selected, gridlines, headers, ... */
 	put_u16 (r, 0);
@@ -727,11 +742,11 @@ workbook_stream (const char *text, gboolean with_code_name)
 }
 
 static GBytes *
-build_xls (const char *text, const vba_project_spec *p)
+build_xls (const char *text, const GByteArray *more_cells, guint more_rows, const vba_project_spec *p)
 {
 	GsfOutput *memory;
 	GsfOutfile *ole = ole_new (&memory, clsid_excel_sheet);
-	g_autoptr (GBytes) workbook = workbook_stream (text, p != NULL);
+	g_autoptr (GBytes) workbook = workbook_stream (text, p != NULL, more_cells, more_rows);
 	write_stream_bytes (ole, "Workbook", workbook);
 	if (p)
 		write_vba_storage (ole, "_VBA_PROJECT_CUR", p);
@@ -920,8 +935,10 @@ build_word_package (const char *title, const char *text, const vba_project_spec 
 	return outfile_to_bytes (zip, memory);
 }
 
+/* @more_rows: sheet rows after A1 (the benchmark's larger workbooks), or
+ * NULL. */
 static GBytes *
-build_excel_package (const char *title, const char *text, const vba_project_spec *p)
+build_excel_package (const char *title, const char *text, const char *more_rows, const vba_project_spec *p)
 {
 	GsfOutput *memory;
 	GsfOutfile *zip = zip_new (&memory);
@@ -941,7 +958,8 @@ build_excel_package (const char *title, const char *text, const vba_project_spec
 		p ? " codeName=\"ThisWorkbook\"" : "");
 	g_autofree char *sheet = g_strdup_printf (
 		XML_DECL "<worksheet xmlns=\"" NS_SS "\"><sheetData><row r=\"1\">"
-		"<c r=\"A1\" t=\"inlineStr\"><is><t>%s</t></is></c></row></sheetData></worksheet>", t);
+		"<c r=\"A1\" t=\"inlineStr\"><is><t>%s</t></is></c></row>%s</sheetData></worksheet>", t,
+		more_rows ? more_rows : "");
 	GString *wb_rels = g_string_new (XML_DECL "<Relationships xmlns=\"" NS_REL "\">"
 	                                 "<Relationship Id=\"rId1\" Type=\"" REL_TYPE "worksheet\" Target=\"worksheets/sheet1.xml\"/>");
 	if (p)
@@ -1452,11 +1470,11 @@ build_sample (const office_sample *s)
 		return build_doc (text, s->project);
 	}
 	case BUILD_XLS:
-		return build_xls (s->text, s->project);
+		return build_xls (s->text, NULL, 0, s->project);
 	case BUILD_WORD_PACKAGE:
 		return build_word_package (s->file, s->text, s->project, s->template_url, s->dde);
 	case BUILD_EXCEL_PACKAGE:
-		return build_excel_package (s->file, s->text, s->project);
+		return build_excel_package (s->file, s->text, NULL, s->project);
 	}
 	g_assert_not_reached ();
 }
@@ -1781,12 +1799,544 @@ verify (const char *dir)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* --bench: a large mixed set for tests/bench/bench-office.sh          */
+/* ------------------------------------------------------------------ */
+
+/* The benchmark's documents are the samples' kinds again, made larger by
+ * harmless filler: more paragraphs of text and more VBA functions that
+ * nothing calls and that only add numbers.  The filler avoids every word of
+ * src/data/suspicious.tsv and every auto-exec name, and its strings are
+ * words separated by spaces (no base64 or hex runs), so each document keeps
+ * the verdict of the sample it copies. */
+
+typedef enum {
+	BENCH_DOC,      /* .doc, Module1's AutoOpen */
+	BENCH_DOCM,     /* .docm, ThisDocument's Document_Open */
+	BENCH_XLS,      /* .xls, ThisWorkbook's Workbook_Open */
+	BENCH_XLSM,     /* .xlsm, ThisWorkbook's Workbook_Open */
+	BENCH_REMOTE,   /* .docx with a remote template on a .invalid host */
+	BENCH_DDE,      /* .docx with a DDEAUTO field naming no program */
+	BENCH_PLAIN,    /* .docx, text only */
+} bench_type;
+
+typedef struct {
+	const char *name;      /* docs.tsv "type" */
+	const char *kind;      /* extension and mime_type () key */
+	guint       weight;    /* share of the set, in percent */
+	gboolean    macros;
+	const char *verdict;   /* what mailhunt should conclude */
+} bench_type_info;
+
+static const bench_type_info bench_types[] = {
+	[BENCH_DOC]    = { "doc-autoopen", "doc", 15, TRUE, "suspicious" },
+	[BENCH_DOCM]   = { "docm-document-open", "docm", 20, TRUE, "suspicious" },
+	[BENCH_XLS]    = { "xls-workbook-open", "xls", 10, TRUE, "suspicious" },
+	[BENCH_XLSM]   = { "xlsm-workbook-open", "xlsm", 15, TRUE, "suspicious" },
+	[BENCH_REMOTE] = { "docx-remote-template", "docx", 10, FALSE, "suspicious" },
+	[BENCH_DDE]    = { "docx-dde", "docx", 10, FALSE, "suspicious" },
+	[BENCH_PLAIN]  = { "docx-plain", "docx", 20, FALSE, "clean" },
+};
+#define BENCH_TYPES G_N_ELEMENTS (bench_types)
+
+/* Sizes: 10 KiB × 2^(k/2) for k = 0..18 (10 KiB to 5 MiB), step k taken
+ * with a weight of 0.82^k, then ±20 %: mostly small attachments and a few
+ * large ones, about 180 KiB on average (4 % of them 1 MiB or more). */
+#define BENCH_SIZE_STEPS 19
+#define BENCH_SMALLEST   (10u << 10)
+
+/* The VBA project of a macro document: a quarter of its size, at most
+ * 128 KiB compressed (about 420 KiB of source, already a very large
+ * project); the rest is text, as in real documents, whose size is mostly
+ * content. */
+#define BENCH_VBA_PERCENT 25
+#define BENCH_VBA_CAP     (128u << 10)
+
+/* The scaling series: one document of each scaled type at ×1, ×4, ×16 ...
+ * up to a largest multiple of BENCH_SCALE_BASE, made from the same random
+ * streams, so that the larger ones continue the smaller ones.  The plain
+ * .docx goes on to 32 MiB (its cost per MiB steps up between 512 KiB and
+ * 8 MiB: large buffers, see tests/bench/README.md); the macro documents
+ * stop at 8 MiB (about 13 MiB of VBA source in two modules): at ×256 a
+ * module would pass max_module_source (16 MiB) and be cut. */
+#define BENCH_SCALE_BASE (128u << 10)
+static const struct {
+	bench_type type;
+	guint      largest;
+} bench_scale_types[] = {
+	{ BENCH_DOCM, 64 },
+	{ BENCH_DOC, 64 },
+	{ BENCH_PLAIN, 256 },
+};
+/* half of each scaled macro document is VBA, without a cap: the series
+ * is where the cost of large projects shows */
+#define BENCH_SCALE_VBA_PERCENT 50
+
+/* A larger VBA project is split over two standard modules to stay well
+ * under mh_office_limits.max_module_source (16 MiB of source per module). */
+#define BENCH_FILLER_MODULES 2
+
+/* splitmix64: the same numbers on every platform and GLib version. */
+typedef struct {
+	guint64 state;
+} bench_rng;
+
+static guint64
+rng_next (bench_rng *r)
+{
+	guint64 z = (r->state += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+static guint
+rng_below (bench_rng *r, guint n)
+{
+	return (guint) (rng_next (r) % n);
+}
+
+static double
+rng_unit (bench_rng *r)
+{
+	return (double) (rng_next (r) >> 11) / 9007199254740992.0;
+}
+
+/* Ordinary words: none is a keyword of src/data/suspicious.tsv. */
+static const char *const bench_words[] = {
+	"quarterly", "figures", "harbour", "office", "meeting", "notes", "garden", "coffee",
+	"river", "mountain", "spring", "autumn", "station", "library", "window", "orange",
+	"pencil", "yellow", "column", "average", "budget", "summary", "colleague", "weather",
+	"morning", "evening", "teacher", "kitchen", "bicycle", "umbrella", "festival", "village",
+	"ceramic", "lantern", "notebook", "calendar", "delivery", "customer", "warehouse", "pattern",
+	"bridge", "forest", "island", "journey", "ticket", "invoice", "account", "schedule",
+	"balance", "sample", "harmless", "Osaka", "Kyoto", "Sapporo", "Nagoya", "Fukuoka",
+	"Sendai", "tea", "rice", "paper", "copper", "silver", "marble", "chestnut",
+};
+
+static void
+append_words (GString *out, bench_rng *r, guint count)
+{
+	for (guint i = 0; i < count; i++) {
+		if (i)
+			g_string_append_c (out, ' ');
+		g_string_append (out, bench_words[rng_below (r, G_N_ELEMENTS (bench_words))]);
+	}
+}
+
+/* One sentence of 8 to 16 words, capitalised, with a full stop. */
+static void
+append_sentence (GString *out, bench_rng *r)
+{
+	gsize start = out->len;
+	append_words (out, r, 8 + rng_below (r, 9));
+	out->str[start] = g_ascii_toupper (out->str[start]);
+	g_string_append_c (out, '.');
+}
+
+/* Lines of text (LF) after @first, until @target bytes counting
+ * @per_line_overhead for the markup each line will get. */
+static char *
+bench_text (bench_rng *r, const char *first, gsize target, gsize per_line_overhead)
+{
+	GString *out = g_string_new (first);
+	gsize counted = out->len + per_line_overhead;
+	while (counted < target) {
+		gsize before = out->len;
+		g_string_append_c (out, '\n');
+		guint sentences = 1 + rng_below (r, 4);
+		for (guint i = 0; i < sentences; i++) {
+			if (i)
+				g_string_append_c (out, ' ');
+			append_sentence (out, r);
+		}
+		counted += out->len - before + per_line_overhead;
+	}
+	return g_string_free (out, FALSE);
+}
+
+/* Spreadsheet rows 2, 3, ... each with one inline string, up to @target bytes. */
+static char *
+bench_rows (bench_rng *r, gsize target)
+{
+	GString *out = g_string_new (NULL);
+	GString *sentence = g_string_new (NULL);
+	for (guint row = 2; out->len < target; row++) {
+		g_string_truncate (sentence, 0);
+		append_sentence (sentence, r);
+		g_autofree char *t = xml_escape (sentence->str);
+		g_string_append_printf (out, "<row r=\"%u\"><c r=\"A%u\" t=\"inlineStr\"><is><t>%s</t></is></c></row>",
+		                        row, row, t);
+	}
+	g_string_free (sentence, TRUE);
+	return g_string_free (out, FALSE);
+}
+
+/* BIFF8 LABEL records (row, column A, cell XF 15, up to 255 characters of
+ * sentences) for rows 1, 2, ... up to @target bytes; *@rows is how many. */
+static GByteArray *
+bench_label_cells (bench_rng *r, gsize target, guint *rows)
+{
+	GByteArray *out = g_byte_array_new ();
+	GString *text = g_string_new (NULL);
+	g_autoptr (GByteArray) rec = g_byte_array_new ();
+	*rows = 0;
+	while (out->len < target && *rows < 65535) {
+		g_string_truncate (text, 0);
+		while (text->len < 160) {
+			if (text->len)
+				g_string_append_c (text, ' ');
+			append_sentence (text, r);
+		}
+		g_string_truncate (text, MIN (text->len, 255));
+		g_byte_array_set_size (rec, 0);
+		put_u16 (rec, ++*rows);
+		put_u16 (rec, 0);
+		put_u16 (rec, 15);
+		put_xl_string (rec, text->str, FALSE);
+		biff_record (out, 0x0204, rec);
+	}
+	g_string_free (text, TRUE);
+	return out;
+}
+
+/* VBA functions that nothing calls and that only add numbers, up to
+ * @target bytes of source; @counter numbers them across modules. */
+static void
+append_filler (GString *code, bench_rng *r, gsize target, guint *counter)
+{
+	gsize start = code->len;
+	while (code->len - start < target) {
+		guint n = ++*counter;
+		g_string_append (code, "' Filler: ");
+		append_words (code, r, 6);
+		g_string_append (code, " (mailhunt benchmark; nothing calls it)\n");
+		g_string_append_printf (code, "Private Function Tally%06u(ByVal count As Long) As Long\n", n);
+		g_string_append (code, "    Dim total As Long\n    Dim i As Long\n    Dim label As String\n    label = \"");
+		append_words (code, r, 5 + rng_below (r, 6));
+		g_string_append_printf (code, "\"\n    For i = 1 To count\n        total = total + i * %u + %u\n    Next i\n",
+		                        1 + rng_below (r, 997), rng_below (r, 100000));
+		g_string_append (code, "    ' ");
+		append_words (code, r, 6 + rng_below (r, 10));
+		g_string_append_printf (code, "\n    Tally%06u = total + Len(label)\nEnd Function\n\n", n);
+	}
+}
+
+/* Source bytes per compressed byte of filler (the MS-OVBA compressor's
+ * ratio on it), measured once, so that a VBA project can be aimed at a
+ * size in the file. */
+static double
+filler_expansion (void)
+{
+	bench_rng r = { 0x6D61696C68756E74ull };
+	guint counter = 0;
+	GString *code = g_string_new (NULL);
+	append_filler (code, &r, 256u << 10, &counter);
+	g_autoptr (GBytes) compressed = ovba_compress_or_die ((const guint8 *) code->str, code->len);
+	double expansion = (double) code->len / (double) g_bytes_get_size (compressed);
+	g_string_free (code, TRUE);
+	return expansion;
+}
+
+typedef struct {
+	double expansion;   /* filler_expansion () */
+	GString *modules[MAX_MODULES];
+} bench_project;
+
+/* A project for @type of about @vba_bytes compressed, its auto-exec
+ * procedure showing a message box as in the samples. */
+static void
+bench_project_build (bench_project *bp, vba_project_spec *spec, bench_type type, guint index,
+                     gsize vba_bytes, bench_rng *r, char **id)
+{
+	gboolean word = type == BENCH_DOC || type == BENCH_DOCM;
+	*id = g_strdup_printf ("{6D61696C-6875-6E74-0002-%012X}", index);
+	memset (spec, 0, sizeof *spec);
+	spec->id = *id;
+	spec->host = word ? HOST_WORD : HOST_EXCEL;
+	spec->codepage = 1252;
+	for (int i = 0; i < 3; i++)
+		spec->seeds[i] = (guint8) rng_below (r, 256);
+
+	for (int i = 0; i < MAX_MODULES; i++)
+		bp->modules[i] = g_string_new (NULL);
+	spec->modules[0].name = word ? "ThisDocument" : "ThisWorkbook";
+	spec->modules[0].kind = MODULE_DOCUMENT;
+	if (type == BENCH_DOCM)
+		g_string_append (bp->modules[0], "Private Sub Document_Open()\n" MSGBOX_ONLY "End Sub\n");
+	else if (type != BENCH_DOC)
+		g_string_append (bp->modules[0], "Private Sub Workbook_Open()\n" MSGBOX_ONLY "End Sub\n");
+	spec->modules[1].name = "Module1";
+	spec->modules[1].kind = MODULE_STANDARD;
+	if (type == BENCH_DOC)
+		g_string_append (bp->modules[1], "Sub AutoOpen()\n" MSGBOX_ONLY "End Sub\n\n");
+	spec->modules[2].name = "Module2";
+	spec->modules[2].kind = MODULE_STANDARD;
+
+	gsize source = (gsize) ((double) vba_bytes * bp->expansion);
+	guint counter = 0;
+	for (int i = 0; i < BENCH_FILLER_MODULES; i++)
+		append_filler (bp->modules[1 + i], r, source / BENCH_FILLER_MODULES, &counter);
+	for (int i = 0; i < MAX_MODULES; i++)
+		spec->modules[i].code = bp->modules[i]->str;
+}
+
+static void
+bench_project_clear (bench_project *bp)
+{
+	for (int i = 0; i < MAX_MODULES; i++)
+		if (bp->modules[i])
+			g_string_free (bp->modules[i], TRUE);
+	memset (bp->modules, 0, sizeof bp->modules);
+}
+
+/* Builds a document of @type, about @target bytes: for the macro
+ * documents @vba_percent of it VBA (at most @vba_cap bytes compressed) and
+ * the rest text, all text for the others.  @vba_rng and @text_rng are
+ * separate so that the scaling series' larger documents continue the
+ * smaller ones. */
+static GBytes *
+bench_document (bench_type type, guint index, gsize target, guint vba_percent, gsize vba_cap,
+                double expansion, bench_rng *vba_rng, bench_rng *text_rng)
+{
+	static const char first_line[] =
+		"Benchmark document generated by mailhunt's test suite. It is harmless.";
+	const bench_type_info *info = &bench_types[type];
+	/* what every document of the kind weighs before any filler */
+	const gsize floor = info->macros ? 12u << 10 : 3u << 10;
+	gsize room = target > floor ? target - floor : 0;
+	gsize vba_bytes = info->macros ? MIN (room / 100 * vba_percent, vba_cap) : 0;
+	gsize text_bytes = room - vba_bytes;
+
+	vba_project_spec spec;
+	bench_project bp = { .expansion = expansion };
+	g_autofree char *id = NULL;
+	if (info->macros)
+		bench_project_build (&bp, &spec, type, index, vba_bytes, vba_rng, &id);
+	const vba_project_spec *p = info->macros ? &spec : NULL;
+	g_autofree char *title = g_strdup_printf ("bench-%05u.%s", index, info->kind);
+	GBytes *out = NULL;
+
+	switch (type) {
+	case BENCH_DOC: {
+		g_autofree char *text = bench_text (text_rng, first_line, text_bytes, 1);
+		out = build_doc (text, p);
+		break;
+	}
+	case BENCH_XLS: {
+		guint rows = 0;
+		g_autoptr (GByteArray) cells = bench_label_cells (text_rng, text_bytes, &rows);
+		out = build_xls (first_line, cells, rows, p);
+		break;
+	}
+	case BENCH_XLSM: {
+		g_autofree char *rows = bench_rows (text_rng, text_bytes);
+		out = build_excel_package (title, first_line, rows, p);
+		break;
+	}
+	case BENCH_DOCM:
+	case BENCH_REMOTE:
+	case BENCH_DDE:
+	case BENCH_PLAIN: {
+		/* <w:p><w:r><w:t xml:space="preserve"> ... </w:t></w:r></w:p> */
+		g_autofree char *text = bench_text (text_rng, first_line, text_bytes, 55);
+		g_autofree char *url = type == BENCH_REMOTE
+			? g_strdup_printf ("http://templates.example.invalid/bench-%05u.dotx", index) : NULL;
+		const char *dde = type == BENCH_DDE ? "DDEAUTO \"mailhunt-sample\" \"harmless-topic\"" : NULL;
+		out = build_word_package (title, text, p, url, dde);
+		break;
+	}
+	}
+	bench_project_clear (&bp);
+	return out;
+}
+
+static bench_type
+bench_pick_type (bench_rng *r)
+{
+	guint x = rng_below (r, 100);
+	for (guint t = 0; t < BENCH_TYPES; t++) {
+		if (x < bench_types[t].weight)
+			return (bench_type) t;
+		x -= bench_types[t].weight;
+	}
+	return BENCH_PLAIN;
+}
+
+static gsize
+bench_pick_size (bench_rng *r)
+{
+	double weights[BENCH_SIZE_STEPS], sum = 0, w = 1;
+	for (int k = 0; k < BENCH_SIZE_STEPS; k++, w *= 0.82)
+		sum += weights[k] = w;
+	double x = rng_unit (r) * sum;
+	int k = 0;
+	while (k < BENCH_SIZE_STEPS - 1 && x >= weights[k])
+		x -= weights[k++];
+	double size = (double) (BENCH_SMALLEST << (k / 2));
+	if (k % 2)
+		size *= 1.41421356;
+	return (gsize) (size * (0.8 + 0.4 * rng_unit (r)));
+}
+
+/* One Thunderbird-style mbox message: the "From - " line, the X-Mozilla
+ * headers Thunderbird adds, the mail with LF line ends, body lines that
+ * start with "From " or ">From " quoted once more (mboxrd), a blank line. */
+static void
+bench_mbox_append (FILE *mbox, guint index, GBytes *mail)
+{
+	static const char *const wday[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
+	guint day = index / 1440, minute = index % 1440;   /* one message a minute from 15 Jan 2026 */
+	fprintf (mbox, "From - %s Jan %2u %02u:%02u:00 2026\n", wday[day % 7], 15 + day, minute / 60, minute % 60);
+	fputs ("X-Mozilla-Status: 0001\nX-Mozilla-Status2: 00000000\nX-Mozilla-Keys:                                                                                 \n", mbox);
+	gsize len;
+	const char *p = g_bytes_get_data (mail, &len);
+	const char *end = p + len;
+	while (p < end) {
+		const char *nl = memchr (p, '\n', (gsize) (end - p));
+		const char *line_end = nl ? nl : end;
+		gsize n = (gsize) (line_end - p);
+		if (n && line_end[-1] == '\r')
+			n--;
+		const char *q = p;
+		while (q < p + n && *q == '>')
+			q++;
+		if ((gsize) (p + n - q) >= 5 && memcmp (q, "From ", 5) == 0)
+			fputc ('>', mbox);
+		fwrite (p, 1, n, mbox);
+		fputc ('\n', mbox);
+		p = nl ? nl + 1 : end;
+	}
+	fputc ('\n', mbox);
+}
+
+static GBytes *
+bench_mail (guint index, const char *filename, const char *kind, GBytes *document)
+{
+	g_autofree char *date = g_strdup_printf ("Thu, 15 Jan 2026 %02u:%02u:00 +0900",
+	                                         (index / 60) % 24, index % 60);
+	g_autofree char *message_id = g_strdup_printf ("office-bench-%05u.%s", index, kind);
+	g_autofree char *boundary = g_strdup_printf ("------------mailhunt-bench-%05u", index);
+	/* half Japanese, as the users' mail is */
+	gboolean japanese = index % 2 == 0;
+	g_autofree char *subject = japanese
+		? g_strdup_printf ("【ベンチマーク】資料の送付 %u（mailhunt・無害）", index)
+		: g_strdup_printf ("Benchmark document %u (mailhunt, harmless)", index);
+	const char *body = japanese
+		? "佐藤様\n\nmailhunt のベンチマーク用の文書です（無害）。\n資料を添付いたします。\n\n"
+		  "This is a harmless mailhunt benchmark document.\n"
+		: "Hello,\n\nthe document is attached.\n\nThis is a harmless mailhunt benchmark document.\n";
+	mail_spec m = {
+		.date = date, .message_id = message_id, .subject = subject, .body = body,
+		.boundary = boundary, .filename = filename, .type = mime_type (kind),
+	};
+	return build_mail (&m, document);
+}
+
+static int
+bench (const char *dir, guint count, guint64 seed)
+{
+	double expansion = filler_expansion ();
+	g_autofree char *docs_dir = g_build_filename (dir, "docs", NULL);
+	g_autofree char *mbox_path = g_build_filename (dir, "docs.mbox", NULL);
+	if (g_mkdir_with_parents (docs_dir, 0755) != 0)
+		g_error ("cannot create %s: %s", docs_dir, g_strerror (errno));
+	FILE *mbox = fopen (mbox_path, "wb");
+	if (!mbox)
+		g_error ("cannot write %s: %s", mbox_path, g_strerror (errno));
+	GString *tsv = g_string_new ("file\ttype\tkind\tbytes\tmacros\tverdict\n");
+	guint64 total_bytes = 0, per_type_bytes[BENCH_TYPES] = { 0 };
+	guint per_type[BENCH_TYPES] = { 0 }, macro_documents = 0, clean = 0;
+	gsize smallest = G_MAXSIZE, largest = 0;
+
+	bench_rng r = { seed };
+	for (guint i = 1; i <= count; i++) {
+		bench_type type = bench_pick_type (&r);
+		gsize target = bench_pick_size (&r);
+		/* each document its own streams: its bytes do not depend on the
+		 * documents before it */
+		bench_rng vba_rng = { rng_next (&r) }, text_rng = { rng_next (&r) };
+		const bench_type_info *info = &bench_types[type];
+		g_autoptr (GBytes) document = bench_document (type, i, target, BENCH_VBA_PERCENT, BENCH_VBA_CAP,
+		                                              expansion, &vba_rng, &text_rng);
+		g_autofree char *name = g_strdup_printf ("bench-%05u.%s", i, info->kind);
+		g_autofree char *rel = g_build_filename ("docs", name, NULL);
+		gsize size = g_bytes_get_size (document);
+		write_bytes (dir, rel, document);
+		g_autoptr (GBytes) mail = bench_mail (i, name, info->kind, document);
+		bench_mbox_append (mbox, i, mail);
+		g_string_append_printf (tsv, "docs/%s\t%s\t%s\t%" G_GSIZE_FORMAT "\t%s\t%s\n", name, info->name,
+		                        info->kind, size, info->macros ? "yes" : "no", info->verdict);
+		per_type[type]++;
+		per_type_bytes[type] += size;
+		total_bytes += size;
+		macro_documents += info->macros;
+		clean += strcmp (info->verdict, "clean") == 0;
+		smallest = MIN (smallest, size);
+		largest = MAX (largest, size);
+	}
+	if (fclose (mbox) != 0)
+		g_error ("cannot write %s: %s", mbox_path, g_strerror (errno));
+	write_file (dir, "docs.tsv", tsv->str, tsv->len);
+	g_string_free (tsv, TRUE);
+
+	GString *scale = g_string_new (NULL);
+	for (guint t = 0; t < G_N_ELEMENTS (bench_scale_types); t++) {
+		bench_type type = bench_scale_types[t].type;
+		for (guint factor = 1; factor <= bench_scale_types[t].largest; factor *= 4) {
+			bench_rng vba_rng = { seed ^ 0x7363616C65ull }, text_rng = { seed ^ 0x74657874ull };
+			g_autoptr (GBytes) document = bench_document (type, 90000 + t, (gsize) BENCH_SCALE_BASE * factor,
+			                                              BENCH_SCALE_VBA_PERCENT, G_MAXSIZE, expansion,
+			                                              &vba_rng, &text_rng);
+			g_autofree char *rel = g_strdup_printf ("scale/%s-x%u.%s", bench_types[type].name, factor,
+			                                        bench_types[type].kind);
+			write_bytes (dir, rel, document);
+			g_string_append_printf (scale, "%s{\"file\":\"%s\",\"type\":\"%s\",\"factor\":%u,\"bytes\":%" G_GSIZE_FORMAT "}",
+			                        scale->len ? "," : "", rel, bench_types[type].name, factor,
+			                        g_bytes_get_size (document));
+		}
+	}
+
+	GStatBuf st;
+	if (g_stat (mbox_path, &st) != 0)
+		g_error ("cannot stat %s", mbox_path);
+	GString *types = g_string_new (NULL);
+	for (guint t = 0; t < BENCH_TYPES; t++)
+		g_string_append_printf (types, "%s\"%s\":{\"documents\":%u,\"bytes\":%" G_GUINT64_FORMAT "}",
+		                        t ? "," : "", bench_types[t].name, per_type[t], per_type_bytes[t]);
+	g_print ("{\"documents\":%u,\"bytes\":%" G_GUINT64_FORMAT ",\"smallest\":%" G_GSIZE_FORMAT
+	         ",\"largest\":%" G_GSIZE_FORMAT ",\"macro_documents\":%u,\"expected_clean\":%u,"
+	         "\"expected_suspicious\":%u,\"messages\":%u,\"mbox_bytes\":%" G_GUINT64_FORMAT
+	         ",\"seed\":%" G_GUINT64_FORMAT ",\"vba_filler_expansion\":%.3f,\"types\":{%s},\"scale\":[%s]}\n",
+	         count, total_bytes, count ? smallest : 0, largest, macro_documents, clean, count - clean, count,
+	         (guint64) st.st_size, seed, expansion, types->str, scale->str);
+	g_string_free (types, TRUE);
+	g_string_free (scale, TRUE);
+	return 0;
+}
+
 int
 main (int argc, char **argv)
 {
 	gboolean verifying = argc == 3 && strcmp (argv[1], "--verify") == 0;
-	if (argc != 2 && !verifying) {
-		g_printerr ("Usage: %s OUTPUT-DIRECTORY\n       %s --verify DIRECTORY\n", argv[0], argv[0]);
+	gboolean benchmark = (argc == 4 || argc == 6) && strcmp (argv[1], "--bench") == 0;
+	guint64 count = 0, seed = 1;
+	if (benchmark) {
+		char *end;
+		count = g_ascii_strtoull (argv[3], &end, 10);
+		benchmark = *argv[3] && !*end && count > 0 && count <= 99999;
+		if (benchmark && argc == 6) {
+			seed = g_ascii_strtoull (argv[5], &end, 10);
+			benchmark = strcmp (argv[4], "--seed") == 0 && *argv[5] && !*end;
+		}
+		if (!benchmark) {
+			g_printerr ("%s: --bench DIRECTORY N [--seed S]: N from 1 to 99999, S a number\n", argv[0]);
+			return 2;
+		}
+	}
+	if (argc != 2 && !verifying && !benchmark) {
+		g_printerr ("Usage: %s OUTPUT-DIRECTORY\n       %s --verify DIRECTORY\n"
+		            "       %s --bench DIRECTORY N [--seed S]\n", argv[0], argv[0], argv[0]);
 		return 2;
 	}
 	gsf_init ();
@@ -1799,6 +2349,8 @@ main (int argc, char **argv)
 	int status = 0;
 	if (verifying)
 		status = verify (argv[2]);
+	else if (benchmark)
+		status = bench (argv[2], (guint) count, seed);
 	else
 		generate (argv[1]);
 	gsf_shutdown ();

@@ -116,66 +116,17 @@ for s in $sizes; do [ "${s%.*}" -gt "$need_mb" ] && need_mb=${s%.*}; done
 avail_mb=$(df -Pm "$workdir" | awk 'NR == 2 { print $4 }')
 [ "$avail_mb" -gt $((need_mb + 512)) ] || die "$workdir has $avail_mb MiB free; need about $((need_mb + 512)) MiB"
 
-# ------------------------------------------------------------ the one-signature database
-# A .ndb body signature for a string the generator never writes.  The
-# canary check below proves that clamscan loads it and decodes mail
-# attachments; --alert-exceeds-max proves no limit cut the real scan short.
-canary="mailhunt-bench-canary-3f9c2d71a8e4b605"
-db="$workdir/one-sig.ndb"
-hex=$(printf '%s' "$canary" | od -An -tx1 | tr -d ' \n')
-printf 'MailhuntBench.Canary.NotInData:0:*:%s\n' "$hex" > "$db"
-clam_opts=(--scan-mail=yes --no-summary -d "$db"
-	--max-filesize=2047M --max-scansize=4095M --max-files=10000000
-	--max-recursion=32 --max-scantime=0 --alert-exceeds-max=yes)
-
+# ------------------------------------------------------------ clamscan and timing
+# tests/bench/bench-lib.sh: the one-signature database (a signature for a
+# string the generators never write), its canary check, time_run.
+. "$here/bench-lib.sh"
+canary=$clam_canary
+clam_opts=(--scan-mail=yes "${clam_common_opts[@]}")
 if [ "$run_clam" = 1 ]; then
 	mkdir -p "$workdir/clamtmp"
 	clam_opts+=(--tempdir="$workdir/clamtmp")
-	python3 - "$workdir/canary.mbox" "$canary" <<'EOF'
-import base64, sys
-att = base64.encodebytes(b"x" * 500 + sys.argv[2].encode() + b"y" * 500).decode()
-open(sys.argv[1], "w").write(
-    "From - Mon Jan  1 00:00:00 2024\nFrom: a <a@example.com>\nTo: b <b@example.com>\n"
-    "Subject: canary\nMessage-ID: <canary@example.com>\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n"
-    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\n"
-    "Content-Type: text/plain\n\nhello\n--b1\nContent-Type: application/octet-stream; name=\"c.bin\"\n"
-    "Content-Disposition: attachment; filename=\"c.bin\"\nContent-Transfer-Encoding: base64\n\n"
-    + att + "--b1--\n\n")
-EOF
-	out=$(clamscan "${clam_opts[@]}" "$workdir/canary.mbox" 2>&1 || true)
-	case "$out" in
-	*MailhuntBench.Canary*FOUND*) log "clamscan canary check: the one-signature database works" ;;
-	*) die "clamscan did not find the canary in a base64 attachment: $out" ;;
-	esac
+	clam_canary_check "${clam_opts[@]}"
 fi
-
-# ------------------------------------------------------------ helpers
-# time_run NAME LOG -- COMMAND...: runs COMMAND under GNU time, writes
-# "wall_s user_s sys_s rss_kb exit" to $LOG.res
-time_run() {
-	local log=$1; shift
-	local rc=0
-	cut -d' ' -f1 /proc/loadavg > "$log.load" 2>/dev/null || echo null > "$log.load"
-	timeout "$timeout_s" /usr/bin/time -v -o "$log.time" "$@" > "$log.out" 2> "$log.err" || rc=$?
-	python3 - "$log.time" "$rc" > "$log.res" <<'EOF'
-import re, sys
-try:
-    t = open(sys.argv[1]).read()
-except OSError:
-    t = ""   # GNU time itself was killed (--timeout)
-def field(name):
-    m = re.search(re.escape(name) + r": *(\S+)", t)
-    return m.group(1) if m else None
-wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
-secs = 0.0
-if wall:
-    for part in wall.split(":"):
-        secs = secs * 60 + float(part)
-load = open(sys.argv[1][:-len(".time")] + ".load").read().strip() or "null"
-print(secs, field("User time (seconds)") or 0, field("System time (seconds)") or 0,
-      field("Maximum resident set size (kbytes)") or 0, sys.argv[2], load)
-EOF
-}
 
 gen_args=()
 [ -n "$seed" ] && gen_args+=(--seed "$seed")

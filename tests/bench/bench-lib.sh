@@ -1,0 +1,63 @@
+# Shared by the benchmark scripts (sourced, bash): ClamAV's one-signature
+# database with its canary check, and timing a command under GNU time.
+# The sourcing script defines log(), die(), $workdir and $timeout_s.
+
+# A .ndb body signature for a string the generators never write: clamscan
+# parses, decodes and matches everything and finds nothing.  The raised
+# limits and --alert-exceeds-max make sure nothing is skipped.
+clam_canary="mailhunt-bench-canary-3f9c2d71a8e4b605"
+clam_db="$workdir/one-sig.ndb"
+printf 'MailhuntBench.Canary.NotInData:0:*:%s\n' \
+	"$(printf '%s' "$clam_canary" | od -An -tx1 | tr -d ' \n')" > "$clam_db"
+clam_common_opts=(--no-summary -d "$clam_db"
+	--max-filesize=2047M --max-scansize=4095M --max-files=10000000
+	--max-recursion=32 --max-scantime=0 --alert-exceeds-max=yes)
+
+# clam_canary_check OPTION...: clamscan with these options must find the
+# canary in a base64 mail attachment, or the comparison would be void.
+clam_canary_check() {
+	python3 - "$workdir/canary.mbox" "$clam_canary" <<'PYEOF'
+import base64, sys
+att = base64.encodebytes(b"x" * 500 + sys.argv[2].encode() + b"y" * 500).decode()
+open(sys.argv[1], "w").write(
+    "From - Mon Jan  1 00:00:00 2024\nFrom: a <a@example.com>\nTo: b <b@example.com>\n"
+    "Subject: canary\nMessage-ID: <canary@example.com>\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n"
+    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\n"
+    "Content-Type: text/plain\n\nhello\n--b1\nContent-Type: application/octet-stream; name=\"c.bin\"\n"
+    "Content-Disposition: attachment; filename=\"c.bin\"\nContent-Transfer-Encoding: base64\n\n"
+    + att + "--b1--\n\n")
+PYEOF
+	local out
+	out=$(clamscan "$@" "$workdir/canary.mbox" 2>&1 || true)
+	case "$out" in
+	*MailhuntBench.Canary*FOUND*) log "clamscan canary check: the one-signature database works" ;;
+	*) die "clamscan did not find the canary in a base64 attachment: $out" ;;
+	esac
+}
+
+# time_run LOG COMMAND...: runs COMMAND under GNU time, writes
+# "wall_s user_s sys_s rss_kb exit load" to $LOG.res
+time_run() {
+	local log=$1; shift
+	local rc=0
+	cut -d' ' -f1 /proc/loadavg > "$log.load" 2>/dev/null || echo null > "$log.load"
+	timeout "$timeout_s" /usr/bin/time -v -o "$log.time" "$@" > "$log.out" 2> "$log.err" || rc=$?
+	python3 - "$log.time" "$rc" > "$log.res" <<'PYEOF'
+import re, sys
+try:
+    t = open(sys.argv[1]).read()
+except OSError:
+    t = ""   # GNU time itself was killed (--timeout)
+def field(name):
+    m = re.search(re.escape(name) + r": *(\S+)", t)
+    return m.group(1) if m else None
+wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
+secs = 0.0
+if wall:
+    for part in wall.split(":"):
+        secs = secs * 60 + float(part)
+load = open(sys.argv[1][:-len(".time")] + ".load").read().strip() or "null"
+print(secs, field("User time (seconds)") or 0, field("System time (seconds)") or 0,
+      field("Maximum resident set size (kbytes)") or 0, sys.argv[2], load)
+PYEOF
+}
