@@ -2,10 +2,8 @@
  * the files an analyst saved from a mail, or a quarantine of attachments. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mailhunt.h"
 #include "mailhunt/mailbox.h"
@@ -136,25 +134,11 @@ mh_cmd_doc (int argc, char **argv)
 		return MH_EXIT_UNREADABLE;
 	}
 
-	FILE *out = stdout;
-	if (output && strcmp (output, "-") != 0) {
-		out = fopen (output, "w");
-		if (!out) {
-			fprintf (stderr, "mailhunt doc: cannot write %s: %s\n", output, g_strerror (errno));
-			return MH_EXIT_UNREADABLE;
-		}
-	}
-	if (!format)
-		format = g_strdup (isatty (fileno (out)) ? "text" : "jsonl");
-
 	doc_state st = { 0 };
-	st.printer = mh_printer_new (format, out);
-	if (!st.printer) {
-		fprintf (stderr, "mailhunt doc: unknown format '%s' (text, jsonl or csv)\n", format);
-		if (out != stdout)
-			fclose (out);
+	mh_report_output report;
+	if (!mh_report_output_open (&report, "doc", format, output))
 		return MH_EXIT_UNREADABLE;
-	}
+	st.printer = report.printer;
 	st.printer->quiet = quiet;
 	st.printer->show_code = show_code;
 	st.quiet = quiet;
@@ -178,21 +162,10 @@ mh_cmd_doc (int argc, char **argv)
 	for (int i = 0; paths[i]; i++)
 		mh_read_path (paths[i], &limits, &cb, &st);
 	st.summary.elapsed_seconds = (double) (g_get_monotonic_time () - start) / 1e6;
-	mh_printer_summary (st.printer, &st.summary);
-	if (strcmp (format, "csv") == 0 && !quiet) {
-		mh_printer *text = mh_printer_new ("text", stderr);
-		mh_printer_summary (text, &st.summary);
-		mh_printer_free (text);
-	}
-
 	int rc = st.summary.errors > 0 ? MH_EXIT_UNREADABLE
 	       : st.summary.flagged_documents > 0 ? MH_EXIT_FLAGGED
 	       : MH_EXIT_CLEAN;
-	if (fflush (out) != 0 || (out != stdout && fclose (out) != 0)) {
-		fprintf (stderr, "mailhunt doc: writing the report failed: %s\n", g_strerror (errno));
-		rc = MH_EXIT_UNREADABLE;
-	}
+	rc = mh_report_output_close (&report, &st.summary, quiet, rc);
 	mh_scan_summary_clear (&st.summary);
-	mh_printer_free (st.printer);
 	return rc;
 }

@@ -3,6 +3,9 @@
 #define MAILHUNT_PRIVATE_H
 
 #include <glib.h>
+#include <stdio.h>
+
+#include "mailhunt/report.h"
 
 /* Exit statuses, documented in --help and the README. */
 enum {
@@ -10,6 +13,24 @@ enum {
 	MH_EXIT_FLAGGED = 1,     /* at least one message flagged */
 	MH_EXIT_UNREADABLE = 2,  /* some input could not be read, or bad usage */
 };
+
+/* The report of a command (src/report-output.c). */
+typedef struct {
+	const char *command;   /* for messages: "scan", "doc" */
+	FILE       *out;
+	char       *format;
+	mh_printer *printer;
+} mh_report_output;
+
+/* Opens @output ("-" or NULL: standard output) and the printer for
+ * @format (NULL: text on a terminal, jsonl otherwise); FALSE with the
+ * reason on standard error. */
+gboolean mh_report_output_open  (mh_report_output *o, const char *command, const char *format,
+                                 const char *output);
+/* Prints the summary (CSV: as text on standard error unless @quiet),
+ * flushes and closes; returns @rc, or MH_EXIT_UNREADABLE when the report
+ * could not be written. */
+int      mh_report_output_close (mh_report_output *o, const mh_scan_summary *summary, gboolean quiet, int rc);
 
 int mh_cmd_scan (int argc, char **argv);
 const char *mh_cmd_scan_help (void);

@@ -140,6 +140,14 @@ void         mh_message_add_problem (mh_message *message, const char *fmt, ...) 
 void         mh_message_add_finding (mh_message *message, const char *id, mh_severity severity,
                                      const char *evidence, const char *summary_fmt, ...) G_GNUC_PRINTF (5, 6);
 mh_severity  mh_message_max_severity (const mh_message *message, gboolean *any);
+void         mh_finding_free (mh_finding *finding);
+
+/* Adds a problem to @problems (char*, may be NULL) for readers that keep
+ * their own list (before the message exists, or for a document): the same
+ * text once, at most @max of them, then one "@what: more problems, not
+ * listed". */
+void         mh_problem_list_addv (GPtrArray *problems, guint max, const char *what,
+                                   const char *fmt, va_list ap) G_GNUC_PRINTF (4, 0);
 
 /* Decoded bytes of an attachment, at most @max bytes (0 = no cap). */
 GBytes      *mh_attachment_get_bytes (const mh_attachment *attachment, gsize max);

@@ -26,12 +26,6 @@ typedef enum {
 	MH_OUTLOOK_ERROR_UNSUPPORTED,   /* a variant this version does not read */
 } mh_outlook_error;
 
-/* Adds a problem to @problems (char*, may be NULL) for readers that meet
- * them before the message exists: the same text once, at most @max of
- * them, then one "@what: more problems, not listed". */
-void          mh_problem_list_addv (GPtrArray *problems, guint max, const char *what,
-                                    const char *fmt, va_list ap) G_GNUC_PRINTF (4, 0);
-
 /* .msg: the MIME tree of the Outlook item in @data (an OLE2 compound
  * file).  Embedded .msg attachments become message/rfc822 parts, down to
  * limits->max_depth.  What had to be repaired or capped is appended to

@@ -98,10 +98,9 @@ mh_problem_list_addv (GPtrArray *problems, guint max, const char *what, const ch
 	g_ptr_array_add (problems, s);
 }
 
-static void
-finding_free (gpointer p)
+void
+mh_finding_free (mh_finding *f)
 {
-	mh_finding *f = p;
 	g_free (f->summary);
 	g_free (f->evidence);
 	g_free (f->location);
@@ -186,7 +185,7 @@ message_alloc (const mh_locator *locator, int depth)
 	m->received = g_ptr_array_new_with_free_func (g_free);
 	m->authentication_results = g_ptr_array_new_with_free_func (g_free);
 	m->attachments = g_ptr_array_new_with_free_func (attachment_free);
-	m->findings = g_ptr_array_new_with_free_func (finding_free);
+	m->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) mh_finding_free);
 	m->problems = g_ptr_array_new_with_free_func (g_free);
 	m->date_unix = G_MININT64;
 	return m;

@@ -45,17 +45,6 @@ mh_verdict_to_string (mh_verdict verdict)
 /* -- the model ------------------------------------------------------------ */
 
 static void
-finding_free (gpointer p)
-{
-	mh_finding *f = p;
-	g_free (f->summary);
-	g_free (f->evidence);
-	g_free (f->location);
-	g_free (f->decoding);
-	g_free (f);
-}
-
-static void
 ioc_free (gpointer p)
 {
 	mh_ioc *ioc = p;
@@ -86,7 +75,7 @@ _mh_document_new (const char *name, const guint8 *data, gsize len, int depth)
 	g_strlcpy (doc->sha256, sum, sizeof doc->sha256);
 	doc->depth = depth;
 	doc->vba_projects = g_ptr_array_new_with_free_func ((GDestroyNotify) _mh_vba_project_free);
-	doc->findings = g_ptr_array_new_with_free_func (finding_free);
+	doc->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) mh_finding_free);
 	doc->iocs = g_ptr_array_new_with_free_func (ioc_free);
 	doc->properties = g_ptr_array_new_with_free_func (property_free);
 	doc->children = g_ptr_array_new_with_free_func ((GDestroyNotify) mh_document_free);
@@ -116,18 +105,8 @@ _mh_document_add_problem (mh_document *doc, const char *fmt, ...)
 {
 	va_list ap;
 	va_start (ap, fmt);
-	char *s = g_strdup_vprintf (fmt, ap);
+	mh_problem_list_addv (doc->problems, 100, "document", fmt, ap);
 	va_end (ap);
-	for (guint i = 0; i < doc->problems->len; i++)
-		if (strcmp (g_ptr_array_index (doc->problems, i), s) == 0) {
-			g_free (s);
-			return;
-		}
-	if (doc->problems->len >= 100) {
-		g_free (s);
-		return;
-	}
-	g_ptr_array_add (doc->problems, s);
 }
 
 static void add_finding_v (mh_document *doc, const mh_office_options *options, const char *id,

@@ -1,0 +1,55 @@
+/* What every reporting command does around its work: open -o FILE, pick
+ * the format (text on a terminal, jsonl otherwise), make the printer; and
+ * at the end print the summary, flush, and say whether the report was
+ * written. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mailhunt.h"
+
+gboolean
+mh_report_output_open (mh_report_output *o, const char *command, const char *format, const char *output)
+{
+	memset (o, 0, sizeof *o);
+	o->command = command;
+	o->out = stdout;
+	if (output && strcmp (output, "-") != 0) {
+		o->out = fopen (output, "w");
+		if (!o->out) {
+			fprintf (stderr, "mailhunt %s: cannot write %s: %s\n", command, output, g_strerror (errno));
+			return FALSE;
+		}
+	}
+	o->format = g_strdup (format ? format : isatty (fileno (o->out)) ? "text" : "jsonl");
+	o->printer = mh_printer_new (o->format, o->out);
+	if (!o->printer) {
+		fprintf (stderr, "mailhunt %s: unknown format '%s' (text, jsonl or csv)\n", command, o->format);
+		if (o->out != stdout)
+			fclose (o->out);
+		g_free (o->format);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+int
+mh_report_output_close (mh_report_output *o, const mh_scan_summary *summary, gboolean quiet, int rc)
+{
+	mh_printer_summary (o->printer, summary);
+	/* CSV holds rows only; its summary is for the person at the terminal */
+	if (strcmp (o->format, "csv") == 0 && !quiet) {
+		mh_printer *text = mh_printer_new ("text", stderr);
+		mh_printer_summary (text, summary);
+		mh_printer_free (text);
+	}
+	if (fflush (o->out) != 0 || (o->out != stdout && fclose (o->out) != 0)) {
+		fprintf (stderr, "mailhunt %s: writing the report failed: %s\n", o->command, g_strerror (errno));
+		rc = MH_EXIT_UNREADABLE;
+	}
+	mh_printer_free (o->printer);
+	g_free (o->format);
+	return rc;
+}
