@@ -40,6 +40,7 @@ typedef struct {
 	int   max_depth;          /* nesting of containers (ZIP in ZIP, embedded objects) */
 	guint max_decode_rounds;  /* length of a decoding chain (base64 of hex of ...) */
 	guint max_findings;       /* per document; the rest are counted in a problem */
+	gsize max_text;           /* bytes of visible text kept per document (lure matching) */
 } mh_office_limits;
 
 typedef struct {
@@ -98,12 +99,19 @@ struct _mh_document {
 	GPtrArray  *properties;   /* of mh_doc_property* */
 	GPtrArray  *children;     /* of mh_document*: archive members, embedded objects */
 	GPtrArray  *problems;     /* of char*: what could not be read, caps hit */
+	GString    *text;         /* the document's text as a reader would see it (body,
+	                           * headers, text boxes, cells), UTF-8, at most
+	                           * limits.max_text bytes; NULL when it has none */
+	gboolean    text_truncated;
 };
+
+typedef struct _mh_lure_db mh_lure_db;   /* src/office/lure.c */
 
 typedef struct {
 	mh_office_limits limits;
 	GPtrArray       *passwords;   /* of char*: candidate archive passwords, may be NULL */
 	const char      *passwords_source; /* where they came from, e.g. "mail-body" */
+	const mh_lure_db *lures;      /* lure templates; NULL: the built-in ones */
 } mh_office_options;
 
 void         mh_office_limits_init_default (mh_office_limits *limits);
@@ -122,6 +130,12 @@ void         mh_document_free (mh_document *document);
 /* The highest verdict of a document and everything inside it. */
 mh_verdict   mh_document_overall_verdict (const mh_document *document);
 const char  *mh_verdict_to_string (mh_verdict verdict);
+
+/* Lure templates ("Enable Content" screens): the built-in database, and
+ * an analyst's file added to it (docs/lures.md). */
+const mh_lure_db *mh_lure_db_builtin (void);
+mh_lure_db  *mh_lure_db_load (const char *path, GError **error);  /* built-in + the file's */
+void         mh_lure_db_free (mh_lure_db *db);
 
 /* Candidate archive passwords written in a mail body ("Password: abc123",
  * "パスワード：abc123", ...), de-duplicated, in order of appearance. */

@@ -21,6 +21,7 @@ mh_office_limits_init_default (mh_office_limits *limits)
 	limits->max_depth = 8;
 	limits->max_decode_rounds = 4;
 	limits->max_findings = 500;
+	limits->max_text = 4u << 20;
 }
 
 void
@@ -96,6 +97,8 @@ mh_document_free (mh_document *doc)
 	g_ptr_array_unref (doc->properties);
 	g_ptr_array_unref (doc->children);
 	g_ptr_array_unref (doc->problems);
+	if (doc->text)
+		g_string_free (doc->text, TRUE);
 	g_free (doc);
 }
 
@@ -187,6 +190,28 @@ _mh_document_add_ioc (mh_document *doc, const char *kind, const char *value,
 	ioc->location = g_strdup (location);
 	ioc->decoding = g_strdup (decoding);
 	g_ptr_array_add (doc->iocs, ioc);
+}
+
+void
+_mh_document_add_text (mh_document *doc, const char *text, gssize len, const mh_office_options *options)
+{
+	if (!text || doc->text_truncated)
+		return;
+	gsize n = len < 0 ? strlen (text) : (gsize) len;
+	if (!doc->text)
+		doc->text = g_string_new (NULL);
+	gsize room = options->limits.max_text > doc->text->len ? options->limits.max_text - doc->text->len : 0;
+	if (n + 1 > room) {
+		doc->text_truncated = TRUE;
+		_mh_document_add_problem (doc, "text longer than %zu bytes: the rest is not matched against lures",
+		                          options->limits.max_text);
+		if (room <= 1)
+			return;
+		n = room - 1;
+	}
+	g_autofree char *valid = g_utf8_make_valid (text, (gssize) n);
+	g_string_append (doc->text, valid);
+	g_string_append_c (doc->text, '\n');
 }
 
 GBytes *
@@ -296,6 +321,11 @@ has_macros (const mh_document *doc)
 static mh_verdict
 decide_other_verdict (const mh_document *doc)
 {
+	/* the "Enable Content" picture and a macro behind it: the campaign's
+	 * signature (docs/lures.md); the lure alone is worth a look, since the
+	 * macro may be hidden or stomped */
+	if (has_finding (doc, "lure.template"))
+		return has_macros (doc) ? MH_VERDICT_MALICIOUS : MH_VERDICT_SUSPICIOUS;
 	if (has_finding (doc, "doc.xlm-auto-open") &&
 	    (has_finding (doc, "xlm.execute") || has_finding (doc, "xlm.download") ||
 	     has_finding (doc, "xlm.write-file") || has_finding (doc, "xlm.powershell")))
@@ -355,6 +385,8 @@ analyse (const guint8 *data, gsize len, const char *name, int depth,
 
 	if (doc->vba_projects->len > 0)
 		_mh_vba_rules_apply (doc, options);
+	if (doc->text)
+		_mh_lure_apply (doc, options);
 	doc->verdict = decide_verdict (doc);
 	return doc;
 }

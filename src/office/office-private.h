@@ -48,6 +48,13 @@ void  _mh_document_add_ioc (mh_document *doc, const char *kind, const char *valu
 mh_document *_mh_document_add_child (mh_document *parent, const guint8 *data, gsize len,
                                      const char *name, const mh_office_options *options);
 
+/* Appends visible text of the document (a paragraph, a cell, a header),
+ * UTF-8 (repaired if need be), followed by a line break; over
+ * limits.max_text the rest is dropped and text_truncated set (once, with a
+ * problem). */
+void  _mh_document_add_text (mh_document *doc, const char *text, gssize len,
+                             const mh_office_options *options);
+
 /* Reads a whole GsfInput up to @max bytes; *truncated tells whether it was cut. */
 GBytes *_mh_gsf_read_all (GsfInput *input, gsize max, gboolean *truncated);
 
@@ -115,6 +122,13 @@ void  _mh_vba_rules_apply (mh_document *doc, const mh_office_options *options);
  * xlm.powershell, xlm.obfuscation, and indicators. */
 void  _mh_xlm_rules_apply (mh_document *doc, const char *formulas, gsize len,
                            const char *location, const mh_office_options *options);
+
+/* -- lure.c -------------------------------------------------------------- */
+
+/* Matches doc->text against the lure templates of options->lures (or the
+ * built-in ones): findings lure.template (and evidence of what matched,
+ * where, how closely). */
+void  _mh_lure_apply (mh_document *doc, const mh_office_options *options);
 
 /* -- vba.c internals for tests and fuzz harnesses (section kept by vba.c) -- */
 

@@ -1,0 +1,1 @@
+# Lure templates (src/office/lure.c): tests and harnesses

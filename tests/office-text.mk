@@ -1,0 +1,1 @@
+# Document text (ole.c/ooxml.c text extraction): tests and harnesses
