@@ -147,6 +147,7 @@ GPtrArray   *mh_passwords_from_text (const char *text);
 GBytes      *mh_ole_storage_to_bytes (GsfInfile *storage, gsize max, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_document, mh_document_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_lure_db, mh_lure_db_free)
 
 G_END_DECLS
 
