@@ -42,6 +42,10 @@ check ooxml-rels "$src/tests/fuzz/seeds/ooxml-rels"
 check ooxml "$src/tests/fuzz/seeds/ooxml"
 check vba-rules "$src/tests/fuzz/seeds/vba-rules"
 check archive "$src/tests/fuzz/seeds/archive"
+check lure "$src/tests/fuzz/seeds/lure"
+check doc-text "$src/tests/fuzz/seeds/doc-text"
+# the Word text reader on the BIFF seeds: wrong input must be refused cleanly
+check doc-text "$src/tests/fuzz/seeds/xlm"
 # OLE2 input to the whole-document harness must be handled cleanly
 check archive "$src/tests/fuzz/seeds/msg"
 check xlm "$src/tests/fuzz/seeds/msg"

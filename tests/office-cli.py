@@ -231,8 +231,18 @@ def check_corpora():
             eq(doc['overall_verdict'], 'clean', f"{name}: clean")
 
 
+def check_no_lure_in_corpora():
+    """None of the public Office files is an Emotet lure."""
+    dirs = [os.path.join(CORPORA, d) for d in ('poi', 'oletools', 'tika')]
+    rc, docs, summary, err = doc_lines(*[d for d in dirs if os.path.isdir(d)])
+    lures = [(d['file'], f['evidence']) for d in docs for x in walk(d) for f in x['findings']
+             if f['id'] == 'lure.template']
+    ok(len(docs) >= 50 and not lures, f"corpora: {len(docs)} Office files, no lure finding", lures[:5])
+
+
 check_samples()
 if os.path.isdir(CORPORA):
+    check_no_lure_in_corpora()
     check_corpora()
 else:
     print(f"ok {mhtest._count + 1} # SKIP corpora not found")

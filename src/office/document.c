@@ -330,6 +330,10 @@ decide_other_verdict (const mh_document *doc)
 	    (has_finding (doc, "xlm.execute") || has_finding (doc, "xlm.download") ||
 	     has_finding (doc, "xlm.write-file") || has_finding (doc, "xlm.powershell")))
 		return MH_VERDICT_MALICIOUS;
+	/* a payload kept in hidden text; macros behind a page that is one picture */
+	if (has_finding (doc, "doc.hidden-text") ||
+	    (has_finding (doc, "doc.picture-only") && has_macros (doc)))
+		return MH_VERDICT_SUSPICIOUS;
 	if (has_finding (doc, "doc.xlm-auto-open") || has_finding (doc, "doc.remote-template") ||
 	    has_finding (doc, "doc.dde") || has_finding (doc, "vba.stomping") ||
 	    has_finding (doc, "doc.encrypted"))

@@ -1,33 +1,590 @@
-/* PLACEHOLDER — replaced by the lure template matcher (being written). */
+/* Lure templates: the "Enable Content" screens Emotet documents show to
+ * make the reader enable macros (docs/lures.md).
+ *
+ * A template is a set of phrases of which `require` must be found in the
+ * document's text.  Text and phrases are normalised the same way (NFKC,
+ * case folded, white space collapsed, no spaces next to CJK characters)
+ * and each phrase is searched approximately, allowing an edit distance
+ * that grows with its length, so OCR noise does not hide a lure.  The
+ * search is Myers' bit-parallel algorithm (phrases are at most 64
+ * characters): one pass over the text per phrase, whatever the text. */
 #include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
 #include "office-private.h"
 
-struct _mh_lure_db { int unused; };
+/* The built-in templates: src/data/lures.txt compiled in by tests/office-lure.mk. */
+extern const char _mh_lures_txt[];
 
-static mh_lure_db builtin;
+#define LURE_BUILTIN_NAME    "src/data/lures.txt"
+#define LURE_MAX_FILE_SIZE   (1u << 20)  /* an analyst's file */
+#define LURE_MAX_LINE        4096
+#define LURE_MAX_TEMPLATES   512
+#define LURE_MAX_PHRASES     64          /* per template */
+#define LURE_MAX_PHRASE_CHARS 64         /* one machine word of Myers' algorithm */
+#define LURE_MAX_FINGERPRINTS 64         /* per template */
 
-const mh_lure_db *
-mh_lure_db_builtin (void)
+typedef struct {
+	char    *text;       /* as written in the file */
+	char    *language;   /* "en", "ja", ... */
+	gunichar *chars;     /* normalised */
+	guint    n_chars;
+	guint    max_distance;
+	guint64 *peq;        /* per character class of the database: where it occurs */
+} lure_phrase;
+
+typedef struct {
+	guint64 dhash;         /* 64-bit difference hash of an image */
+	guint   max_distance;  /* Hamming distance still counted as the same image */
+} lure_fingerprint;
+
+typedef struct {
+	char      *name;
+	char      *family;
+	char      *description;
+	char      *origin;        /* "file:line" where it was defined */
+	guint      require;
+	GPtrArray *phrases;       /* of lure_phrase* */
+	GArray    *fingerprints;  /* of lure_fingerprint */
+} lure_template;
+
+struct _mh_lure_db {
+	GPtrArray  *templates;  /* of lure_template* */
+	/* Every character of every phrase gets a class number (from 1; 0 is
+	 * "in no phrase"), so a text character is looked up once for all
+	 * phrases and each phrase's match table is a small array. */
+	GHashTable *classes;    /* gunichar -> class */
+	guint       n_classes;
+};
+
+/* -- normalisation ---------------------------------------------------- */
+
+/* Japanese and Chinese text has no spaces between words; OCR inserts them. */
+static gboolean
+is_cjk (gunichar c)
 {
-	return &builtin;
+	return (c >= 0x3000 && c <= 0x30FF) ||   /* CJK punctuation, kana */
+	       (c >= 0x3400 && c <= 0x4DBF) ||
+	       (c >= 0x4E00 && c <= 0x9FFF) ||
+	       (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0xFF01 && c <= 0xFFEF);     /* what NFKC leaves of full-width forms */
 }
 
-mh_lure_db *
-mh_lure_db_load (const char *path, GError **error)
+/* @text (valid UTF-8) as normalised characters; *n_out their number. */
+static gunichar *
+normalise (const char *text, gssize len, guint *n_out)
 {
-	(void) path;
-	g_set_error (error, MH_OFFICE_ERROR, 0, "lure files are not read yet");
-	return NULL;
+	g_autofree char *nfkc = g_utf8_normalize (text, len, G_NORMALIZE_NFKC);
+	g_autofree char *folded = nfkc ? g_utf8_casefold (nfkc, -1) : NULL;
+	glong n = 0;
+	g_autofree gunichar *ucs = folded ? g_utf8_to_ucs4_fast (folded, -1, &n) : NULL;
+	gunichar *out = g_new (gunichar, (gsize) n + 1);
+	guint o = 0;
+	gboolean pending_space = FALSE;
+	for (glong i = 0; i < n; i++) {
+		gunichar c = ucs[i];
+		if (g_unichar_isspace (c) || c == 0x3000) {
+			pending_space = TRUE;
+			continue;
+		}
+		if (g_unichar_iscntrl (c) || c == 0xFFFD)
+			continue;
+		if (pending_space && o > 0 && !is_cjk (out[o - 1]) && !is_cjk (c))
+			out[o++] = ' ';
+		pending_space = FALSE;
+		out[o++] = c;
+	}
+	out[o] = 0;
+	*n_out = o;
+	return out;
+}
+
+/* -- the database --------------------------------------------------------- */
+
+static void
+lure_phrase_free (gpointer p)
+{
+	lure_phrase *phrase = p;
+	g_free (phrase->text);
+	g_free (phrase->language);
+	g_free (phrase->chars);
+	g_free (phrase->peq);
+	g_free (phrase);
+}
+
+static void
+lure_template_free (gpointer p)
+{
+	lure_template *t = p;
+	if (!t)
+		return;
+	g_free (t->name);
+	g_free (t->family);
+	g_free (t->description);
+	g_free (t->origin);
+	g_ptr_array_unref (t->phrases);
+	g_array_unref (t->fingerprints);
+	g_free (t);
+}
+
+static lure_template *
+lure_template_new (const char *file, guint line)
+{
+	lure_template *t = g_new0 (lure_template, 1);
+	t->origin = g_strdup_printf ("%s:%u", file, line);
+	t->phrases = g_ptr_array_new_with_free_func (lure_phrase_free);
+	t->fingerprints = g_array_new (FALSE, FALSE, sizeof (lure_fingerprint));
+	return t;
+}
+
+static mh_lure_db *
+lure_db_new (void)
+{
+	mh_lure_db *db = g_new0 (mh_lure_db, 1);
+	db->templates = g_ptr_array_new_with_free_func (lure_template_free);
+	db->classes = g_hash_table_new (NULL, NULL);
+	return db;
 }
 
 void
 mh_lure_db_free (mh_lure_db *db)
 {
-	(void) db;
+	if (!db)
+		return;
+	g_ptr_array_unref (db->templates);
+	g_hash_table_unref (db->classes);
+	g_free (db);
+}
+
+static lure_template *
+lure_db_find (const mh_lure_db *db, const char *name)
+{
+	for (guint i = 0; i < db->templates->len; i++) {
+		lure_template *t = g_ptr_array_index (db->templates, i);
+		if (g_strcmp0 (t->name, name) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+/* Gives every phrase character a class and builds each phrase's table;
+ * called once the database holds all its templates. */
+static void
+lure_db_index (mh_lure_db *db)
+{
+	g_hash_table_remove_all (db->classes);
+	db->n_classes = 1;
+	for (guint i = 0; i < db->templates->len; i++) {
+		lure_template *t = g_ptr_array_index (db->templates, i);
+		for (guint j = 0; j < t->phrases->len; j++) {
+			lure_phrase *p = g_ptr_array_index (t->phrases, j);
+			for (guint k = 0; k < p->n_chars; k++) {
+				gpointer key = GUINT_TO_POINTER (p->chars[k]);
+				if (!g_hash_table_contains (db->classes, key))
+					g_hash_table_insert (db->classes, key, GUINT_TO_POINTER (db->n_classes++));
+			}
+		}
+	}
+	for (guint i = 0; i < db->templates->len; i++) {
+		lure_template *t = g_ptr_array_index (db->templates, i);
+		for (guint j = 0; j < t->phrases->len; j++) {
+			lure_phrase *p = g_ptr_array_index (t->phrases, j);
+			g_free (p->peq);
+			p->peq = g_new0 (guint64, db->n_classes);
+			for (guint k = 0; k < p->n_chars; k++) {
+				guint cls = GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
+				                                                   GUINT_TO_POINTER (p->chars[k])));
+				p->peq[cls] |= G_GUINT64_CONSTANT (1) << k;
+			}
+		}
+	}
+}
+
+/* -- the file format -------------------------------------------------------- */
+
+static gboolean
+fail (GError **error, const char *file, guint line, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+fail (GError **error, const char *file, guint line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start (ap, fmt);
+	g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+	g_set_error (error, MH_OFFICE_ERROR, 0, "%s:%u: %s", file, line, msg);
+	return FALSE;
+}
+
+/* OCR noise is a few characters per phrase: one edit per 8 characters, at
+ * most 3, none for short phrases (a short phrase with an edit allowed
+ * matches too much ordinary text). */
+static guint
+phrase_max_distance (guint n_chars)
+{
+	return MIN (3u, n_chars / 8);
+}
+
+static gboolean
+parse_phrase (lure_template *t, const char *value, const char *file, guint line, GError **error)
+{
+	/* "LANG: text", LANG two or three lower-case letters */
+	gsize lang_len = 0;
+	while (value[lang_len] >= 'a' && value[lang_len] <= 'z')
+		lang_len++;
+	if (lang_len < 2 || lang_len > 3 || value[lang_len] != ':')
+		return fail (error, file, line, "a phrase is \"phrase: LANG: text\" (LANG as en, ja)");
+	const char *text = g_strstrip ((char *) value + lang_len + 1);
+	if (t->phrases->len >= LURE_MAX_PHRASES)
+		return fail (error, file, line, "more than %u phrases in template %s",
+		             LURE_MAX_PHRASES, t->name);
+	guint n = 0;
+	g_autofree gunichar *chars = normalise (text, -1, &n);
+	if (n == 0)
+		return fail (error, file, line, "empty phrase");
+	if (n > LURE_MAX_PHRASE_CHARS)
+		return fail (error, file, line, "phrase of %u characters, at most %u", n,
+		             LURE_MAX_PHRASE_CHARS);
+	lure_phrase *p = g_new0 (lure_phrase, 1);
+	p->text = g_strdup (text);
+	p->language = g_strndup (value, lang_len);
+	p->chars = g_steal_pointer (&chars);
+	p->n_chars = n;
+	p->max_distance = phrase_max_distance (n);
+	g_ptr_array_add (t->phrases, p);
+	return TRUE;
+}
+
+static gboolean
+parse_fingerprint (lure_template *t, const char *value, const char *file, guint line,
+                   GError **error)
+{
+	g_auto (GStrv) words = g_strsplit_set (value, " \t", -1);
+	const char *hash = NULL, *distance = NULL;
+	guint n = 0;
+	for (guint i = 0; words[i]; i++) {
+		if (!*words[i])
+			continue;
+		if (n == 0)
+			hash = words[i];
+		else if (n == 1)
+			distance = words[i];
+		n++;
+	}
+	if (n != 2 || strlen (hash) != 16)
+		return fail (error, file, line,
+		             "a fingerprint is 16 hex digits (a 64-bit dHash) and a distance");
+	lure_fingerprint fp = { 0, 0 };
+	for (guint i = 0; i < 16; i++) {
+		int v = g_ascii_xdigit_value (hash[i]);
+		if (v < 0)
+			return fail (error, file, line, "fingerprint \"%s\" is not hexadecimal", hash);
+		fp.dhash = (fp.dhash << 4) | (guint64) v;
+	}
+	guint64 d;
+	if (!g_ascii_string_to_unsigned (distance, 10, 0, 64, &d, NULL))
+		return fail (error, file, line, "fingerprint distance \"%s\" is not 0 to 64", distance);
+	fp.max_distance = (guint) d;
+	if (t->fingerprints->len >= LURE_MAX_FINGERPRINTS)
+		return fail (error, file, line, "more than %u fingerprints in template %s",
+		             LURE_MAX_FINGERPRINTS, t->name);
+	g_array_append_val (t->fingerprints, fp);
+	return TRUE;
+}
+
+/* A template is complete: check it and add it to @db. */
+static gboolean
+finish_template (mh_lure_db *db, lure_template *t, guint require_given, const char *file,
+                 guint line, GError **error)
+{
+	if (!t->family)
+		return fail (error, file, line, "template %s has no family", t->name);
+	if (t->phrases->len == 0)
+		return fail (error, file, line, "template %s has no phrase", t->name);
+	if (require_given == 0)
+		t->require = t->phrases->len;   /* documented default: all of them */
+	else if (require_given > t->phrases->len)
+		return fail (error, file, line, "template %s requires %u phrases but has %u",
+		             t->name, require_given, t->phrases->len);
+	else
+		t->require = require_given;
+	if (lure_db_find (db, t->name))
+		return fail (error, file, line, "template %s is defined twice", t->name);
+	if (db->templates->len >= LURE_MAX_TEMPLATES)
+		return fail (error, file, line, "more than %u templates", LURE_MAX_TEMPLATES);
+	g_ptr_array_add (db->templates, t);
+	return TRUE;
+}
+
+/* Adds the templates of @data (the text of a lure file named @file) to @db. */
+static gboolean
+lure_db_parse (mh_lure_db *db, const char *data, gsize len, const char *file, GError **error)
+{
+	if (!g_utf8_validate (data, (gssize) len, NULL))
+		return fail (error, file, 1, "not UTF-8 text");
+	lure_template *t = NULL;
+	guint template_line = 0, require_given = 0;
+	guint line_no = 0;
+	const char *p = data, *end = data + len;
+	gboolean ok = TRUE;
+	while (ok && p < end) {
+		const char *nl = memchr (p, '\n', (gsize) (end - p));
+		const char *eol = nl ? nl : end;
+		line_no++;
+		if (eol - p > LURE_MAX_LINE) {
+			ok = fail (error, file, line_no, "line longer than %u bytes", LURE_MAX_LINE);
+			break;
+		}
+		g_autofree char *line = g_strndup (p, (gsize) (eol - p));
+		p = nl ? nl + 1 : end;
+		g_strstrip (line);
+		if (!*line || *line == '#')
+			continue;
+		char *colon = strchr (line, ':');
+		if (!colon) {
+			ok = fail (error, file, line_no, "expected \"key: value\"");
+			break;
+		}
+		*colon = '\0';
+		const char *key = g_strstrip (line);
+		char *value = g_strstrip (colon + 1);
+		if (strcmp (key, "template") == 0) {
+			if (t) {
+				ok = finish_template (db, t, require_given, file, template_line, error);
+				if (!ok)
+					break;
+				t = NULL;
+			}
+			if (!*value) {
+				ok = fail (error, file, line_no, "template without a name");
+				break;
+			}
+			t = lure_template_new (file, line_no);
+			t->name = g_strdup (value);
+			template_line = line_no;
+			require_given = 0;
+			continue;
+		}
+		if (!t) {
+			ok = fail (error, file, line_no, "\"%s\" before the first \"template:\" line", key);
+			break;
+		}
+		if (strcmp (key, "family") == 0 && *value) {
+			g_free (t->family);
+			t->family = g_strdup (value);
+		} else if (strcmp (key, "description") == 0) {
+			g_free (t->description);
+			t->description = g_strdup (value);
+		} else if (strcmp (key, "require") == 0) {
+			guint64 n;
+			if (!g_ascii_string_to_unsigned (value, 10, 1, LURE_MAX_PHRASES, &n, NULL))
+				ok = fail (error, file, line_no, "require \"%s\" is not a number from 1 to %u",
+				           value, LURE_MAX_PHRASES);
+			else
+				require_given = (guint) n;
+		} else if (strcmp (key, "phrase") == 0) {
+			ok = parse_phrase (t, value, file, line_no, error);
+		} else if (strcmp (key, "fingerprint") == 0) {
+			ok = parse_fingerprint (t, value, file, line_no, error);
+		} else if (strcmp (key, "source") == 0) {
+			/* where the template comes from: for the reader of the file */
+		} else {
+			ok = fail (error, file, line_no, "unknown key \"%s\"", key);
+		}
+	}
+	if (ok && t) {
+		ok = finish_template (db, t, require_given, file, template_line, error);
+		if (ok)
+			t = NULL;   /* now the database's */
+	}
+	lure_template_free (t);
+	return ok;
+}
+
+static gpointer
+builtin_parse (gpointer unused)
+{
+	(void) unused;
+	mh_lure_db *db = lure_db_new ();
+	g_autoptr (GError) error = NULL;
+	/* The build checks the table (tests/test-lure); a failure is a bug. */
+	if (!lure_db_parse (db, _mh_lures_txt, strlen (_mh_lures_txt), LURE_BUILTIN_NAME, &error))
+		g_error ("built-in lure templates: %s", error->message);
+	lure_db_index (db);
+	return db;
+}
+
+const mh_lure_db *
+mh_lure_db_builtin (void)
+{
+	static GOnce once = G_ONCE_INIT;
+	g_once (&once, builtin_parse, NULL);
+	return once.retval;
+}
+
+mh_lure_db *
+mh_lure_db_load (const char *path, GError **error)
+{
+	g_return_val_if_fail (path != NULL, NULL);
+	/* read at most one byte more than allowed: a device or a huge file is
+	 * refused without being read whole */
+	FILE *f = g_fopen (path, "rb");
+	if (!f) {
+		int saved = errno;
+		g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", path,
+		             g_strerror (saved));
+		return NULL;
+	}
+	g_autofree char *data = g_malloc (LURE_MAX_FILE_SIZE + 2);
+	gsize len = fread (data, 1, LURE_MAX_FILE_SIZE + 1, f);
+	gboolean read_error = ferror (f);
+	fclose (f);
+	if (read_error) {
+		g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: read error", path);
+		return NULL;
+	}
+	if (len > LURE_MAX_FILE_SIZE) {
+		g_set_error (error, MH_OFFICE_ERROR, 0, "%s: larger than %u bytes", path,
+		             LURE_MAX_FILE_SIZE);
+		return NULL;
+	}
+	data[len] = '\0';
+	mh_lure_db *db = lure_db_new ();
+	if (!lure_db_parse (db, _mh_lures_txt, strlen (_mh_lures_txt), LURE_BUILTIN_NAME, error) ||
+	    !lure_db_parse (db, data, len, path, error)) {
+		mh_lure_db_free (db);
+		return NULL;
+	}
+	lure_db_index (db);
+	return db;
+}
+
+/* -- matching --------------------------------------------------------------- */
+
+typedef struct {
+	guint distance;   /* best edit distance seen */
+	gsize end;        /* index in the text of the character where it ends */
+} phrase_hit;
+
+/* Myers (1999): the smallest edit distance between @p and any substring
+ * of @text, in one pass.  Returns FALSE when none is within max_distance. */
+static gboolean
+phrase_search (const lure_phrase *p, const guint32 *text, gsize n, phrase_hit *hit)
+{
+	guint64 pv = ~G_GUINT64_CONSTANT (0), mv = 0;
+	const guint64 last = G_GUINT64_CONSTANT (1) << (p->n_chars - 1);
+	guint score = p->n_chars;
+	hit->distance = G_MAXUINT;
+	hit->end = 0;
+	for (gsize i = 0; i < n; i++) {
+		guint64 eq = p->peq[text[i]];
+		guint64 xv = eq | mv;
+		guint64 xh = (((eq & pv) + pv) ^ pv) | eq;
+		guint64 ph = mv | ~(xh | pv);
+		guint64 mh = pv & xh;
+		if (ph & last)
+			score++;
+		else if (mh & last)
+			score--;
+		/* a match may start anywhere: row 0 stays 0, so no bit shifts in */
+		ph <<= 1;
+		mh <<= 1;
+		pv = mh | ~(xv | ph);
+		mv = ph & xv;
+		if (score < hit->distance) {
+			hit->distance = score;
+			hit->end = i;
+			if (score == 0)
+				break;
+		}
+	}
+	return hit->distance <= p->max_distance;
+}
+
+/* The normalised characters [@start, @end] of the text as UTF-8, for the evidence. */
+static char *
+text_excerpt (const gunichar *chars, gsize start, gsize end)
+{
+	return g_ucs4_to_utf8 (chars + start, (glong) (end - start + 1), NULL, NULL, NULL);
+}
+
+static void
+match_template (mh_document *doc, const mh_office_options *options, const lure_template *t,
+                const gunichar *chars, const guint32 *classes, gsize n)
+{
+	guint matched = 0, closest = G_MAXUINT;
+	g_autoptr (GString) evidence = g_string_new (NULL);
+	for (guint j = 0; j < t->phrases->len; j++) {
+		const lure_phrase *p = g_ptr_array_index (t->phrases, j);
+		phrase_hit hit;
+		if (!phrase_search (p, classes, n, &hit))
+			continue;
+		matched++;
+		closest = MIN (closest, hit.distance);
+		/* Myers gives the end; the phrase's length back is close enough to show */
+		gsize start = hit.end + 1 >= p->n_chars ? hit.end + 1 - p->n_chars : 0;
+		g_autofree char *seen = text_excerpt (chars, start, hit.end);
+		g_string_append_printf (evidence, "%s\"%s\" ~ \"%s\" (%s, distance %u, text character %"
+		                        G_GSIZE_FORMAT ")", evidence->len ? "; " : "",
+		                        p->text, seen ? seen : "", p->language, hit.distance, hit.end);
+	}
+	if (matched < t->require)
+		return;
+	g_string_append_printf (evidence, "; template defined at %s", t->origin);
+	_mh_document_add_finding (doc, options, "lure.template", MH_SEVERITY_MEDIUM, "text",
+	                          evidence->str,
+	                          "lure template %s (family %s: %s): %u of %u phrases (threshold %u), "
+	                          "closest distance %u",
+	                          t->name, t->family, t->description ? t->description : "",
+	                          matched, t->phrases->len, t->require, closest);
 }
 
 void
 _mh_lure_apply (mh_document *doc, const mh_office_options *options)
 {
-	(void) doc; (void) options;
+	g_return_if_fail (doc != NULL && options != NULL);
+	if (!doc->text || doc->text->len == 0)
+		return;
+	const mh_lure_db *db = options->lures ? options->lures : mh_lure_db_builtin ();
+	if (db->templates->len == 0)
+		return;
+
+	gsize len = doc->text->len;
+	if (len > options->limits.max_text) {
+		_mh_document_add_problem (doc, "text of %" G_GSIZE_FORMAT " bytes: lure templates "
+		                          "matched against the first %" G_GSIZE_FORMAT " only",
+		                          len, options->limits.max_text);
+		len = options->limits.max_text;
+	}
+	/* a NUL inside the text must not hide what follows it */
+	g_autofree char *raw = g_malloc (len + 1);
+	memcpy (raw, doc->text->str, len);
+	raw[len] = '\0';
+	for (gsize i = 0; i < len; i++)
+		if (raw[i] == '\0')
+			raw[i] = ' ';
+	g_autofree char *valid = g_utf8_make_valid (raw, (gssize) len);
+	guint n = 0;
+	g_autofree gunichar *chars = normalise (valid, -1, &n);
+	/* NFKC can expand a character into many (U+FDFA into 18): the search
+	 * stays within max_text characters whatever the text holds */
+	if (n > options->limits.max_text) {
+		_mh_document_add_problem (doc, "text of %u characters once normalised: lure templates "
+		                          "matched against the first %" G_GSIZE_FORMAT " only",
+		                          n, options->limits.max_text);
+		n = (guint) options->limits.max_text;
+	}
+	g_autofree guint32 *classes = g_new (guint32, (gsize) n + 1);
+	for (guint i = 0; i < n; i++) {
+		guint cls = GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
+		                                                   GUINT_TO_POINTER (chars[i])));
+		classes[i] = cls;
+	}
+	for (guint i = 0; i < db->templates->len; i++)
+		match_template (doc, options, g_ptr_array_index (db->templates, i), chars, classes, n);
 }

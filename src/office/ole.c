@@ -7,10 +7,13 @@
  *    stream), UserForms and ActiveX controls (their events run code);
  *  - Word: the FIB (encryption, which table stream), the attached template
  *    (a remote template is fetched when the document opens), and the
- *    document text through the piece table, for DDE and external fields;
+ *    document text through the piece table, for DDE and external fields
+ *    and as the text a reader sees (lure matching), with long hidden
+ *    runs (character properties) and picture-only documents reported;
  *  - Excel: a BIFF record walk for encryption, Excel 4.0 macro sheets,
  *    hidden sheets, Auto_Open names and the macro sheets' formulas, which
- *    are turned into text for the XLM keyword rules; a workbook encrypted
+ *    are turned into text for the XLM keyword rules, and the cell text
+ *    (SST, LABEL, RSTRING, STRING) for lure matching; a workbook encrypted
  *    with Excel's default password (VelvetSweatshop) is decrypted first;
  *  - PowerPoint: VBA projects and embedded storages (ExOleObjStg records);
  *  - property sets (author, dates, template, ...);
@@ -39,6 +42,10 @@
 /* Records of a PowerPoint document stream visited, and their nesting. */
 #define MAX_PPT_NESTING 16
 
+/* The fuzz harness tests/fuzz/fuzz-doc-text.c: the Word text reader on a
+ * WordDocument stream and a table stream given as bytes. */
+void _mh_ole_word_text (mh_document *doc, const guint8 *word_document, gsize len,
+                        const guint8 *table, gsize table_len, const mh_office_options *options);
 /* The fuzz harness (tests/fuzz/fuzz-xlm.c) calls the BIFF walker on raw
  * bytes; it is not part of the contract between the src/office files. */
 void _mh_ole_biff_walk (mh_document *doc, const guint8 *data, gsize len,
@@ -483,11 +490,132 @@ word_template (mh_document *doc, const mh_office_options *options, const word_fi
 	}
 }
 
+/* Hidden character runs (for lure matching and the doc.hidden-text
+ * finding): FC ranges of the WordDocument stream whose direct character
+ * properties hide them.  Styles are not read: Emotet's documents set the
+ * properties on the runs. */
+#define FIB_PLCF_BTE_CHPX 12
+#define MAX_HIDDEN_RUNS   65536
+
+typedef struct {
+	guint32 fc_start;
+	guint32 fc_end;
+	guint8  why;    /* index in hidden_reasons */
+} hidden_run;
+
+static const char *const hidden_reasons[] = { NULL, "vanish", "white font", "tiny font" };
+
+/* Why a Chpx's sprms (MS-DOC 2.6.1) hide the text (an index in
+ * hidden_reasons), or 0. */
+static guint8
+chpx_hidden_why (const guint8 *p, gsize len)
+{
+	gsize off = 0;
+	/* every sprm takes at least 3 bytes */
+	while (off + 2 < len) {
+		guint16 sprm = rd16 (p + off);
+		off += 2;
+		gsize operand;
+		switch (sprm >> 13) {
+		case 0: case 1: operand = 1; break;
+		case 2: case 4: case 5: operand = 2; break;
+		case 3: operand = 4; break;
+		case 7: operand = 3; break;
+		default: operand = off < len ? 1 + (gsize) p[off] : 1; break;
+		}
+		if (off + operand > len)
+			break;
+		const guint8 *a = p + off;
+		if (sprm == 0x083C && (a[0] == 0x01 || a[0] == 0x81))   /* sprmCFVanish */
+			return 1;
+		if (sprm == 0x2A42 && a[0] == 8)                          /* sprmCIco: white */
+			return 2;
+		if (sprm == 0x6870 && a[3] == 0 && a[0] >= 0xF0 && a[1] >= 0xF0 && a[2] >= 0xF0)
+			return 2;                                             /* sprmCCv */
+		if (sprm == 0x4A43 && rd16 (a) <= 4)                      /* sprmCHps: 2 pt */
+			return 3;
+		off += operand;
+	}
+	return 0;
+}
+
+static gint
+hidden_run_compare (gconstpointer a, gconstpointer b)
+{
+	guint32 x = ((const hidden_run *) a)->fc_start, y = ((const hidden_run *) b)->fc_start;
+	return x < y ? -1 : x > y;
+}
+
+/* PlcBteChpx (MS-DOC 2.8.6) and its ChpxFkp pages (2.9.44). */
+static GArray *
+word_hidden_runs (mh_document *doc, const word_fib *fib, const guint8 *table, gsize table_len)
+{
+	GArray *runs = g_array_new (FALSE, FALSE, sizeof (hidden_run));
+	guint32 fc, lcb;
+	if (!fib_fclcb (fib, FIB_PLCF_BTE_CHPX, &fc, &lcb) || lcb < 12)
+		return runs;
+	if (!fits (table_len, fc, lcb)) {
+		_mh_document_add_problem (doc, "Word: character properties out of the table stream");
+		return runs;
+	}
+	const guint8 *plc = table + fc;
+	gsize pages = (lcb - 4) / 8;
+	for (gsize i = 0; i < pages; i++) {
+		gsize pn = rd32 (plc + 4 * (pages + 1) + 4 * i) & 0x3FFFFF;
+		if (!fits (fib->len, pn * 512, 512)) {
+			_mh_document_add_problem (doc, "Word: character property page %" G_GSIZE_FORMAT
+			                          " out of the WordDocument stream", pn);
+			continue;
+		}
+		const guint8 *page = fib->data + pn * 512;
+		guint crun = page[511];
+		if (crun == 0 || 4 * (gsize) (crun + 1) + crun > 511)
+			continue;
+		for (guint r = 0; r < crun; r++) {
+			gsize chpx = (gsize) page[4 * (crun + 1) + r] * 2;
+			if (chpx == 0 || chpx >= 511 || chpx + 1 + page[chpx] > 511)
+				continue;
+			guint8 why = chpx_hidden_why (page + chpx + 1, page[chpx]);
+			if (!why)
+				continue;
+			if (runs->len >= MAX_HIDDEN_RUNS) {
+				_mh_document_add_problem (doc, "Word: more than %u hidden character runs: the rest are not read",
+				                          MAX_HIDDEN_RUNS);
+				goto done;
+			}
+			hidden_run h = { rd32 (page + 4 * r), rd32 (page + 4 * (r + 1)), why };
+			if (h.fc_end > h.fc_start)
+				g_array_append_val (runs, h);
+		}
+	}
+done:
+	g_array_sort (runs, hidden_run_compare);
+	return runs;
+}
+
+/* The hidden run holding the byte at @fc, or NULL. */
+static const hidden_run *
+hidden_at (const GArray *runs, guint32 fc)
+{
+	guint lo = 0, hi = runs->len;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		const hidden_run *h = &g_array_index (runs, hidden_run, mid);
+		if (fc < h->fc_start)
+			hi = mid;
+		else if (fc >= h->fc_end)
+			lo = mid + 1;
+		else
+			return h;
+	}
+	return NULL;
+}
+
 /* The document text through the piece table (MS-DOC 2.4.1, 2.9.38 Clx):
  * every story (main text, headers, notes, text boxes) in CP order. */
 static GString *
 word_text (mh_document *doc, const mh_office_options *options, const word_fib *fib,
-           const guint8 *table, gsize table_len)
+           const guint8 *table, gsize table_len, const GArray *hidden, GByteArray *marks)
 {
 	guint32 fc, lcb;
 	if (!fib_fclcb (fib, FIB_CLX, &fc, &lcb) || lcb == 0)
@@ -539,7 +667,16 @@ word_text (mh_document *doc, const mh_office_options *options, const word_fib *f
 			/* surrogates are rare in field codes: one U+FFFD each is enough */
 			if (c == 0 || (c >= 0xD800 && c <= 0xDFFF))
 				c = c == 0 ? ' ' : 0xFFFD;
+			gsize before = text->len;
 			g_string_append_unichar (text, c);
+			/* @marks: per byte of @text, why it is hidden (0: it is not) */
+			if (marks) {
+				gsize at = start + k * width;
+				const hidden_run *h = at <= G_MAXUINT32 ? hidden_at (hidden, (guint32) at) : NULL;
+				guint8 why = h ? h->why : 0;
+				for (gsize b = before; b < text->len; b++)
+					g_byte_array_append (marks, &why, 1);
+			}
 		}
 	}
 	if (text->len >= cap)
@@ -658,6 +795,192 @@ word_fields (mh_document *doc, const mh_office_options *options, const GString *
 		                          MAX_FIELD_NESTING);
 }
 
+/* Below this many visible characters (white space aside), a Word document
+ * with a picture shows little more than the picture: the "enable content"
+ * screenshot of a lure. */
+#define PICTURE_ONLY_MAX_CHARS 40
+
+/* What a reader sees of the piece-table text: field codes (0x13 .. 0x14)
+ * dropped and their results kept, paragraph, cell, line and page marks
+ * turned into line breaks, other special characters (pictures 0x01,
+ * drawn objects 0x08, footnote marks 0x02 ...) dropped.  Each line goes to
+ * doc->text.  Returns the visible characters other than white space;
+ * *pictures counts the picture and drawn-object anchors outside codes. */
+#define HIDDEN_TEXT_MIN_CHARS 200  /* hidden text this long is a payload, not a note */
+#define HIDDEN_EVIDENCE_CHARS 80
+#define MAX_HIDDEN_KEPT       4096 /* bytes of a hidden block kept for evidence */
+
+typedef struct {
+	GString *head;    /* the start of the block */
+	gsize    chars;
+	guint8   why;
+} hidden_block;
+
+/* A block of hidden characters ends: long ones are reported and left out
+ * of doc->text (it is not what the reader sees).  A short block in a white
+ * font goes back into @line: white on a dark shading is readable (form
+ * labels, banners). */
+static void
+hidden_block_flush (mh_document *doc, const mh_office_options *options, hidden_block *hb,
+                    GString *line)
+{
+	if (hb->chars < HIDDEN_TEXT_MIN_CHARS && hb->why == 2)
+		g_string_append_len (line, hb->head->str, (gssize) hb->head->len);
+	if (hb->chars >= HIDDEN_TEXT_MIN_CHARS) {
+		const char *end = hb->head->str;
+		for (int k = 0; k < HIDDEN_EVIDENCE_CHARS && *end; k++)
+			end = g_utf8_next_char (end);
+		g_autofree char *head = g_strndup (hb->head->str, end - hb->head->str);
+		g_autofree char *evidence = g_strdup_printf ("%s%s (%" G_GSIZE_FORMAT " characters)", head,
+		                                             *end ? "..." : "", hb->chars);
+		_mh_document_add_finding (doc, options, "doc.hidden-text", MH_SEVERITY_MEDIUM, "WordDocument",
+		                          evidence, "%" G_GSIZE_FORMAT " characters of text the reader does not see (%s): "
+		                          "a place to keep a payload for the macros",
+		                          hb->chars, hidden_reasons[hb->why < G_N_ELEMENTS (hidden_reasons) ? hb->why : 1]);
+	}
+	g_string_truncate (hb->head, 0);
+	hb->chars = 0;
+	hb->why = 0;
+}
+
+static gsize
+word_visible_text (mh_document *doc, const mh_office_options *options, const GString *text,
+                   const GByteArray *marks, gsize *pictures)
+{
+	hidden_block hb = { .head = g_string_new (NULL) };
+	/* per open field: TRUE while in its code (before 0x14) */
+	gboolean in_code[MAX_FIELD_NESTING];
+	guint depth = 0, overflow = 0;
+	gsize visible = 0;
+	*pictures = 0;
+	g_autoptr (GString) line = g_string_new (NULL);
+
+	for (gsize i = 0; i < text->len && !doc->text_truncated; i++) {
+		guchar c = (guchar) text->str[i];
+		if (c == 0x13) {
+			if (depth < MAX_FIELD_NESTING)
+				in_code[depth++] = TRUE;
+			else
+				overflow++;
+			continue;
+		}
+		if (c == 0x14) {
+			if (overflow == 0 && depth > 0)
+				in_code[depth - 1] = FALSE;
+			continue;
+		}
+		if (c == 0x15) {
+			if (overflow > 0)
+				overflow--;
+			else if (depth > 0)
+				depth--;
+			continue;
+		}
+		gboolean hidden = overflow > 0;
+		for (guint d = 0; d < depth && !hidden; d++)
+			hidden = in_code[d];
+		if (hidden)
+			continue;
+		guint8 why = marks && i < marks->len ? marks->data[i] : 0;
+		if (why && c >= 0x20) {
+			/* a hidden character: kept for the finding, not for the text */
+			gsize n = 1;
+			if (c >= 0x80)
+				while (i + n < text->len && ((guchar) text->str[i + n] & 0xC0) == 0x80)
+					n++;
+			if (!hb.why)
+				hb.why = why;
+			hb.chars++;
+			if (hb.head->len < MAX_HIDDEN_KEPT)
+				g_string_append_len (hb.head, text->str + i, (gssize) n);
+			i += n - 1;
+			continue;
+		}
+		if (c == 0x0D || c == 0x07 || c == 0x0B || c == 0x0C || c == 0x0E) {
+			/* a short white block ends with its paragraph or cell; a long
+			 * hidden block may go on over several */
+			if (hb.chars > 0 && hb.chars < HIDDEN_TEXT_MIN_CHARS && hb.why == 2)
+				hidden_block_flush (doc, options, &hb, line);
+			if (line->len > 0)
+				_mh_document_add_text (doc, line->str, (gssize) line->len, options);
+			g_string_truncate (line, 0);
+			continue;
+		}
+		if (c == 0x01 || c == 0x08) {
+			(*pictures)++;
+			continue;
+		}
+		if (c == 0x09) {
+			g_string_append_c (line, '\t');
+			continue;
+		}
+		if (c < 0x20)
+			continue;
+		/* a whole UTF-8 sequence (word_text wrote valid UTF-8) */
+		gsize n = 1;
+		if (c >= 0x80)
+			while (i + n < text->len && ((guchar) text->str[i + n] & 0xC0) == 0x80)
+				n++;
+		if (!g_ascii_isspace (c)) {
+			visible++;
+			if (hb.chars > 0)
+				hidden_block_flush (doc, options, &hb, line);
+		}
+		g_string_append_len (line, text->str + i, (gssize) n);
+		i += n - 1;
+	}
+	hidden_block_flush (doc, options, &hb, line);
+	if (line->len > 0)
+		_mh_document_add_text (doc, line->str, (gssize) line->len, options);
+	g_string_free (hb.head, TRUE);
+	return visible;
+}
+
+/* Where FibRgFcLcb starts in the FIB (MS-DOC 2.5.1), past the variable
+ * fibRgW and fibRgLw; FALSE (with a problem) when it runs past @len. */
+static gboolean
+word_fib_read (mh_document *doc, const guint8 *data, gsize len, word_fib *fib)
+{
+	*fib = (word_fib) { .data = data, .len = len };
+	gsize off = 32;
+	guint csw = rd16 (data + off);
+	off += 2 + (gsize) csw * 2;
+	guint cslw = fits (len, off, 2) ? rd16 (data + off) : 0;
+	off += 2 + (gsize) cslw * 4;
+	if (fits (len, off, 2)) {
+		fib->fclcb_count = rd16 (data + off);
+		fib->fclcb_off = off + 2;
+	}
+	if (!fits (len, off, 2) || !fits (len, fib->fclcb_off, (gsize) fib->fclcb_count * 8)) {
+		_mh_document_add_problem (doc, "Word: FIB larger than the WordDocument stream");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* The piece-table text: its fields, the visible text, and whether a
+ * picture is nearly all the reader sees. */
+static void
+word_story_text (mh_document *doc, const mh_office_options *options, const word_fib *fib,
+                 const guint8 *table, gsize table_len)
+{
+	g_autoptr (GArray) hidden = word_hidden_runs (doc, fib, table, table_len);
+	g_autoptr (GByteArray) marks = hidden->len ? g_byte_array_new () : NULL;
+	g_autoptr (GString) text = word_text (doc, options, fib, table, table_len, hidden, marks);
+	if (!text)
+		return;
+	word_fields (doc, options, text);
+	gsize pictures;
+	gsize visible = word_visible_text (doc, options, text, marks, &pictures);
+	/* an inline picture is 0x01 in the text and a floating one 0x08; the
+	 * Data stream alone is no sign (Word also keeps form fields there) */
+	if (visible < PICTURE_ONLY_MAX_CHARS && pictures > 0)
+		_mh_document_add_finding (doc, options, "doc.picture-only", MH_SEVERITY_LOW, "WordDocument",
+		                          NULL, "the document shows a picture and only %" G_GSIZE_FORMAT
+		                          " characters of text: lures are often one picture telling the reader to enable content",
+		                          visible);
+}
+
 static void
 word_analyse (mh_document *doc, GsfInfile *ole, const mh_office_options *options)
 {
@@ -681,21 +1004,9 @@ word_analyse (mh_document *doc, GsfInfile *ole, const mh_office_options *options
 		_mh_document_add_problem (doc, "Word 6/95 document (nFib 0x%04x): template and fields not read", nfib);
 		return;
 	}
-	word_fib fib = { .data = data, .len = len };
-	gsize off = 32;
-	guint csw = rd16 (data + off);
-	off += 2 + (gsize) csw * 2;
-	guint cslw = fits (len, off, 2) ? rd16 (data + off) : 0;
-	off += 2 + (gsize) cslw * 4;
-	if (fits (len, off, 2)) {
-		fib.fclcb_count = rd16 (data + off);
-		fib.fclcb_off = off + 2;
-	}
-	if (!fits (len, off, 2) || !fits (len, fib.fclcb_off, (gsize) fib.fclcb_count * 8)) {
-		_mh_document_add_problem (doc, "Word: FIB larger than the WordDocument stream");
+	word_fib fib;
+	if (!word_fib_read (doc, data, len, &fib))
 		return;
-	}
-
 	const char *table_name = (flags & 0x0200) ? "1Table" : "0Table";
 	g_autoptr (GBytes) table = read_stream (doc, options, ole, table_name, "");
 	if (!table) {
@@ -705,9 +1016,20 @@ word_analyse (mh_document *doc, GsfInfile *ole, const mh_office_options *options
 	gsize table_len;
 	const guint8 *table_data = g_bytes_get_data (table, &table_len);
 	word_template (doc, options, &fib, table_data, table_len);
-	g_autoptr (GString) text = word_text (doc, options, &fib, table_data, table_len);
-	if (text)
-		word_fields (doc, options, text);
+	word_story_text (doc, options, &fib, table_data, table_len);
+}
+
+void
+_mh_ole_word_text (mh_document *doc, const guint8 *word_document, gsize len,
+                   const guint8 *table, gsize table_len, const mh_office_options *options)
+{
+	word_fib fib;
+	if (len < 34 || rd16 (word_document) != 0xA5EC) {
+		_mh_document_add_problem (doc, "Word: the WordDocument stream has no Word 97 FIB");
+		return;
+	}
+	if (word_fib_read (doc, word_document, len, &fib))
+		word_story_text (doc, options, &fib, table, table_len);
 }
 
 /* -- Excel 5-2003 (BIFF5, BIFF8; MS-XLS) ----------------------------------- */
@@ -1990,6 +2312,216 @@ biff_macro_sheet (biff_book *b, const biff_sheet *sheet)
 	_mh_xlm_rules_apply (b->doc, text->str, text->len, location, b->options);
 }
 
+/* -- Excel cell text (for lure matching) -- */
+
+/* The bytes of one record and its CONTINUE records, read across their
+ * boundaries.  A string in the SST whose characters run into a CONTINUE
+ * record starts that record with a new option byte (MS-XLS 2.5.293
+ * XLUnicodeRichExtendedString): the cursor needs the boundaries. */
+#define MAX_SST_SEGMENTS 4096
+
+typedef struct {
+	const guint8 *seg[MAX_SST_SEGMENTS];
+	gsize         seg_len[MAX_SST_SEGMENTS];
+	guint         count;
+	guint         cur;     /* segment */
+	gsize         off;     /* offset in it */
+	gboolean      capped;  /* more CONTINUE records than MAX_SST_SEGMENTS */
+} biff_cursor;
+
+/* Collects the record at @pos (type already checked) and its CONTINUEs;
+ * returns the position after them. */
+static gsize
+cursor_init (biff_cursor *c, const guint8 *data, gsize len, gsize pos)
+{
+	c->count = 0;
+	c->cur = 0;
+	c->off = 0;
+	c->capped = FALSE;
+	gboolean first = TRUE;
+	while (fits (len, pos, 4) && (first || rd16 (data + pos) == 0x003C)) {
+		gsize size = rd16 (data + pos + 2);
+		if (!fits (len, pos + 4, size))
+			break;
+		if (c->count < MAX_SST_SEGMENTS) {
+			c->seg[c->count] = data + pos + 4;
+			c->seg_len[c->count] = size;
+			c->count++;
+		} else {
+			c->capped = TRUE;
+		}
+		pos += 4 + size;
+		first = FALSE;
+	}
+	return pos;
+}
+
+/* Moves past empty segments; FALSE at the end. */
+static gboolean
+cursor_ready (biff_cursor *c)
+{
+	while (c->cur < c->count && c->off >= c->seg_len[c->cur]) {
+		c->cur++;
+		c->off = 0;
+	}
+	return c->cur < c->count;
+}
+
+static gboolean
+cursor_byte (biff_cursor *c, guint8 *out)
+{
+	if (!cursor_ready (c))
+		return FALSE;
+	*out = c->seg[c->cur][c->off++];
+	return TRUE;
+}
+
+static gboolean
+cursor_u16 (biff_cursor *c, guint16 *out)
+{
+	guint8 lo, hi;
+	if (!cursor_byte (c, &lo) || !cursor_byte (c, &hi))
+		return FALSE;
+	*out = (guint16) (lo | (hi << 8));
+	return TRUE;
+}
+
+static gboolean
+cursor_u32 (biff_cursor *c, guint32 *out)
+{
+	guint16 lo, hi;
+	if (!cursor_u16 (c, &lo) || !cursor_u16 (c, &hi))
+		return FALSE;
+	*out = (guint32) lo | ((guint32) hi << 16);
+	return TRUE;
+}
+
+/* Skips @n bytes (rich-text runs and phonetic data carry no option
+ * bytes at a boundary). */
+static gboolean
+cursor_skip (biff_cursor *c, gsize n)
+{
+	while (n > 0) {
+		if (!cursor_ready (c))
+			return FALSE;
+		gsize step = MIN (n, c->seg_len[c->cur] - c->off);
+		c->off += step;
+		n -= step;
+	}
+	return TRUE;
+}
+
+/* @cch characters, 8 or 16 bits wide as @wide says, the width re-read at
+ * every CONTINUE boundary.  Appends UTF-8 to @out. */
+static gboolean
+cursor_chars (biff_cursor *c, gsize cch, gboolean wide, GString *out)
+{
+	for (gsize i = 0; i < cch; i++) {
+		if (c->cur < c->count && c->off >= c->seg_len[c->cur]) {
+			if (!cursor_ready (c))
+				return FALSE;
+			/* characters continue in a new record: its first byte is the width */
+			guint8 flags;
+			if (!cursor_byte (c, &flags))
+				return FALSE;
+			wide = (flags & 0x01) != 0;
+		}
+		gunichar ch;
+		if (wide) {
+			guint16 u;
+			if (!cursor_u16 (c, &u))
+				return FALSE;
+			ch = (u >= 0xD800 && u <= 0xDFFF) ? 0xFFFD : u;
+		} else {
+			guint8 b;
+			if (!cursor_byte (c, &b))
+				return FALSE;
+			ch = b;
+		}
+		g_string_append_unichar (out, ch ? ch : ' ');
+	}
+	return TRUE;
+}
+
+/* SST (MS-XLS 2.4.265): the workbook's shared strings, each one cell
+ * text; they go to the text once, however many cells show them. */
+static void
+biff_shared_strings (biff_book *b, biff_cursor *c)
+{
+	guint32 total, unique;
+	if (!cursor_u32 (c, &total) || !cursor_u32 (c, &unique))
+		return;
+	g_autoptr (GString) s = g_string_new (NULL);
+	/* every string takes at least 3 bytes: the count is bounded by the record */
+	for (guint32 i = 0; i < unique && !b->doc->text_truncated; i++) {
+		guint16 cch;
+		guint8 flags;
+		if (!cursor_u16 (c, &cch) || !cursor_byte (c, &flags))
+			return;
+		guint16 runs = 0;
+		guint32 ext = 0;
+		if ((flags & 0x08) && !cursor_u16 (c, &runs))
+			return;
+		if ((flags & 0x04) && !cursor_u32 (c, &ext))
+			return;
+		g_string_truncate (s, 0);
+		gboolean whole = cursor_chars (c, cch, (flags & 0x01) != 0, s);
+		if (s->len > 0)
+			_mh_document_add_text (b->doc, s->str, (gssize) s->len, b->options);
+		if (!whole) {
+			_mh_document_add_problem (b->doc, "Excel: shared string %u runs past the SST record", i);
+			return;
+		}
+		if (!cursor_skip (c, (gsize) runs * 4) || !cursor_skip (c, ext))
+			return;
+	}
+}
+
+/* A cell string: BIFF8 XLUnicodeString (16-bit count, option byte), BIFF5
+ * a 16-bit count and bytes in the workbook's code page. */
+static void
+biff_cell_string (biff_book *b, const guint8 *p, gsize avail)
+{
+	if (avail < 2)
+		return;
+	gsize cch = rd16 (p);
+	gsize used;
+	g_autofree char *s = biff_string (b, p + 2, avail - 2, cch, &used);
+	if (s && *s)
+		_mh_document_add_text (b->doc, s, -1, b->options);
+}
+
+/* Every text a cell shows: shared strings, LABEL and RSTRING cells, and
+ * the string results of formulas, in stream order (all sheets). */
+static void
+biff_text (biff_book *b)
+{
+	biff_cursor *c = g_new (biff_cursor, 1);
+	gsize pos = 0;
+	/* each step moves at least 4 bytes on */
+	while (fits (b->len, pos, 4) && !b->doc->text_truncated) {
+		guint16 type = rd16 (b->data + pos);
+		gsize size = rd16 (b->data + pos + 2);
+		if (!fits (b->len, pos + 4, size))
+			break;
+		const guint8 *body = b->data + pos + 4;
+		if (type == 0x00FC && b->biff8) {
+			pos = cursor_init (c, b->data, b->len, pos);
+			if (c->capped)
+				_mh_document_add_problem (b->doc, "Excel: SST with more than %d CONTINUE records: the rest is not read",
+				                          MAX_SST_SEGMENTS);
+			biff_shared_strings (b, c);
+			continue;
+		}
+		if ((type == 0x0204 || type == 0x00D6) && size > 6) /* LABEL, RSTRING */
+			biff_cell_string (b, body + 6, size - 6);
+		else if (type == 0x0207) /* STRING: a formula's text result */
+			biff_cell_string (b, body, size);
+		pos += 4 + size;
+	}
+	g_free (c);
+}
+
 static void
 biff_walk (mh_document *doc, const guint8 *data, gsize len, const mh_office_options *options,
            GString *collect, gboolean decrypted)
@@ -2059,6 +2591,7 @@ biff_walk (mh_document *doc, const guint8 *data, gsize len, const mh_office_opti
 		}
 	}
 
+	biff_text (&b);
 	for (guint i = 0; i < b.sheets->len; i++) {
 		const biff_sheet *sheet = &g_array_index (b.sheets, biff_sheet, i);
 		if (sheet->type != 0x01)

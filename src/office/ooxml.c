@@ -2,7 +2,9 @@
  * file) and Word 2003 XML: what would run or be fetched when the document
  * opens — VBA projects, remote templates and other external relationships,
  * DDE and include fields, Excel 4.0 macro sheets, ActiveX controls,
- * embedded objects — and the document's metadata.
+ * embedded objects — the document's metadata, and the text a reader sees
+ * (Word stories, shared and inline cell strings, slides) for lure matching,
+ * with long hidden runs and picture-only documents reported.
  *
  * Every part is untrusted XML read with libxml2 under safe options: no
  * network, no DTD loading, no entity substitution, no huge mode.  Text is
@@ -1264,19 +1266,352 @@ is_word_story (package *pkg, const package_part *part)
 	        has_prefix_ci (base, "footer"));
 }
 
+/* -- the text a reader sees (for lure matching) ---------------------------- */
+
+static const char *const drawing_ns[] = {
+	"http://schemas.openxmlformats.org/drawingml/2006/main",
+	"http://purl.oclc.org/ooxml/drawingml/main",
+	NULL
+};
+static const char *const vml_ns[] = {
+	"urn:schemas-microsoft-com:vml",
+	NULL
+};
+static const char *const compat_ns[] = {
+	"http://schemas.openxmlformats.org/markup-compatibility/2006",
+	NULL
+};
+
+/* Hidden text this long is not a stray hidden bookmark: Emotet kept its
+ * payload in white, tiny or vanished runs. */
+#define HIDDEN_TEXT_MIN_CHARS  200
+#define HIDDEN_EVIDENCE_CHARS  80
+#define MAX_HIDDEN_KEPT        4096    /* bytes of a hidden block kept for evidence */
+#define MAX_LINE_KEPT          65536   /* bytes of one paragraph gathered before it is flushed */
+/* Below this many visible characters (white space aside), a Word document
+ * with a picture shows little more than the picture. */
+#define PICTURE_ONLY_MAX_CHARS 40
+
+typedef struct {
+	package    *pkg;
+	const char *location;    /* the part being read */
+	GString    *line;        /* the paragraph being gathered */
+	GString    *hidden;      /* the start of the hidden block being gathered */
+	gsize       hidden_chars;
+	const char *hidden_why;  /* what hides the first run of the block */
+	gsize       visible;     /* visible characters other than white space, all parts */
+	guint       pictures;    /* pictures in the main document */
+} word_text_walk;
+
+/* The element after @node's subtree in document order. */
+static xmlNode *
+tree_after (xmlNode *node, const xmlNode *top)
+{
+	while (node && node != top) {
+		if (node->next)
+			return node->next;
+		node = node->parent;
+	}
+	return NULL;
+}
+
+/* Elements whose subtree is not read: the Fallback copy of what mc:Choice
+ * already holds (text boxes would be read twice).  Deleted text
+ * (w:delText) and field codes (w:instrText) are not w:t, so they are
+ * left out anyway. */
+static gboolean
+is_skipped_subtree (const xmlNode *n)
+{
+	return is_element (n, "Fallback", compat_ns);
+}
+
+static gboolean
+is_off (const char *val)
+{
+	return val && (strcmp (val, "0") == 0 || g_ascii_strcasecmp (val, "false") == 0 ||
+	               g_ascii_strcasecmp (val, "off") == 0);
+}
+
+/* Why the run @run is not seen by the reader, or NULL: w:vanish, a white
+ * or near-white colour (every channel 0xF0 or more), a size of 2 points or
+ * less (w:sz counts half-points). */
+static const char *
+run_hidden_why (const xmlNode *run)
+{
+	if (!run || !is_element (run, "r", word_ns))
+		return NULL;
+	for (const xmlNode *pr = run->children; pr; pr = pr->next) {
+		if (!is_element (pr, "rPr", word_ns))
+			continue;
+		for (const xmlNode *c = pr->children; c; c = c->next) {
+			if (c->type != XML_ELEMENT_NODE || !ns_in (c->ns, word_ns))
+				continue;
+			const char *name = (const char *) c->name;
+			g_autofree char *val = attr_value (c, "val", word_ns);
+			if (strcmp (name, "vanish") == 0 && !is_off (val))
+				return "w:vanish";
+			if (strcmp (name, "color") == 0 && val && strlen (val) == 6 &&
+			    g_ascii_isxdigit (val[0])) {
+				gboolean white = TRUE;
+				for (int k = 0; k < 6 && white; k++)
+					white = g_ascii_isxdigit (val[k]) && (k % 2 == 1 || g_ascii_xdigit_value (val[k]) == 0xF);
+				if (white)
+					return "white font";
+			}
+			if (strcmp (name, "sz") == 0 && val) {
+				char *end = NULL;
+				guint64 half_points = g_ascii_strtoull (val, &end, 10);
+				if (end != val && half_points <= 4)
+					return "tiny font";
+			}
+		}
+	}
+	return NULL;
+}
+
+static void
+flush_line (word_text_walk *w)
+{
+	if (w->line->len > 0)
+		_mh_document_add_text (w->pkg->doc, w->line->str, (gssize) w->line->len, w->pkg->options);
+	g_string_truncate (w->line, 0);
+}
+
+/* A block of hidden runs ends: long ones are reported and left out of the
+ * document's text (it is not what the reader sees).  A short block in a
+ * white font goes back into the line: white on a dark shading is
+ * readable (form labels, banners). */
+static void
+flush_hidden (word_text_walk *w)
+{
+	if (w->hidden_chars < HIDDEN_TEXT_MIN_CHARS && w->hidden_why && strcmp (w->hidden_why, "white font") == 0)
+		g_string_append_len (w->line, w->hidden->str, (gssize) w->hidden->len);
+	if (w->hidden_chars >= HIDDEN_TEXT_MIN_CHARS) {
+		const char *end = w->hidden->str;
+		for (int k = 0; k < HIDDEN_EVIDENCE_CHARS && *end; k++)
+			end = g_utf8_next_char (end);
+		g_autofree char *head = g_strndup (w->hidden->str, end - w->hidden->str);
+		g_autofree char *evidence = g_strdup_printf ("%s%s (%" G_GSIZE_FORMAT " characters)", head,
+		                                             *end ? "..." : "", w->hidden_chars);
+		_mh_document_add_finding (w->pkg->doc, w->pkg->options, "doc.hidden-text", MH_SEVERITY_MEDIUM,
+		                          w->location, evidence,
+		                          "%" G_GSIZE_FORMAT " characters of text the reader does not see (%s): "
+		                          "a place to keep a payload for the macros",
+		                          w->hidden_chars, w->hidden_why ? w->hidden_why : "hidden");
+	}
+	g_string_truncate (w->hidden, 0);
+	w->hidden_chars = 0;
+	w->hidden_why = NULL;
+}
+
+static gsize
+count_visible (const char *s)
+{
+	gsize n = 0;
+	for (const char *p = s; *p; p = g_utf8_next_char (p))
+		if (!g_unichar_isspace (g_utf8_get_char (p)))
+			n++;
+	return n;
+}
+
+/* The text of one WordprocessingML story part: w:t of the runs, paragraphs
+ * as lines, tabs and breaks; text boxes (w:txbxContent) are inside the
+ * part and read in place. */
+static void
+read_word_text (word_text_walk *w, xmlNode *root, const char *location, gboolean main_story)
+{
+	w->location = location;
+	gsize max = w->pkg->options->limits.max_text;
+	xmlNode *n = root;
+	while (n && !w->pkg->doc->text_truncated) {
+		if (n->type != XML_ELEMENT_NODE) {
+			n = tree_next (n, root);
+			continue;
+		}
+		if (is_skipped_subtree (n)) {
+			n = tree_after (n, root);
+			continue;
+		}
+		if (main_story && (is_element (n, "imagedata", vml_ns) ||
+		                   is_element (n, "drawing", word_ns) || is_element (n, "pict", word_ns))) {
+			/* a w:pict holding v:imagedata counts once */
+			if (!is_element (n, "imagedata", vml_ns) || !n->parent || !n->parent->parent ||
+			    !is_element (n->parent->parent, "pict", word_ns))
+				w->pictures++;
+		}
+		if (ns_in (n->ns, word_ns)) {
+			const char *name = (const char *) n->name;
+			if (strcmp (name, "p") == 0 || strcmp (name, "br") == 0 || strcmp (name, "cr") == 0) {
+				/* a short white block ends with its paragraph; a long hidden
+				 * block may go on over several */
+				if (w->hidden_chars > 0 && w->hidden_chars < HIDDEN_TEXT_MIN_CHARS &&
+				    w->hidden_why && strcmp (w->hidden_why, "white font") == 0)
+					flush_hidden (w);
+				flush_line (w);
+			} else if (strcmp (name, "tab") == 0 && n->parent && is_element (n->parent, "r", word_ns)) {
+				g_string_append_c (w->line, '\t');
+			} else if (strcmp (name, "t") == 0) {
+				g_autofree char *t = node_text (n, max);
+				if (*t) {
+					const char *why = run_hidden_why (n->parent);
+					if (why) {
+						if (!w->hidden_why)
+							w->hidden_why = why;
+						w->hidden_chars += g_utf8_strlen (t, -1);
+						if (w->hidden->len < MAX_HIDDEN_KEPT)
+							g_string_append (w->hidden, t);
+					} else {
+						flush_hidden (w);
+						w->visible += count_visible (t);
+						g_string_append (w->line, t);
+						if (w->line->len > MAX_LINE_KEPT)
+							flush_line (w);
+					}
+				}
+			}
+		}
+		n = tree_next (n, root);
+	}
+	flush_hidden (w);
+	flush_line (w);
+}
+
 static void
 read_word_fields (package *pkg)
 {
-	for (guint i = 0; i < pkg->parts->len; i++) {
+	word_text_walk w = { .pkg = pkg, .line = g_string_new (NULL), .hidden = g_string_new (NULL) };
+	gboolean word = FALSE;
+	const char *main_location = NULL;
+	/* the main document first, so that its text leads */
+	for (int pass = 0; pass < 2; pass++)
+		for (guint i = 0; i < pkg->parts->len; i++) {
+			package_part *part = g_ptr_array_index (pkg->parts, i);
+			gboolean is_main = pkg->main_part && g_ascii_strcasecmp (part->name, pkg->main_part) == 0;
+			if ((pass == 0) != is_main || !is_word_story (pkg, part))
+				continue;
+			xml_part xp;
+			if (!part_xml (pkg, part, &xp))
+				continue;
+			read_fields (pkg, xp.root, part->name);
+			read_word_text (&w, xp.root, part->name, is_main);
+			if (is_main) {
+				word = TRUE;
+				main_location = part->name;
+			}
+			xml_part_clear (&xp);
+		}
+	/* a picture may also be a relationship of the main part only */
+	for (guint i = 0; word && w.pictures == 0 && i < pkg->relationships->len; i++) {
+		const relationship *rel = g_ptr_array_index (pkg->relationships, i);
+		if (g_ascii_strcasecmp (rel->type, "image") == 0 &&
+		    g_ascii_strcasecmp (rel->source, pkg->main_part) == 0)
+			w.pictures++;
+	}
+	if (word && w.pictures > 0 && w.visible < PICTURE_ONLY_MAX_CHARS && !pkg->doc->text_truncated)
+		_mh_document_add_finding (pkg->doc, pkg->options, "doc.picture-only", MH_SEVERITY_LOW,
+		                          main_location, NULL,
+		                          "the document shows %u picture%s and only %" G_GSIZE_FORMAT
+		                          " characters of text: lures are often one picture telling the reader to enable content",
+		                          w.pictures, w.pictures == 1 ? "" : "s", w.visible);
+	g_string_free (w.line, TRUE);
+	g_string_free (w.hidden, TRUE);
+}
+
+/* Text of a shared string (si) or an inline string (is): its t, and the t
+ * of its rich-text runs; phonetic guides (rPh) are left out. */
+static void
+read_string_item (package *pkg, const xmlNode *item, GString *out)
+{
+	gsize max = pkg->options->limits.max_text;
+	g_string_truncate (out, 0);
+	for (const xmlNode *c = item->children; c && out->len < max; c = c->next) {
+		if (is_element (c, "t", sheet_ns)) {
+			collect_text (c->children, out, max, 0);
+		} else if (is_element (c, "r", sheet_ns)) {
+			for (const xmlNode *t = c->children; t; t = t->next)
+				if (is_element (t, "t", sheet_ns))
+					collect_text (t->children, out, max, 0);
+		}
+	}
+	if (out->len > 0)
+		_mh_document_add_text (pkg->doc, out->str, (gssize) out->len, pkg->options);
+}
+
+/* Cell text of a workbook: xl/sharedStrings.xml, and the inline strings of
+ * the worksheets. */
+static void
+read_excel_text (package *pkg)
+{
+	g_autoptr (GString) s = g_string_new (NULL);
+	for (guint i = 0; i < pkg->parts->len && !pkg->doc->text_truncated; i++) {
 		package_part *part = g_ptr_array_index (pkg->parts, i);
-		if (!is_word_story (pkg, part))
+		const char *ct = part->content_type;
+		gboolean strings = (ct && has_suffix_ci (ct, "spreadsheetml.sharedStrings+xml")) ||
+		                   (!ct && has_suffix_ci (part->name, "sharedStrings.xml"));
+		gboolean sheet = (ct && has_suffix_ci (ct, "spreadsheetml.worksheet+xml")) ||
+		                 (!ct && has_prefix_ci (part->name, "xl/worksheets/") &&
+		                  has_suffix_ci (part->name, ".xml"));
+		if (!strings && !sheet)
 			continue;
 		xml_part xp;
 		if (!part_xml (pkg, part, &xp))
 			continue;
-		read_fields (pkg, xp.root, part->name);
+		if (strings) {
+			for (xmlNode *n = xp.root->children; n && !pkg->doc->text_truncated; n = n->next)
+				if (is_element (n, "si", sheet_ns))
+					read_string_item (pkg, n, s);
+		} else {
+			for (xmlNode *n = xp.root; n && !pkg->doc->text_truncated; n = tree_next (n, xp.root))
+				if (is_element (n, "is", sheet_ns))
+					read_string_item (pkg, n, s);
+		}
 		xml_part_clear (&xp);
 	}
+}
+
+/* Text of the slides of a presentation: a:t, paragraphs (a:p) as lines. */
+static void
+read_slide_text (package *pkg)
+{
+	g_autoptr (GString) line = g_string_new (NULL);
+	gsize max = pkg->options->limits.max_text;
+	for (guint i = 0; i < pkg->parts->len && !pkg->doc->text_truncated; i++) {
+		package_part *part = g_ptr_array_index (pkg->parts, i);
+		if (!part->content_type || !has_suffix_ci (part->content_type, "presentationml.slide+xml"))
+			continue;
+		xml_part xp;
+		if (!part_xml (pkg, part, &xp))
+			continue;
+		for (xmlNode *n = xp.root; n && !pkg->doc->text_truncated; n = tree_next (n, xp.root)) {
+			if (is_element (n, "p", drawing_ns)) {
+				if (line->len > 0)
+					_mh_document_add_text (pkg->doc, line->str, (gssize) line->len, pkg->options);
+				g_string_truncate (line, 0);
+			} else if (is_element (n, "t", drawing_ns) && line->len < max) {
+				collect_text (n->children, line, max, 0);
+			}
+		}
+		if (line->len > 0)
+			_mh_document_add_text (pkg->doc, line->str, (gssize) line->len, pkg->options);
+		g_string_truncate (line, 0);
+		xml_part_clear (&xp);
+	}
+}
+
+/* Word 2003 XML: the body, headers and text boxes are all in the one tree. */
+static void
+read_word2003_text (package *pkg, xmlNode *root)
+{
+	word_text_walk w = { .pkg = pkg, .line = g_string_new (NULL), .hidden = g_string_new (NULL) };
+	read_word_text (&w, root, "w:wordDocument", TRUE);
+	if (w.pictures > 0 && w.visible < PICTURE_ONLY_MAX_CHARS && !pkg->doc->text_truncated)
+		_mh_document_add_finding (pkg->doc, pkg->options, "doc.picture-only", MH_SEVERITY_LOW,
+		                          "w:wordDocument", NULL,
+		                          "the document shows %u picture%s and only %" G_GSIZE_FORMAT
+		                          " characters of text: lures are often one picture telling the reader to enable content",
+		                          w.pictures, w.pictures == 1 ? "" : "s", w.visible);
+	g_string_free (w.line, TRUE);
+	g_string_free (w.hidden, TRUE);
 }
 
 /* -- Excel 4.0 macro sheets ----------------------------------------------- */
@@ -1680,6 +2015,8 @@ analyse_package (package *pkg, gboolean refine)
 	read_metadata (pkg);
 	read_word_fields (pkg);
 	read_excel (pkg);
+	read_excel_text (pkg);
+	read_slide_text (pkg);
 	read_binary_parts (pkg);
 	read_controls (pkg);
 }
@@ -1814,6 +2151,7 @@ analyse_word2003 (mh_document *doc, xmlNode *root, const mh_office_options *opti
 	GString *names = g_string_new (NULL);
 	guint controls = 0;
 	read_fields (&pkg, root, "w:wordDocument");
+	read_word2003_text (&pkg, root);
 	for (xmlNode *n = root; n; n = tree_next (n, root)) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;

@@ -1,0 +1,847 @@
+/* The text a reader sees of a document (src/office/ole.c, ooxml.c), which
+ * the lure templates are matched against: corpus facts (MANIFEST.tsv),
+ * the generated samples (tests/gen-office.c), and small documents built
+ * here (benign strings only) for field codes, text boxes, shared strings,
+ * the piece table, caps, hidden text and picture-only documents. */
+#include "config.h"
+
+#include <string.h>
+
+#include "office/office-private.h"
+
+#define TIKA_DOCS "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/" \
+                  "tika-parser-microsoft-module/src/test/resources/test-documents/"
+
+/* -- helpers -------------------------------------------------------------- */
+
+static mh_document *
+analyse_with (const void *data, gsize len, const char *name, gsize max_text)
+{
+	mh_office_options options;
+	mh_office_options_init_default (&options);
+	if (max_text)
+		options.limits.max_text = max_text;
+	return mh_document_analyse (data, len, name, &options);
+}
+
+static mh_document *
+analyse_file (const char *root, const char *relative)
+{
+	g_autofree char *path = g_build_filename (root, relative, NULL);
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	g_autoptr (GError) error = NULL;
+	if (!g_file_get_contents (path, &data, &len, &error)) {
+		g_test_skip (error->message);
+		return NULL;
+	}
+	return analyse_with (data, len, relative, 0);
+}
+
+static mh_document *
+analyse_corpus (const char *relative)
+{
+	const char *root = g_getenv ("MH_CORPORA");
+	if (!root || !g_file_test (root, G_FILE_TEST_IS_DIR)) {
+		g_test_skip ("MH_CORPORA not set");
+		return NULL;
+	}
+	return analyse_file (root, relative);
+}
+
+static mh_document *
+analyse_sample (const char *name)
+{
+	const char *src = g_getenv ("MH_SRCDIR");
+	g_autofree char *relative = g_build_filename ("samples-benign", "office", name, NULL);
+	g_autofree char *path = g_build_filename (src ? src : ".", relative, NULL);
+	if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
+		g_test_skip ("samples-benign/office not generated");
+		return NULL;
+	}
+	return analyse_file (src ? src : ".", relative);
+}
+
+static guint
+count_findings (const mh_document *doc, const char *id)
+{
+	guint n = 0;
+	for (guint i = 0; i < doc->findings->len; i++) {
+		const mh_finding *f = g_ptr_array_index (doc->findings, i);
+		if (strcmp (f->id, id) == 0)
+			n++;
+	}
+	return n;
+}
+
+static const mh_finding *
+find_finding (const mh_document *doc, const char *id)
+{
+	for (guint i = 0; i < doc->findings->len; i++) {
+		const mh_finding *f = g_ptr_array_index (doc->findings, i);
+		if (strcmp (f->id, id) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+static void
+dump (const mh_document *doc)
+{
+	g_printerr ("# text: [%s]\n", doc->text ? doc->text->str : "(none)");
+	for (guint i = 0; i < doc->findings->len; i++) {
+		const mh_finding *f = g_ptr_array_index (doc->findings, i);
+		g_printerr ("#   %s | %s | %s\n", f->id, f->evidence ? f->evidence : "", f->location ? f->location : "");
+	}
+	for (guint i = 0; i < doc->problems->len; i++)
+		g_printerr ("#   problem: %s\n", (const char *) g_ptr_array_index (doc->problems, i));
+}
+
+static gboolean
+text_has (const mh_document *doc, const char *needle)
+{
+	return doc->text && strstr (doc->text->str, needle) != NULL;
+}
+
+#define assert_text_has(doc, needle) G_STMT_START { \
+	if (!text_has ((doc), (needle))) { dump (doc); g_error ("text lacks \"%s\"", (needle)); } \
+} G_STMT_END
+#define assert_text_lacks(doc, needle) G_STMT_START { \
+	if (text_has ((doc), (needle))) { dump (doc); g_error ("text has \"%s\"", (needle)); } \
+} G_STMT_END
+
+/* -- building packages ---------------------------------------------------- */
+
+static guint32
+crc32_of (const guint8 *data, gsize len)
+{
+	guint32 crc = 0xFFFFFFFFu;
+	for (gsize i = 0; i < len; i++) {
+		crc ^= data[i];
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+	}
+	return ~crc;
+}
+
+static void
+put16 (GByteArray *out, guint v)
+{
+	guint8 b[2] = { v & 0xFF, (v >> 8) & 0xFF };
+	g_byte_array_append (out, b, 2);
+}
+
+static void
+put32 (GByteArray *out, guint32 v)
+{
+	guint8 b[4] = { v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF, (v >> 24) & 0xFF };
+	g_byte_array_append (out, b, 4);
+}
+
+typedef struct {
+	const char *name;
+	const char *data;
+} zip_member;
+
+/* A ZIP of stored members (libgsf needs no compression). */
+static GBytes *
+make_zip (const zip_member *members, guint n)
+{
+	GByteArray *out = g_byte_array_new ();
+	GByteArray *central = g_byte_array_new ();
+	for (guint i = 0; i < n; i++) {
+		gsize len = strlen (members[i].data);
+		guint32 crc = crc32_of ((const guint8 *) members[i].data, len);
+		guint32 offset = out->len;
+		gsize name_len = strlen (members[i].name);
+		put32 (out, 0x04034b50); put16 (out, 20); put16 (out, 0); put16 (out, 0);
+		put16 (out, 0); put16 (out, 0x21); put32 (out, crc); put32 (out, (guint32) len);
+		put32 (out, (guint32) len); put16 (out, (guint) name_len); put16 (out, 0);
+		g_byte_array_append (out, (const guint8 *) members[i].name, (guint) name_len);
+		g_byte_array_append (out, (const guint8 *) members[i].data, (guint) len);
+		put32 (central, 0x02014b50); put16 (central, 20); put16 (central, 20); put16 (central, 0);
+		put16 (central, 0); put16 (central, 0); put16 (central, 0x21); put32 (central, crc);
+		put32 (central, (guint32) len); put32 (central, (guint32) len); put16 (central, (guint) name_len);
+		put16 (central, 0); put16 (central, 0); put16 (central, 0); put16 (central, 0);
+		put32 (central, 0); put32 (central, offset);
+		g_byte_array_append (central, (const guint8 *) members[i].name, (guint) name_len);
+	}
+	guint32 cd_offset = out->len;
+	g_byte_array_append (out, central->data, central->len);
+	put32 (out, 0x06054b50); put16 (out, 0); put16 (out, 0); put16 (out, n); put16 (out, n);
+	put32 (out, central->len); put32 (out, cd_offset); put16 (out, 0);
+	g_byte_array_unref (central);
+	return g_byte_array_free_to_bytes (out);
+}
+
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
+#define RT "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+#define DOC_OPEN XML_DECL "<w:document xmlns:w=\"" W_NS "\" " \
+	"xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" " \
+	"xmlns:v=\"urn:schemas-microsoft-com:vml\"><w:body>"
+#define DOC_CLOSE "</w:body></w:document>"
+
+static const char docx_types[] = XML_DECL
+	"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	"<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+	"<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+	"<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+	"<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+	"<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+	"<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/>"
+	"<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+	"</Types>";
+static const char docx_rels[] = XML_DECL
+	"<Relationships xmlns=\"" REL_NS "\">"
+	"<Relationship Id=\"rId1\" Type=\"" RT "officeDocument\" Target=\"word/document.xml\"/>"
+	"</Relationships>";
+
+/* A docx with @body inside w:body, and an optional header part. */
+static mh_document *
+analyse_docx (const char *body, const char *header, gsize max_text)
+{
+	g_autofree char *document = g_strconcat (DOC_OPEN, body, DOC_CLOSE, NULL);
+	zip_member members[4] = {
+		{ "[Content_Types].xml", docx_types },
+		{ "_rels/.rels", docx_rels },
+		{ "word/document.xml", document },
+		{ "word/header1.xml", header },
+	};
+	g_autoptr (GBytes) zip = make_zip (members, header ? 4 : 3);
+	gsize len;
+	const guint8 *data = g_bytes_get_data (zip, &len);
+	return analyse_with (data, len, "built.docx", max_text);
+}
+
+/* A base64-looking string of @n characters (the shape of a hidden payload;
+ * it decodes to nothing meaningful). */
+static char *
+base64_like (gsize n)
+{
+	static const char alphabet[] = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MTIzNDU2Nzg5";
+	char *s = g_malloc (n + 1);
+	for (gsize i = 0; i < n; i++)
+		s[i] = alphabet[(i * 7 + i / 3) % (sizeof alphabet - 1)];
+	/* a fixed start the tests look for */
+	memcpy (s, "QUJD", MIN (n, 4));
+	s[n] = '\0';
+	return s;
+}
+
+/* -- corpus facts ---------------------------------------------------------- */
+
+static void
+test_corpus_45690 (void)
+{
+	g_autoptr (mh_document) doc = analyse_corpus ("poi/test-data/document/45690.docm");
+	if (!doc)
+		return;
+	assert_text_has (doc, "2004");
+	assert_text_has (doc, "2008");
+	assert_text_has (doc, "(120 ");
+}
+
+static void
+test_corpus_tika_template (void)
+{
+	g_autoptr (mh_document) doc = analyse_corpus (TIKA_DOCS "testWORD_template.docx");
+	if (!doc)
+		return;
+	assert_text_has (doc, "Metallica");
+	assert_text_has (doc, "Hetfield");
+}
+
+static void
+test_corpus_tika_macros (void)
+{
+	g_autoptr (mh_document) doc = analyse_corpus (TIKA_DOCS "testWORD_macros.docm");
+	if (!doc)
+		return;
+	assert_text_has (doc, "quick");
+	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 0);
+}
+
+/* -- generated samples (tests/gen-office.c) --------------------------------- */
+
+#define TEXT_PLAIN "Sample document generated by mailhunt's test suite. It is harmless."
+
+static void
+test_sample_plain_docx (void)
+{
+	g_autoptr (mh_document) doc = analyse_sample ("plain.docx");
+	if (!doc)
+		return;
+	assert_text_has (doc, TEXT_PLAIN);
+	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 0);
+	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 0);
+}
+
+static void
+test_sample_autoopen_doc (void)
+{
+	g_autoptr (mh_document) doc = analyse_sample ("autoopen.doc");
+	if (!doc)
+		return;
+	assert_text_has (doc, "This document was created in an earlier version. Enable Content to view it.\n");
+	assert_text_has (doc, "(mailhunt test sample \xE2\x80\x94 harmless)");
+	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 0);
+}
+
+static void
+test_sample_dde_field (gconstpointer name)
+{
+	g_autoptr (mh_document) doc = analyse_sample (name);
+	if (!doc)
+		return;
+	assert_text_has (doc, TEXT_PLAIN);
+	/* the field code is not what the reader sees */
+	assert_text_lacks (doc, "DDEAUTO");
+	assert_text_lacks (doc, "harmless-topic");
+	g_assert_cmpuint (count_findings (doc, "doc.dde"), ==, 1);
+}
+
+/* -- OOXML built here --------------------------------------------------------- */
+
+static void
+test_docx_paragraphs_fields_textboxes (void)
+{
+	g_autoptr (mh_document) doc = analyse_docx (
+		"<w:p><w:r><w:t>First </w:t></w:r><w:r><w:t>paragraph</w:t></w:r></w:p>"
+		"<w:p><w:r><w:t>Second</w:t><w:tab/><w:t>tabbed</w:t></w:r></w:p>"
+		/* a field: its code is not shown, its result is */
+		"<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+		"<w:r><w:instrText> PAGE \\* MERGEFORMAT </w:instrText></w:r>"
+		"<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
+		"<w:r><w:t>FieldResult</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"
+		/* a text box: its text once, not its VML fallback copy too */
+		"<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent>"
+		"<w:p><w:r><w:t>BoxedWords</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>"
+		"<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>BoxedWords</w:t></w:r></w:p>"
+		"</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+		"<w:p><w:del><w:r><w:delText>DeletedWords</w:delText></w:r></w:del></w:p>",
+		XML_DECL "<w:hdr xmlns:w=\"" W_NS "\"><w:p><w:r><w:t>HeaderWords</w:t></w:r></w:p></w:hdr>", 0);
+	assert_text_has (doc, "First paragraph\nSecond\ttabbed\n");
+	assert_text_has (doc, "FieldResult");
+	assert_text_lacks (doc, "PAGE");
+	assert_text_lacks (doc, "MERGEFORMAT");
+	assert_text_has (doc, "HeaderWords");
+	assert_text_lacks (doc, "DeletedWords");
+	const char *first = strstr (doc->text->str, "BoxedWords");
+	g_assert_nonnull (first);
+	g_assert_null (strstr (first + 1, "BoxedWords"));
+	/* the main document comes before the header */
+	g_assert_true (strstr (doc->text->str, "First") < strstr (doc->text->str, "HeaderWords"));
+	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 0);
+	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 0);
+}
+
+static void
+test_docx_hidden_vanish (void)
+{
+	g_autofree char *payload = base64_like (300);
+	g_autofree char *body = g_strdup_printf (
+		"<w:p><w:r><w:t>Invoice attached, see below.</w:t></w:r></w:p>"
+		"<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>%.150s</w:t></w:r>"
+		"<w:r><w:rPr><w:vanish/></w:rPr><w:t>%s</w:t></w:r></w:p>", payload, payload + 150);
+	g_autoptr (mh_document) doc = analyse_docx (body, NULL, 0);
+	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 1);
+	const mh_finding *f = find_finding (doc, "doc.hidden-text");
+	g_assert_cmpint (f->severity, ==, MH_SEVERITY_MEDIUM);
+	g_assert_cmpstr (f->location, ==, "word/document.xml");
+	g_assert_true (strncmp (f->evidence, payload, 80) == 0);
+	g_assert_nonnull (strstr (f->evidence, "(300 characters)"));
+	g_assert_nonnull (strstr (f->summary, "w:vanish"));
+	/* hidden text is not what the reader sees */
+	assert_text_has (doc, "Invoice attached");
+	assert_text_lacks (doc, "QUJD");
+}
+
+static void
+test_docx_hidden_white_and_tiny (void)
+{
+	g_autofree char *payload = base64_like (250);
+	const char *props[] = {
+		"<w:color w:val=\"FFFFFF\"/>",
+		"<w:color w:val=\"f0f5fa\"/>",
+		"<w:sz w:val=\"2\"/>",
+	};
+	for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
+		g_autofree char *body = g_strdup_printf (
+			"<w:p><w:r><w:t>Dear customer</w:t></w:r><w:r><w:rPr>%s</w:rPr><w:t>%s</w:t></w:r></w:p>",
+			props[i], payload);
+		g_autoptr (mh_document) doc = analyse_docx (body, NULL, 0);
+		if (count_findings (doc, "doc.hidden-text") != 1)
+			dump (doc);
+		g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 1);
+		assert_text_lacks (doc, "QUJD");
+	}
+	/* not hidden: a grey colour, a readable size, vanish switched off, a
+	 * short hidden run */
+	const char *visible[] = {
+		"<w:color w:val=\"EFFFFF\"/>",
+		"<w:color w:val=\"auto\"/>",
+		"<w:sz w:val=\"20\"/>",
+		"<w:vanish w:val=\"0\"/>",
+	};
+	for (guint i = 0; i < G_N_ELEMENTS (visible); i++) {
+		g_autofree char *body = g_strdup_printf (
+			"<w:p><w:r><w:rPr>%s</w:rPr><w:t>%s</w:t></w:r></w:p>", visible[i], payload);
+		g_autoptr (mh_document) doc = analyse_docx (body, NULL, 0);
+		g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 0);
+		assert_text_has (doc, "QUJD");
+	}
+	g_autoptr (mh_document) shortdoc = analyse_docx (
+		"<w:p><w:r><w:t>Text</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>a hidden bookmark note</w:t></w:r></w:p>",
+		NULL, 0);
+	g_assert_cmpuint (count_findings (shortdoc, "doc.hidden-text"), ==, 0);
+	assert_text_lacks (shortdoc, "bookmark");
+	/* a short white label (white on a dark shading is readable) stays in
+	 * the text, in its own paragraph */
+	g_autoptr (mh_document) label = analyse_docx (
+		"<w:p><w:r><w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr><w:t>WhiteLabel</w:t></w:r></w:p>"
+		"<w:p><w:r><w:t>Value</w:t></w:r></w:p>", NULL, 0);
+	assert_text_has (label, "WhiteLabel\nValue\n");
+	g_assert_cmpuint (count_findings (label, "doc.hidden-text"), ==, 0);
+}
+
+static void
+test_docx_picture_only (void)
+{
+	g_autoptr (mh_document) doc = analyse_docx (
+		"<w:p><w:r><w:drawing><wp:inline xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\"/>"
+		"</w:drawing></w:r></w:p><w:p><w:r><w:t>  </w:t></w:r></w:p>", NULL, 0);
+	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 1);
+	g_assert_cmpint (find_finding (doc, "doc.picture-only")->severity, ==, MH_SEVERITY_LOW);
+
+	g_autoptr (mh_document) vml = analyse_docx (
+		"<w:p><w:r><w:pict><v:shape><v:imagedata/></v:shape></w:pict></w:r></w:p>", NULL, 0);
+	g_assert_cmpuint (count_findings (vml, "doc.picture-only"), ==, 1);
+
+	/* a picture in a document with text is just a picture */
+	g_autoptr (mh_document) text = analyse_docx (
+		"<w:p><w:r><w:drawing/></w:r></w:p>"
+		"<w:p><w:r><w:t>The quarterly report shows the figures for every region in detail.</w:t></w:r></w:p>",
+		NULL, 0);
+	g_assert_cmpuint (count_findings (text, "doc.picture-only"), ==, 0);
+	/* and a short document without a picture is just short */
+	g_autoptr (mh_document) none = analyse_docx ("<w:p><w:r><w:t>Hi</w:t></w:r></w:p>", NULL, 0);
+	g_assert_cmpuint (count_findings (none, "doc.picture-only"), ==, 0);
+}
+
+static void
+test_docx_text_cap (void)
+{
+	g_autofree char *words = base64_like (500);
+	g_autofree char *body = g_strdup_printf ("<w:p><w:r><w:t>%s</w:t></w:r></w:p>"
+	                                         "<w:p><w:r><w:t>more</w:t></w:r></w:p>", words);
+	g_autoptr (mh_document) doc = analyse_docx (body, NULL, 100);
+	g_assert_true (doc->text_truncated);
+	g_assert_nonnull (doc->text);
+	g_assert_cmpuint (doc->text->len, <=, 100);
+	g_autoptr (mh_document) whole = analyse_docx (body, NULL, 0);
+	g_assert_false (whole->text_truncated);
+	assert_text_has (whole, "more");
+}
+
+static void
+test_xlsx_strings (void)
+{
+	zip_member members[] = {
+		{ "[Content_Types].xml", docx_types },
+		{ "_rels/.rels", XML_DECL "<Relationships xmlns=\"" REL_NS "\">"
+		  "<Relationship Id=\"rId1\" Type=\"" RT "officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>" },
+		{ "xl/workbook.xml", XML_DECL "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"/>" },
+		{ "xl/sharedStrings.xml", XML_DECL
+		  "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"2\" uniqueCount=\"2\">"
+		  "<si><t>PlainShared</t></si>"
+		  "<si><r><t>Rich</t></r><r><rPr><b/></rPr><t>Runs</t></r><rPh><t>PhoneticGuide</t></rPh></si></sst>" },
+		{ "xl/worksheets/sheet1.xml", XML_DECL
+		  "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+		  "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>InlineCell</t></is></c></row></sheetData></worksheet>" },
+	};
+	g_autoptr (GBytes) zip = make_zip (members, G_N_ELEMENTS (members));
+	gsize len;
+	const guint8 *data = g_bytes_get_data (zip, &len);
+	g_autoptr (mh_document) doc = analyse_with (data, len, "built.xlsx", 0);
+	assert_text_has (doc, "PlainShared\n");
+	assert_text_has (doc, "RichRuns\n");
+	assert_text_has (doc, "InlineCell\n");
+	assert_text_lacks (doc, "PhoneticGuide");
+}
+
+
+static void
+test_word2003_xml (void)
+{
+	g_autofree char *payload = base64_like (220);
+	g_autofree char *xml = g_strdup_printf (
+		"<?xml version=\"1.0\"?>\n<?mso-application progid=\"Word.Document\"?>\n"
+		"<w:wordDocument xmlns:w=\"http://schemas.microsoft.com/office/word/2003/wordml\"><w:body>"
+		"<w:p><w:r><w:t>Word2003Words</w:t></w:r></w:p>"
+		"<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>%s</w:t></w:r></w:p></w:body></w:wordDocument>", payload);
+	g_autoptr (mh_document) doc = analyse_with (xml, strlen (xml), "built.xml", 0);
+	assert_text_has (doc, "Word2003Words\n");
+	assert_text_lacks (doc, "QUJD");
+	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 1);
+}
+
+static void
+test_pptx_slides (void)
+{
+	zip_member members[] = {
+		{ "[Content_Types].xml", XML_DECL
+		  "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+		  "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+		  "<Override PartName=\"/ppt/presentation.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml\"/>"
+		  "<Override PartName=\"/ppt/slides/slide1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.presentationml.slide+xml\"/>"
+		  "</Types>" },
+		{ "_rels/.rels", XML_DECL "<Relationships xmlns=\"" REL_NS "\">"
+		  "<Relationship Id=\"rId1\" Type=\"" RT "officeDocument\" Target=\"ppt/presentation.xml\"/></Relationships>" },
+		{ "ppt/presentation.xml", XML_DECL "<p:presentation xmlns:p=\"http://schemas.openxmlformats.org/presentationml/2006/main\"/>" },
+		{ "ppt/slides/slide1.xml", XML_DECL
+		  "<p:sld xmlns:p=\"http://schemas.openxmlformats.org/presentationml/2006/main\" "
+		  "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"><p:cSld><p:spTree><p:sp><p:txBody>"
+		  "<a:p><a:r><a:t>Slide </a:t></a:r><a:r><a:t>title</a:t></a:r></a:p><a:p><a:r><a:t>Second line</a:t></a:r></a:p>"
+		  "</p:txBody></p:sp></p:spTree></p:cSld></p:sld>" },
+	};
+	g_autoptr (GBytes) zip = make_zip (members, G_N_ELEMENTS (members));
+	gsize len;
+	const guint8 *data = g_bytes_get_data (zip, &len);
+	g_autoptr (mh_document) doc = analyse_with (data, len, "built.pptx", 0);
+	assert_text_has (doc, "Slide title\nSecond line\n");
+}
+
+/* -- OLE2 documents built here ---------------------------------------------- */
+
+typedef struct {
+	const char   *name;
+	const guint8 *data;
+	gsize         len;
+} ole_stream;
+
+static GBytes *
+make_ole (const ole_stream *streams, guint n)
+{
+	GsfOutput *mem = gsf_output_memory_new ();
+	GsfOutfile *ole = gsf_outfile_msole_new (mem);
+	for (guint i = 0; i < n; i++) {
+		GsfOutput *child = gsf_outfile_new_child (ole, streams[i].name, FALSE);
+		gsf_output_write (child, streams[i].len, streams[i].data);
+		gsf_output_close (child);
+		g_object_unref (child);
+	}
+	gsf_output_close (GSF_OUTPUT (ole));
+	g_object_unref (ole);
+	GBytes *bytes = g_bytes_new (gsf_output_memory_get_bytes (GSF_OUTPUT_MEMORY (mem)),
+	                             (gsize) gsf_output_size (mem));
+	g_object_unref (mem);
+	return bytes;
+}
+
+typedef struct {
+	const guint8 *text;   /* CP1252 bytes, or UTF-16LE code units */
+	gsize         chars;
+	gboolean      compressed;
+	guint32       fc_override;  /* non-zero: a damaged file position */
+} word_piece;
+
+#define DOC_TEXT_AT 0x400
+
+/* A Word 97 document: a FIB (MS-DOC 2.5.1) naming 1Table, the pieces'
+ * text in WordDocument from 0x400, and a Clx with one PlcPcd. */
+/* @chpx (a Chpx: cb then sprms), when given, is the character
+ * properties of the first piece (one ChpxFkp page, one PlcBteChpx). */
+static mh_document *
+analyse_word_props (const word_piece *pieces, guint n, guint32 clx_lcb_override, const guint8 *chpx)
+{
+	GByteArray *wd = g_byte_array_new ();
+	g_byte_array_set_size (wd, DOC_TEXT_AT);
+	memset (wd->data, 0, DOC_TEXT_AT);
+	wd->data[0] = 0xEC; wd->data[1] = 0xA5;           /* wIdent */
+	wd->data[2] = 0xC1; wd->data[3] = 0x00;           /* nFib */
+	wd->data[0x0A] = 0x00; wd->data[0x0B] = 0x02;     /* fWhichTblStm */
+	gsize off = 32;
+	wd->data[off] = 14;                               /* csw */
+	off += 2 + 28;
+	wd->data[off] = 22;                               /* cslw */
+	off += 2 + 88;
+	wd->data[off] = 93;                               /* cbRgFcLcb */
+	gsize fclcb = off + 2;
+
+	guint32 fcs[16];
+	g_assert_cmpuint (n, <=, 16);
+	for (guint i = 0; i < n; i++) {
+		gsize at = wd->len;
+		fcs[i] = pieces[i].compressed ? (guint32) (at * 2) | 0x40000000u : (guint32) at;
+		if (pieces[i].fc_override)
+			fcs[i] = pieces[i].fc_override;
+		g_byte_array_append (wd, pieces[i].text, (guint) (pieces[i].chars * (pieces[i].compressed ? 1 : 2)));
+	}
+	GByteArray *table = g_byte_array_new ();
+	g_byte_array_append (table, (const guint8 *) "\0\0\0\0", 4);
+	guint32 clx_at = table->len;
+	GByteArray *plc = g_byte_array_new ();
+	guint32 cp = 0;
+	put32 (plc, 0);
+	for (guint i = 0; i < n; i++) {
+		cp += (guint32) pieces[i].chars;
+		put32 (plc, cp);
+	}
+	for (guint i = 0; i < n; i++) {
+		put16 (plc, 0);
+		put32 (plc, fcs[i]);
+		put16 (plc, 0);
+	}
+	guint8 clxt = 2;
+	g_byte_array_append (table, &clxt, 1);
+	put32 (table, plc->len);
+	g_byte_array_append (table, plc->data, plc->len);
+	guint32 clx_lcb = clx_lcb_override ? clx_lcb_override : table->len - clx_at;
+	g_byte_array_unref (plc);
+	if (chpx) {
+		guint32 fc_start = DOC_TEXT_AT;
+		guint32 fc_end = DOC_TEXT_AT + (guint32) (pieces[0].chars * (pieces[0].compressed ? 1 : 2));
+		while (wd->len % 512)
+			g_byte_array_append (wd, (const guint8 *) "", 1);
+		guint32 pn = wd->len / 512;
+		guint8 page[512] = { 0 };
+		page[511] = 1;  /* crun */
+		for (int k = 0; k < 4; k++) {
+			page[k] = (fc_start >> (8 * k)) & 0xFF;
+			page[4 + k] = (fc_end >> (8 * k)) & 0xFF;
+		}
+		page[8] = 0x100 / 2;  /* rgb[0]: the Chpx at 0x100 */
+		memcpy (page + 0x100, chpx, 1 + chpx[0]);
+		g_byte_array_append (wd, page, 512);
+		guint32 bte_at = table->len;
+		put32 (table, fc_start); put32 (table, fc_end); put32 (table, pn);
+		guint8 *bte = wd->data + fclcb + 12 * 8;
+		for (int k = 0; k < 4; k++) {
+			bte[k] = (bte_at >> (8 * k)) & 0xFF;
+			bte[4 + k] = (12u >> (8 * k)) & 0xFF;
+		}
+	}
+	/* fcClx, lcbClx: pair 33 of FibRgFcLcb97 */
+	guint8 *pair = wd->data + fclcb + 33 * 8;
+	for (int k = 0; k < 4; k++) {
+		pair[k] = (clx_at >> (8 * k)) & 0xFF;
+		pair[4 + k] = (clx_lcb >> (8 * k)) & 0xFF;
+	}
+	ole_stream streams[] = {
+		{ "WordDocument", wd->data, wd->len },
+		{ "1Table", table->data, table->len },
+	};
+	g_autoptr (GBytes) ole = make_ole (streams, 2);
+	g_byte_array_unref (wd);
+	g_byte_array_unref (table);
+	gsize len;
+	const guint8 *data = g_bytes_get_data (ole, &len);
+	return analyse_with (data, len, "built.doc", 0);
+}
+
+static mh_document *
+analyse_word (const word_piece *pieces, guint n, guint32 clx_lcb_override)
+{
+	return analyse_word_props (pieces, n, clx_lcb_override, NULL);
+}
+
+static void
+test_doc_hidden_text (void)
+{
+	g_autofree char *payload = base64_like (300);
+	static const char visible[] = "Please read the invoice below.\r";
+	word_piece pieces[] = {
+		{ (const guint8 *) payload, 300, TRUE, 0 },
+		{ (const guint8 *) visible, sizeof visible - 1, TRUE, 0 },
+	};
+	/* sprmCFVanish on, sprmCIco white, sprmCCv near-white, sprmCHps 2 pt */
+	static const guint8 vanish[] = { 3, 0x3C, 0x08, 0x01 };
+	static const guint8 white[] = { 3, 0x42, 0x2A, 0x08 };
+	static const guint8 near_white[] = { 6, 0x70, 0x68, 0xF8, 0xF8, 0xF0, 0x00 };
+	static const guint8 tiny[] = { 4, 0x43, 0x4A, 0x04, 0x00 };
+	const guint8 *props[] = { vanish, white, near_white, tiny };
+	for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
+		g_autoptr (mh_document) doc = analyse_word_props (pieces, 2, 0, props[i]);
+		if (count_findings (doc, "doc.hidden-text") != 1)
+			dump (doc);
+		g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 1);
+		const mh_finding *f = find_finding (doc, "doc.hidden-text");
+		g_assert_true (strncmp (f->evidence, payload, 80) == 0);
+		g_assert_nonnull (strstr (f->evidence, "(300 characters)"));
+		assert_text_has (doc, "Please read the invoice below.");
+		assert_text_lacks (doc, "QUJD");
+	}
+	/* a short white label stays in the text */
+	static const char label_text[] = "WhiteLabel\r";
+	word_piece label_pieces[] = {
+		{ (const guint8 *) label_text, sizeof label_text - 1, TRUE, 0 },
+		{ (const guint8 *) visible, sizeof visible - 1, TRUE, 0 },
+	};
+	g_autoptr (mh_document) label = analyse_word_props (label_pieces, 2, 0, white);
+	assert_text_has (label, "WhiteLabel\nPlease read");
+	g_assert_cmpuint (count_findings (label, "doc.hidden-text"), ==, 0);
+	/* a readable size and vanish off: the text is visible */
+	static const guint8 normal[] = { 7, 0x43, 0x4A, 0x18, 0x00, 0x3C, 0x08, 0x00 };
+	g_autoptr (mh_document) doc = analyse_word_props (pieces, 2, 0, normal);
+	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 0);
+	assert_text_has (doc, "QUJD");
+}
+
+static void
+test_doc_pieces (void)
+{
+	/* CP1252 with the 0x80-0x9F mapping (0x93/0x94 are curly quotes), a
+	 * field whose code is dropped and result kept, a cell mark, a picture
+	 * placeholder */
+	static const char compressed[] =
+		"Hello \x93quoted\x94 world\r"
+		"\x13 HYPERLINK \"http://example.invalid/\" \x14Linked\x15 text\x07" "cell\x0b" "next\r\x01\r";
+	g_autofree gunichar2 *wide = g_utf8_to_utf16 ("\xC3\x9C" "bersicht r\xC3\xA9sum\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC\r",
+	                                              -1, NULL, NULL, NULL);
+	glong wide_len = 0;
+	while (wide[wide_len])
+		wide_len++;
+	GByteArray *wide_le = g_byte_array_new ();
+	for (glong i = 0; i < wide_len; i++)
+		put16 (wide_le, wide[i]);
+	word_piece pieces[] = {
+		{ (const guint8 *) compressed, sizeof compressed - 1, TRUE, 0 },
+		{ wide_le->data, (gsize) wide_len, FALSE, 0 },
+	};
+	g_autoptr (mh_document) doc = analyse_word (pieces, 2, 0);
+	g_byte_array_unref (wide_le);
+	assert_text_has (doc, "Hello \xE2\x80\x9Cquoted\xE2\x80\x9D world\n");
+	assert_text_has (doc, "Linked text\ncell\nnext\n");
+	assert_text_lacks (doc, "HYPERLINK");
+	assert_text_lacks (doc, "example.invalid");
+	assert_text_has (doc, "\xC3\x9C" "bersicht r\xC3\xA9sum\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC\n");
+	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 0);
+}
+
+static void
+test_doc_picture_only (void)
+{
+	static const char picture[] = "\x01\rClick above\r";
+	word_piece pieces[] = { { (const guint8 *) picture, sizeof picture - 1, TRUE, 0 } };
+	g_autoptr (mh_document) doc = analyse_word (pieces, 1, 0);
+	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 1);
+	assert_text_has (doc, "Click above");
+
+	static const char words[] = "Short note without a picture\r";
+	word_piece plain[] = { { (const guint8 *) words, sizeof words - 1, TRUE, 0 } };
+	g_autoptr (mh_document) none = analyse_word (plain, 1, 0);
+	g_assert_cmpuint (count_findings (none, "doc.picture-only"), ==, 0);
+}
+
+static gboolean
+has_problem (const mh_document *doc, const char *substring)
+{
+	for (guint i = 0; i < doc->problems->len; i++)
+		if (strstr (g_ptr_array_index (doc->problems, i), substring))
+			return TRUE;
+	return FALSE;
+}
+
+static void
+test_doc_damaged (void)
+{
+	static const char good[] = "Readable piece\r";
+	static const char bad[] = "Unreadable piece\r";
+	/* a piece pointing past the WordDocument stream: a problem, the other
+	 * piece is still read */
+	word_piece pieces[] = {
+		{ (const guint8 *) bad, sizeof bad - 1, TRUE, 0x40000000u | 0x3FFFFFF0u },
+		{ (const guint8 *) good, sizeof good - 1, TRUE, 0 },
+	};
+	g_autoptr (mh_document) doc = analyse_word (pieces, 2, 0);
+	assert_text_has (doc, "Readable piece");
+	g_assert_true (has_problem (doc, "text piece"));
+	/* a Clx longer than the table stream */
+	g_autoptr (mh_document) cut = analyse_word (pieces + 1, 1, 0x7FFFFFF0u);
+	g_assert_true (has_problem (cut, "piece table"));
+	g_assert_false (text_has (cut, "Readable"));
+}
+
+/* A BIFF record */
+static void
+biff_record (GByteArray *out, guint16 type, const GByteArray *body)
+{
+	put16 (out, type);
+	put16 (out, body->len);
+	g_byte_array_append (out, body->data, body->len);
+}
+
+static void
+test_xls_strings (void)
+{
+	GByteArray *wb = g_byte_array_new ();
+	GByteArray *r = g_byte_array_new ();
+	/* BOF, BIFF8 workbook globals */
+	put16 (r, 0x0600); put16 (r, 0x0005); put16 (r, 0); put16 (r, 0); put32 (r, 0); put32 (r, 0);
+	biff_record (wb, 0x0809, r);
+	/* SST: "Alpha"; "Bravo!" with one rich-text run; a string that begins
+	 * 8-bit and continues 16-bit in a CONTINUE record */
+	g_byte_array_set_size (r, 0);
+	put32 (r, 3); put32 (r, 3);
+	put16 (r, 5); g_byte_array_append (r, (const guint8 *) "\x00" "Alpha", 6);
+	put16 (r, 6); g_byte_array_append (r, (const guint8 *) "\x08", 1); put16 (r, 1);
+	g_byte_array_append (r, (const guint8 *) "Bravo!", 6); put32 (r, 0x00010002);
+	put16 (r, 12); g_byte_array_append (r, (const guint8 *) "\x00" "Charlie", 8);
+	biff_record (wb, 0x00FC, r);
+	g_byte_array_set_size (r, 0);
+	g_byte_array_append (r, (const guint8 *) "\x01", 1);
+	const char *rest = "-wide";
+	for (const char *c = rest; *c; c++)
+		put16 (r, (guint8) *c);
+	biff_record (wb, 0x003C, r);
+	g_byte_array_set_size (r, 0);
+	biff_record (wb, 0x000A, r);
+	/* a sheet with a LABEL cell */
+	put16 (r, 0x0600); put16 (r, 0x0010); put16 (r, 0); put16 (r, 0); put32 (r, 0); put32 (r, 0);
+	biff_record (wb, 0x0809, r);
+	g_byte_array_set_size (r, 0);
+	put16 (r, 0); put16 (r, 0); put16 (r, 15);
+	put16 (r, 9); g_byte_array_append (r, (const guint8 *) "\x00" "LabelCell", 10);
+	biff_record (wb, 0x0204, r);
+	g_byte_array_set_size (r, 0);
+	biff_record (wb, 0x000A, r);
+
+	ole_stream streams[] = { { "Workbook", wb->data, wb->len } };
+	g_autoptr (GBytes) ole = make_ole (streams, 1);
+	g_byte_array_unref (wb);
+	g_byte_array_unref (r);
+	gsize len;
+	const guint8 *data = g_bytes_get_data (ole, &len);
+	g_autoptr (mh_document) doc = analyse_with (data, len, "built.xls", 0);
+	assert_text_has (doc, "Alpha\nBravo!\nCharlie-wide\n");
+	assert_text_has (doc, "LabelCell\n");
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/doc-text/corpus/poi-45690", test_corpus_45690);
+	g_test_add_func ("/doc-text/corpus/tika-template", test_corpus_tika_template);
+	g_test_add_func ("/doc-text/corpus/tika-macros", test_corpus_tika_macros);
+	g_test_add_func ("/doc-text/sample/plain-docx", test_sample_plain_docx);
+	g_test_add_func ("/doc-text/sample/autoopen-doc", test_sample_autoopen_doc);
+	g_test_add_data_func ("/doc-text/sample/dde-field-doc", "dde_field.doc", test_sample_dde_field);
+	g_test_add_data_func ("/doc-text/sample/dde-field-docx", "dde_field.docx", test_sample_dde_field);
+	g_test_add_func ("/doc-text/docx/paragraphs-fields-textboxes", test_docx_paragraphs_fields_textboxes);
+	g_test_add_func ("/doc-text/docx/hidden-vanish", test_docx_hidden_vanish);
+	g_test_add_func ("/doc-text/docx/hidden-white-tiny", test_docx_hidden_white_and_tiny);
+	g_test_add_func ("/doc-text/docx/picture-only", test_docx_picture_only);
+	g_test_add_func ("/doc-text/docx/text-cap", test_docx_text_cap);
+	g_test_add_func ("/doc-text/xlsx/strings", test_xlsx_strings);
+	g_test_add_func ("/doc-text/word2003/text-and-hidden", test_word2003_xml);
+	g_test_add_func ("/doc-text/pptx/slides", test_pptx_slides);
+	g_test_add_func ("/doc-text/doc/pieces", test_doc_pieces);
+	g_test_add_func ("/doc-text/doc/hidden-text", test_doc_hidden_text);
+	g_test_add_func ("/doc-text/doc/picture-only", test_doc_picture_only);
+	g_test_add_func ("/doc-text/doc/damaged", test_doc_damaged);
+	g_test_add_func ("/doc-text/xls/strings", test_xls_strings);
+	return g_test_run ();
+}
