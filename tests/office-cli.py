@@ -231,6 +231,33 @@ def check_corpora():
             eq(doc['overall_verdict'], 'clean', f"{name}: clean")
 
 
+def check_lures_file():
+    """--lures FILE: an analyst's template is matched end to end; a bad file
+    stops the command with the file and line."""
+    import tempfile
+    sample = os.path.join(SAMPLES, 'autoopen.doc')
+    with tempfile.TemporaryDirectory() as tmp:
+        good = os.path.join(tmp, 'ours.txt')
+        with open(good, 'w', encoding='utf-8') as f:
+            f.write("template: case-2026-earlier-version\nfamily: incident\n"
+                    "description: the lure line of our incident\nrequire: 2\n"
+                    "phrase: en: created in an earlier version\nphrase: en: Enable Content to view it\n")
+        rc, docs, summary, err = doc_lines(sample, extra=('--lures', good))
+        lure = [f for d in docs for x in walk(d) for f in x['findings'] if f['id'] == 'lure.template']
+        ok(len(lure) == 1 and 'case-2026-earlier-version' in lure[0]['summary'],
+           "--lures: the analyst's template matches autoopen.doc's text", lure or err[-1000:])
+        eq(docs[0]['overall_verdict'] if docs else None, 'malicious',
+           "--lures: lure and macros together make the document malicious")
+        rc, docs, summary, err = doc_lines(sample)
+        ok(docs and not any(f['id'] == 'lure.template' for f in findings(docs[0])),
+           "without --lures the built-in templates do not take that one line for a lure")
+        bad = os.path.join(tmp, 'bad.txt')
+        with open(bad, 'w', encoding='utf-8') as f:
+            f.write("template: x\nfamily: y\nnonsense here\n")
+        rc, out, err = run('doc', '--lures', bad, sample)
+        ok(rc == 2 and bad + ':' in err, "--lures with a bad file: exit 2, the error names file and line", err)
+
+
 def check_no_lure_in_corpora():
     """None of the public Office files is an Emotet lure."""
     dirs = [os.path.join(CORPORA, d) for d in ('poi', 'oletools', 'tika')]
@@ -241,6 +268,7 @@ def check_no_lure_in_corpora():
 
 
 check_samples()
+check_lures_file()
 if os.path.isdir(CORPORA):
     check_no_lure_in_corpora()
     check_corpora()
