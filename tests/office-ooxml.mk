@@ -2,6 +2,7 @@
 # OOXML packages, Flat OPC and Word 2003 XML (src/office/ooxml.c)
 check_PROGRAMS += tests/test-ooxml
 TESTS += tests/test-ooxml
+tests_test_ooxml_SOURCES = tests/test-ooxml.c tests/office-testlib.c tests/office-testlib.h
 tests_test_ooxml_LDADD = $(test_ldadd)
 # the relationships parser under libFuzzer (seeds in tests/fuzz/seeds/ooxml-rels,
 # distributed with tests/fuzz/seeds by tests/fuzz/fuzz.mk)

@@ -1,6 +1,7 @@
 # Document text (ole.c/ooxml.c text extraction): tests and harnesses
 check_PROGRAMS += tests/test-doc-text
 TESTS += tests/test-doc-text
+tests_test_doc_text_SOURCES = tests/test-doc-text.c tests/office-testlib.c tests/office-testlib.h
 tests_test_doc_text_LDADD = $(test_ldadd)
 # the Word text reader (FIB, piece table) on bytes; seeds in tests/fuzz/seeds/doc-text
 # (distributed with tests/fuzz/seeds by tests/fuzz/fuzz.mk)

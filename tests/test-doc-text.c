@@ -7,72 +7,17 @@
 
 #include <string.h>
 
-#include "office/office-private.h"
+#include "office-testlib.h"
 
 #define TIKA_DOCS "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/" \
                   "tika-parser-microsoft-module/src/test/resources/test-documents/"
 
 /* -- helpers -------------------------------------------------------------- */
 
-static mh_document *
-analyse_with (const void *data, gsize len, const char *name, gsize max_text)
-{
-	mh_office_options options;
-	mh_office_options_init_default (&options);
-	if (max_text)
-		options.limits.max_text = max_text;
-	return mh_document_analyse (data, len, name, &options);
-}
 
-static mh_document *
-analyse_file (const char *root, const char *relative)
-{
-	g_autofree char *path = g_build_filename (root, relative, NULL);
-	g_autofree char *data = NULL;
-	gsize len = 0;
-	g_autoptr (GError) error = NULL;
-	if (!g_file_get_contents (path, &data, &len, &error)) {
-		g_test_skip (error->message);
-		return NULL;
-	}
-	return analyse_with (data, len, relative, 0);
-}
 
-static mh_document *
-analyse_corpus (const char *relative)
-{
-	const char *root = g_getenv ("MH_CORPORA");
-	if (!root || !g_file_test (root, G_FILE_TEST_IS_DIR)) {
-		g_test_skip ("MH_CORPORA not set");
-		return NULL;
-	}
-	return analyse_file (root, relative);
-}
 
-static mh_document *
-analyse_sample (const char *name)
-{
-	const char *src = g_getenv ("MH_SRCDIR");
-	g_autofree char *relative = g_build_filename ("samples-benign", "office", name, NULL);
-	g_autofree char *path = g_build_filename (src ? src : ".", relative, NULL);
-	if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
-		g_test_skip ("samples-benign/office not generated");
-		return NULL;
-	}
-	return analyse_file (src ? src : ".", relative);
-}
 
-static guint
-count_findings (const mh_document *doc, const char *id)
-{
-	guint n = 0;
-	for (guint i = 0; i < doc->findings->len; i++) {
-		const mh_finding *f = g_ptr_array_index (doc->findings, i);
-		if (strcmp (f->id, id) == 0)
-			n++;
-	}
-	return n;
-}
 
 static const mh_finding *
 find_finding (const mh_document *doc, const char *id)
@@ -112,67 +57,10 @@ text_has (const mh_document *doc, const char *needle)
 
 /* -- building packages ---------------------------------------------------- */
 
-static guint32
-crc32_of (const guint8 *data, gsize len)
-{
-	guint32 crc = 0xFFFFFFFFu;
-	for (gsize i = 0; i < len; i++) {
-		crc ^= data[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-	}
-	return ~crc;
-}
 
-static void
-put16 (GByteArray *out, guint v)
-{
-	guint8 b[2] = { v & 0xFF, (v >> 8) & 0xFF };
-	g_byte_array_append (out, b, 2);
-}
 
-static void
-put32 (GByteArray *out, guint32 v)
-{
-	guint8 b[4] = { v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF, (v >> 24) & 0xFF };
-	g_byte_array_append (out, b, 4);
-}
 
-typedef struct {
-	const char *name;
-	const char *data;
-} zip_member;
 
-/* A ZIP of stored members (libgsf needs no compression). */
-static GBytes *
-make_zip (const zip_member *members, guint n)
-{
-	GByteArray *out = g_byte_array_new ();
-	GByteArray *central = g_byte_array_new ();
-	for (guint i = 0; i < n; i++) {
-		gsize len = strlen (members[i].data);
-		guint32 crc = crc32_of ((const guint8 *) members[i].data, len);
-		guint32 offset = out->len;
-		gsize name_len = strlen (members[i].name);
-		put32 (out, 0x04034b50); put16 (out, 20); put16 (out, 0); put16 (out, 0);
-		put16 (out, 0); put16 (out, 0x21); put32 (out, crc); put32 (out, (guint32) len);
-		put32 (out, (guint32) len); put16 (out, (guint) name_len); put16 (out, 0);
-		g_byte_array_append (out, (const guint8 *) members[i].name, (guint) name_len);
-		g_byte_array_append (out, (const guint8 *) members[i].data, (guint) len);
-		put32 (central, 0x02014b50); put16 (central, 20); put16 (central, 20); put16 (central, 0);
-		put16 (central, 0); put16 (central, 0); put16 (central, 0x21); put32 (central, crc);
-		put32 (central, (guint32) len); put32 (central, (guint32) len); put16 (central, (guint) name_len);
-		put16 (central, 0); put16 (central, 0); put16 (central, 0); put16 (central, 0);
-		put32 (central, 0); put32 (central, offset);
-		g_byte_array_append (central, (const guint8 *) members[i].name, (guint) name_len);
-	}
-	guint32 cd_offset = out->len;
-	g_byte_array_append (out, central->data, central->len);
-	put32 (out, 0x06054b50); put16 (out, 0); put16 (out, 0); put16 (out, n); put16 (out, n);
-	put32 (out, central->len); put32 (out, cd_offset); put16 (out, 0);
-	g_byte_array_unref (central);
-	return g_byte_array_free_to_bytes (out);
-}
 
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -203,16 +91,16 @@ static mh_document *
 analyse_docx (const char *body, const char *header, gsize max_text)
 {
 	g_autofree char *document = g_strconcat (DOC_OPEN, body, DOC_CLOSE, NULL);
-	zip_member members[4] = {
+	office_test_member members[4] = {
 		{ "[Content_Types].xml", docx_types },
 		{ "_rels/.rels", docx_rels },
 		{ "word/document.xml", document },
 		{ "word/header1.xml", header },
 	};
-	g_autoptr (GBytes) zip = make_zip (members, header ? 4 : 3);
+	g_autoptr (GBytes) zip = office_test_make_zip (members, header ? 4 : 3);
 	gsize len;
 	const guint8 *data = g_bytes_get_data (zip, &len);
-	return analyse_with (data, len, "built.docx", max_text);
+	return office_test_analyse (data, len, "built.docx", max_text);
 }
 
 /* A base64-looking string of @n characters (the shape of a hidden payload;
@@ -235,7 +123,7 @@ base64_like (gsize n)
 static void
 test_corpus_45690 (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus ("poi/test-data/document/45690.docm");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus ("poi/test-data/document/45690.docm");
 	if (!doc)
 		return;
 	assert_text_has (doc, "2004");
@@ -246,7 +134,7 @@ test_corpus_45690 (void)
 static void
 test_corpus_tika_template (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus (TIKA_DOCS "testWORD_template.docx");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus (TIKA_DOCS "testWORD_template.docx");
 	if (!doc)
 		return;
 	assert_text_has (doc, "Metallica");
@@ -256,11 +144,11 @@ test_corpus_tika_template (void)
 static void
 test_corpus_tika_macros (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus (TIKA_DOCS "testWORD_macros.docm");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus (TIKA_DOCS "testWORD_macros.docm");
 	if (!doc)
 		return;
 	assert_text_has (doc, "quick");
-	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.hidden-text"), ==, 0);
 }
 
 /* -- generated samples (tests/gen-office.c) --------------------------------- */
@@ -270,36 +158,36 @@ test_corpus_tika_macros (void)
 static void
 test_sample_plain_docx (void)
 {
-	g_autoptr (mh_document) doc = analyse_sample ("plain.docx");
+	g_autoptr (mh_document) doc = office_test_analyse_sample ("plain.docx");
 	if (!doc)
 		return;
 	assert_text_has (doc, TEXT_PLAIN);
-	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 0);
-	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.hidden-text"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.picture-only"), ==, 0);
 }
 
 static void
 test_sample_autoopen_doc (void)
 {
-	g_autoptr (mh_document) doc = analyse_sample ("autoopen.doc");
+	g_autoptr (mh_document) doc = office_test_analyse_sample ("autoopen.doc");
 	if (!doc)
 		return;
 	assert_text_has (doc, "This document was created in an earlier version. Enable Content to view it.\n");
 	assert_text_has (doc, "(mailhunt test sample \xE2\x80\x94 harmless)");
-	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.picture-only"), ==, 0);
 }
 
 static void
 test_sample_dde_field (gconstpointer name)
 {
-	g_autoptr (mh_document) doc = analyse_sample (name);
+	g_autoptr (mh_document) doc = office_test_analyse_sample (name);
 	if (!doc)
 		return;
 	assert_text_has (doc, TEXT_PLAIN);
 	/* the field code is not what the reader sees */
 	assert_text_lacks (doc, "DDEAUTO");
 	assert_text_lacks (doc, "harmless-topic");
-	g_assert_cmpuint (count_findings (doc, "doc.dde"), ==, 1);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.dde"), ==, 1);
 }
 
 /* -- OOXML built here --------------------------------------------------------- */
@@ -333,8 +221,8 @@ test_docx_paragraphs_fields_textboxes (void)
 	g_assert_null (strstr (first + 1, "BoxedWords"));
 	/* the main document comes before the header */
 	g_assert_true (strstr (doc->text->str, "First") < strstr (doc->text->str, "HeaderWords"));
-	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 0);
-	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.hidden-text"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.picture-only"), ==, 0);
 }
 
 static void
@@ -346,7 +234,7 @@ test_docx_hidden_vanish (void)
 		"<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>%.150s</w:t></w:r>"
 		"<w:r><w:rPr><w:vanish/></w:rPr><w:t>%s</w:t></w:r></w:p>", payload, payload + 150);
 	g_autoptr (mh_document) doc = analyse_docx (body, NULL, 0);
-	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 1);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.hidden-text"), ==, 1);
 	const mh_finding *f = find_finding (doc, "doc.hidden-text");
 	g_assert_cmpint (f->severity, ==, MH_SEVERITY_MEDIUM);
 	g_assert_cmpstr (f->location, ==, "word/document.xml");
@@ -372,9 +260,9 @@ test_docx_hidden_white_and_tiny (void)
 			"<w:p><w:r><w:t>Dear customer</w:t></w:r><w:r><w:rPr>%s</w:rPr><w:t>%s</w:t></w:r></w:p>",
 			props[i], payload);
 		g_autoptr (mh_document) doc = analyse_docx (body, NULL, 0);
-		if (count_findings (doc, "doc.hidden-text") != 1)
+		if (office_test_count_findings (doc, "doc.hidden-text") != 1)
 			dump (doc);
-		g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 1);
+		g_assert_cmpuint (office_test_count_findings (doc, "doc.hidden-text"), ==, 1);
 		assert_text_lacks (doc, "QUJD");
 	}
 	/* not hidden: a grey colour, a readable size, vanish switched off, a
@@ -389,13 +277,13 @@ test_docx_hidden_white_and_tiny (void)
 		g_autofree char *body = g_strdup_printf (
 			"<w:p><w:r><w:rPr>%s</w:rPr><w:t>%s</w:t></w:r></w:p>", visible[i], payload);
 		g_autoptr (mh_document) doc = analyse_docx (body, NULL, 0);
-		g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 0);
+		g_assert_cmpuint (office_test_count_findings (doc, "doc.hidden-text"), ==, 0);
 		assert_text_has (doc, "QUJD");
 	}
 	g_autoptr (mh_document) shortdoc = analyse_docx (
 		"<w:p><w:r><w:t>Text</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>a hidden bookmark note</w:t></w:r></w:p>",
 		NULL, 0);
-	g_assert_cmpuint (count_findings (shortdoc, "doc.hidden-text"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (shortdoc, "doc.hidden-text"), ==, 0);
 	assert_text_lacks (shortdoc, "bookmark");
 	/* a short white label (white on a dark shading is readable) stays in
 	 * the text, in its own paragraph */
@@ -403,7 +291,7 @@ test_docx_hidden_white_and_tiny (void)
 		"<w:p><w:r><w:rPr><w:color w:val=\"FFFFFF\"/></w:rPr><w:t>WhiteLabel</w:t></w:r></w:p>"
 		"<w:p><w:r><w:t>Value</w:t></w:r></w:p>", NULL, 0);
 	assert_text_has (label, "WhiteLabel\nValue\n");
-	g_assert_cmpuint (count_findings (label, "doc.hidden-text"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (label, "doc.hidden-text"), ==, 0);
 }
 
 static void
@@ -412,22 +300,22 @@ test_docx_picture_only (void)
 	g_autoptr (mh_document) doc = analyse_docx (
 		"<w:p><w:r><w:drawing><wp:inline xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\"/>"
 		"</w:drawing></w:r></w:p><w:p><w:r><w:t>  </w:t></w:r></w:p>", NULL, 0);
-	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 1);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.picture-only"), ==, 1);
 	g_assert_cmpint (find_finding (doc, "doc.picture-only")->severity, ==, MH_SEVERITY_LOW);
 
 	g_autoptr (mh_document) vml = analyse_docx (
 		"<w:p><w:r><w:pict><v:shape><v:imagedata/></v:shape></w:pict></w:r></w:p>", NULL, 0);
-	g_assert_cmpuint (count_findings (vml, "doc.picture-only"), ==, 1);
+	g_assert_cmpuint (office_test_count_findings (vml, "doc.picture-only"), ==, 1);
 
 	/* a picture in a document with text is just a picture */
 	g_autoptr (mh_document) text = analyse_docx (
 		"<w:p><w:r><w:drawing/></w:r></w:p>"
 		"<w:p><w:r><w:t>The quarterly report shows the figures for every region in detail.</w:t></w:r></w:p>",
 		NULL, 0);
-	g_assert_cmpuint (count_findings (text, "doc.picture-only"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (text, "doc.picture-only"), ==, 0);
 	/* and a short document without a picture is just short */
 	g_autoptr (mh_document) none = analyse_docx ("<w:p><w:r><w:t>Hi</w:t></w:r></w:p>", NULL, 0);
-	g_assert_cmpuint (count_findings (none, "doc.picture-only"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (none, "doc.picture-only"), ==, 0);
 }
 
 static void
@@ -448,7 +336,7 @@ test_docx_text_cap (void)
 static void
 test_xlsx_strings (void)
 {
-	zip_member members[] = {
+	office_test_member members[] = {
 		{ "[Content_Types].xml", docx_types },
 		{ "_rels/.rels", XML_DECL "<Relationships xmlns=\"" REL_NS "\">"
 		  "<Relationship Id=\"rId1\" Type=\"" RT "officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>" },
@@ -461,10 +349,10 @@ test_xlsx_strings (void)
 		  "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
 		  "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>InlineCell</t></is></c></row></sheetData></worksheet>" },
 	};
-	g_autoptr (GBytes) zip = make_zip (members, G_N_ELEMENTS (members));
+	g_autoptr (GBytes) zip = office_test_make_zip (members, G_N_ELEMENTS (members));
 	gsize len;
 	const guint8 *data = g_bytes_get_data (zip, &len);
-	g_autoptr (mh_document) doc = analyse_with (data, len, "built.xlsx", 0);
+	g_autoptr (mh_document) doc = office_test_analyse (data, len, "built.xlsx", 0);
 	assert_text_has (doc, "PlainShared\n");
 	assert_text_has (doc, "RichRuns\n");
 	assert_text_has (doc, "InlineCell\n");
@@ -481,16 +369,16 @@ test_word2003_xml (void)
 		"<w:wordDocument xmlns:w=\"http://schemas.microsoft.com/office/word/2003/wordml\"><w:body>"
 		"<w:p><w:r><w:t>Word2003Words</w:t></w:r></w:p>"
 		"<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>%s</w:t></w:r></w:p></w:body></w:wordDocument>", payload);
-	g_autoptr (mh_document) doc = analyse_with (xml, strlen (xml), "built.xml", 0);
+	g_autoptr (mh_document) doc = office_test_analyse (xml, strlen (xml), "built.xml", 0);
 	assert_text_has (doc, "Word2003Words\n");
 	assert_text_lacks (doc, "QUJD");
-	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 1);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.hidden-text"), ==, 1);
 }
 
 static void
 test_pptx_slides (void)
 {
-	zip_member members[] = {
+	office_test_member members[] = {
 		{ "[Content_Types].xml", XML_DECL
 		  "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
 		  "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
@@ -506,10 +394,10 @@ test_pptx_slides (void)
 		  "<a:p><a:r><a:t>Slide </a:t></a:r><a:r><a:t>title</a:t></a:r></a:p><a:p><a:r><a:t>Second line</a:t></a:r></a:p>"
 		  "</p:txBody></p:sp></p:spTree></p:cSld></p:sld>" },
 	};
-	g_autoptr (GBytes) zip = make_zip (members, G_N_ELEMENTS (members));
+	g_autoptr (GBytes) zip = office_test_make_zip (members, G_N_ELEMENTS (members));
 	gsize len;
 	const guint8 *data = g_bytes_get_data (zip, &len);
-	g_autoptr (mh_document) doc = analyse_with (data, len, "built.pptx", 0);
+	g_autoptr (mh_document) doc = office_test_analyse (data, len, "built.pptx", 0);
 	assert_text_has (doc, "Slide title\nSecond line\n");
 }
 
@@ -584,19 +472,19 @@ analyse_word_props (const word_piece *pieces, guint n, guint32 clx_lcb_override,
 	guint32 clx_at = table->len;
 	GByteArray *plc = g_byte_array_new ();
 	guint32 cp = 0;
-	put32 (plc, 0);
+	office_test_put32 (plc, 0);
 	for (guint i = 0; i < n; i++) {
 		cp += (guint32) pieces[i].chars;
-		put32 (plc, cp);
+		office_test_put32 (plc, cp);
 	}
 	for (guint i = 0; i < n; i++) {
-		put16 (plc, 0);
-		put32 (plc, fcs[i]);
-		put16 (plc, 0);
+		office_test_put16 (plc, 0);
+		office_test_put32 (plc, fcs[i]);
+		office_test_put16 (plc, 0);
 	}
 	guint8 clxt = 2;
 	g_byte_array_append (table, &clxt, 1);
-	put32 (table, plc->len);
+	office_test_put32 (table, plc->len);
 	g_byte_array_append (table, plc->data, plc->len);
 	guint32 clx_lcb = clx_lcb_override ? clx_lcb_override : table->len - clx_at;
 	g_byte_array_unref (plc);
@@ -616,7 +504,7 @@ analyse_word_props (const word_piece *pieces, guint n, guint32 clx_lcb_override,
 		memcpy (page + 0x100, chpx, 1 + chpx[0]);
 		g_byte_array_append (wd, page, 512);
 		guint32 bte_at = table->len;
-		put32 (table, fc_start); put32 (table, fc_end); put32 (table, pn);
+		office_test_put32 (table, fc_start); office_test_put32 (table, fc_end); office_test_put32 (table, pn);
 		guint8 *bte = wd->data + fclcb + 12 * 8;
 		for (int k = 0; k < 4; k++) {
 			bte[k] = (bte_at >> (8 * k)) & 0xFF;
@@ -638,7 +526,7 @@ analyse_word_props (const word_piece *pieces, guint n, guint32 clx_lcb_override,
 	g_byte_array_unref (table);
 	gsize len;
 	const guint8 *data = g_bytes_get_data (ole, &len);
-	return analyse_with (data, len, "built.doc", 0);
+	return office_test_analyse (data, len, "built.doc", 0);
 }
 
 static mh_document *
@@ -664,9 +552,9 @@ test_doc_hidden_text (void)
 	const guint8 *props[] = { vanish, white, near_white, tiny };
 	for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
 		g_autoptr (mh_document) doc = analyse_word_props (pieces, 2, 0, props[i]);
-		if (count_findings (doc, "doc.hidden-text") != 1)
+		if (office_test_count_findings (doc, "doc.hidden-text") != 1)
 			dump (doc);
-		g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 1);
+		g_assert_cmpuint (office_test_count_findings (doc, "doc.hidden-text"), ==, 1);
 		const mh_finding *f = find_finding (doc, "doc.hidden-text");
 		g_assert_true (strncmp (f->evidence, payload, 80) == 0);
 		g_assert_nonnull (strstr (f->evidence, "(300 characters)"));
@@ -681,11 +569,11 @@ test_doc_hidden_text (void)
 	};
 	g_autoptr (mh_document) label = analyse_word_props (label_pieces, 2, 0, white);
 	assert_text_has (label, "WhiteLabel\nPlease read");
-	g_assert_cmpuint (count_findings (label, "doc.hidden-text"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (label, "doc.hidden-text"), ==, 0);
 	/* a readable size and vanish off: the text is visible */
 	static const guint8 normal[] = { 7, 0x43, 0x4A, 0x18, 0x00, 0x3C, 0x08, 0x00 };
 	g_autoptr (mh_document) doc = analyse_word_props (pieces, 2, 0, normal);
-	g_assert_cmpuint (count_findings (doc, "doc.hidden-text"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.hidden-text"), ==, 0);
 	assert_text_has (doc, "QUJD");
 }
 
@@ -705,7 +593,7 @@ test_doc_pieces (void)
 		wide_len++;
 	GByteArray *wide_le = g_byte_array_new ();
 	for (glong i = 0; i < wide_len; i++)
-		put16 (wide_le, wide[i]);
+		office_test_put16 (wide_le, wide[i]);
 	word_piece pieces[] = {
 		{ (const guint8 *) compressed, sizeof compressed - 1, TRUE, 0 },
 		{ wide_le->data, (gsize) wide_len, FALSE, 0 },
@@ -717,7 +605,7 @@ test_doc_pieces (void)
 	assert_text_lacks (doc, "HYPERLINK");
 	assert_text_lacks (doc, "example.invalid");
 	assert_text_has (doc, "\xC3\x9C" "bersicht r\xC3\xA9sum\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC\n");
-	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.picture-only"), ==, 0);
 }
 
 static void
@@ -726,13 +614,13 @@ test_doc_picture_only (void)
 	static const char picture[] = "\x01\rClick above\r";
 	word_piece pieces[] = { { (const guint8 *) picture, sizeof picture - 1, TRUE, 0 } };
 	g_autoptr (mh_document) doc = analyse_word (pieces, 1, 0);
-	g_assert_cmpuint (count_findings (doc, "doc.picture-only"), ==, 1);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.picture-only"), ==, 1);
 	assert_text_has (doc, "Click above");
 
 	static const char words[] = "Short note without a picture\r";
 	word_piece plain[] = { { (const guint8 *) words, sizeof words - 1, TRUE, 0 } };
 	g_autoptr (mh_document) none = analyse_word (plain, 1, 0);
-	g_assert_cmpuint (count_findings (none, "doc.picture-only"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (none, "doc.picture-only"), ==, 0);
 }
 
 static gboolean
@@ -768,8 +656,8 @@ test_doc_damaged (void)
 static void
 biff_record (GByteArray *out, guint16 type, const GByteArray *body)
 {
-	put16 (out, type);
-	put16 (out, body->len);
+	office_test_put16 (out, type);
+	office_test_put16 (out, body->len);
 	g_byte_array_append (out, body->data, body->len);
 }
 
@@ -779,31 +667,31 @@ test_xls_strings (void)
 	GByteArray *wb = g_byte_array_new ();
 	GByteArray *r = g_byte_array_new ();
 	/* BOF, BIFF8 workbook globals */
-	put16 (r, 0x0600); put16 (r, 0x0005); put16 (r, 0); put16 (r, 0); put32 (r, 0); put32 (r, 0);
+	office_test_put16 (r, 0x0600); office_test_put16 (r, 0x0005); office_test_put16 (r, 0); office_test_put16 (r, 0); office_test_put32 (r, 0); office_test_put32 (r, 0);
 	biff_record (wb, 0x0809, r);
 	/* SST: "Alpha"; "Bravo!" with one rich-text run; a string that begins
 	 * 8-bit and continues 16-bit in a CONTINUE record */
 	g_byte_array_set_size (r, 0);
-	put32 (r, 3); put32 (r, 3);
-	put16 (r, 5); g_byte_array_append (r, (const guint8 *) "\x00" "Alpha", 6);
-	put16 (r, 6); g_byte_array_append (r, (const guint8 *) "\x08", 1); put16 (r, 1);
-	g_byte_array_append (r, (const guint8 *) "Bravo!", 6); put32 (r, 0x00010002);
-	put16 (r, 12); g_byte_array_append (r, (const guint8 *) "\x00" "Charlie", 8);
+	office_test_put32 (r, 3); office_test_put32 (r, 3);
+	office_test_put16 (r, 5); g_byte_array_append (r, (const guint8 *) "\x00" "Alpha", 6);
+	office_test_put16 (r, 6); g_byte_array_append (r, (const guint8 *) "\x08", 1); office_test_put16 (r, 1);
+	g_byte_array_append (r, (const guint8 *) "Bravo!", 6); office_test_put32 (r, 0x00010002);
+	office_test_put16 (r, 12); g_byte_array_append (r, (const guint8 *) "\x00" "Charlie", 8);
 	biff_record (wb, 0x00FC, r);
 	g_byte_array_set_size (r, 0);
 	g_byte_array_append (r, (const guint8 *) "\x01", 1);
 	const char *rest = "-wide";
 	for (const char *c = rest; *c; c++)
-		put16 (r, (guint8) *c);
+		office_test_put16 (r, (guint8) *c);
 	biff_record (wb, 0x003C, r);
 	g_byte_array_set_size (r, 0);
 	biff_record (wb, 0x000A, r);
 	/* a sheet with a LABEL cell */
-	put16 (r, 0x0600); put16 (r, 0x0010); put16 (r, 0); put16 (r, 0); put32 (r, 0); put32 (r, 0);
+	office_test_put16 (r, 0x0600); office_test_put16 (r, 0x0010); office_test_put16 (r, 0); office_test_put16 (r, 0); office_test_put32 (r, 0); office_test_put32 (r, 0);
 	biff_record (wb, 0x0809, r);
 	g_byte_array_set_size (r, 0);
-	put16 (r, 0); put16 (r, 0); put16 (r, 15);
-	put16 (r, 9); g_byte_array_append (r, (const guint8 *) "\x00" "LabelCell", 10);
+	office_test_put16 (r, 0); office_test_put16 (r, 0); office_test_put16 (r, 15);
+	office_test_put16 (r, 9); g_byte_array_append (r, (const guint8 *) "\x00" "LabelCell", 10);
 	biff_record (wb, 0x0204, r);
 	g_byte_array_set_size (r, 0);
 	biff_record (wb, 0x000A, r);
@@ -814,7 +702,7 @@ test_xls_strings (void)
 	g_byte_array_unref (r);
 	gsize len;
 	const guint8 *data = g_bytes_get_data (ole, &len);
-	g_autoptr (mh_document) doc = analyse_with (data, len, "built.xls", 0);
+	g_autoptr (mh_document) doc = office_test_analyse (data, len, "built.xls", 0);
 	assert_text_has (doc, "Alpha\nBravo!\nCharlie-wide\n");
 	assert_text_has (doc, "LabelCell\n");
 }

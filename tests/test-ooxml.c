@@ -9,7 +9,7 @@
 
 #include <glib/gstdio.h>
 
-#include "office/office-private.h"
+#include "office-testlib.h"
 
 /* tests/fuzz/fuzz-ooxml-rels.c uses it too */
 extern void _mh_ooxml_rels_analyse_bytes (mh_document *doc, const guint8 *data, gsize len,
@@ -20,45 +20,8 @@ extern void _mh_ooxml_rels_analyse_bytes (mh_document *doc, const guint8 *data, 
 
 /* -- helpers -------------------------------------------------------------- */
 
-static mh_document *
-analyse_bytes (const void *data, gsize len, const char *name)
-{
-	mh_office_options options;
-	mh_office_options_init_default (&options);
-	return mh_document_analyse (data, len, name, &options);
-}
 
-/* NULL (and the test skipped) when the corpora are not there */
-static mh_document *
-analyse_corpus (const char *relative)
-{
-	const char *root = g_getenv ("MH_CORPORA");
-	if (!root || !g_file_test (root, G_FILE_TEST_IS_DIR)) {
-		g_test_skip ("MH_CORPORA not set");
-		return NULL;
-	}
-	g_autofree char *path = g_build_filename (root, relative, NULL);
-	g_autofree char *data = NULL;
-	gsize len = 0;
-	g_autoptr (GError) error = NULL;
-	if (!g_file_get_contents (path, &data, &len, &error)) {
-		g_test_skip (error->message);
-		return NULL;
-	}
-	return analyse_bytes (data, len, relative);
-}
 
-static guint
-count_findings (const mh_document *doc, const char *id)
-{
-	guint n = 0;
-	for (guint i = 0; i < doc->findings->len; i++) {
-		const mh_finding *f = g_ptr_array_index (doc->findings, i);
-		if (strcmp (f->id, id) == 0)
-			n++;
-	}
-	return n;
-}
 
 /* The finding @id whose evidence contains @evidence (any when NULL). */
 static const mh_finding *
@@ -138,68 +101,10 @@ dump (const mh_document *doc)
 
 /* -- building packages ---------------------------------------------------- */
 
-static guint32
-crc32_of (const guint8 *data, gsize len)
-{
-	guint32 crc = 0xFFFFFFFFu;
-	for (gsize i = 0; i < len; i++) {
-		crc ^= data[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-	}
-	return ~crc;
-}
 
-static void
-put16 (GByteArray *out, guint v)
-{
-	guint8 b[2] = { v & 0xFF, (v >> 8) & 0xFF };
-	g_byte_array_append (out, b, 2);
-}
 
-static void
-put32 (GByteArray *out, guint32 v)
-{
-	guint8 b[4] = { v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF, (v >> 24) & 0xFF };
-	g_byte_array_append (out, b, 4);
-}
 
-typedef struct {
-	const char   *name;
-	const guint8 *data;
-	gsize         len;   /* 0: strlen (data) */
-} zip_member;
 
-/* A ZIP of stored members (enough for libgsf, no compression needed). */
-static GBytes *
-make_zip (const zip_member *members, guint n)
-{
-	GByteArray *out = g_byte_array_new ();
-	GByteArray *central = g_byte_array_new ();
-	for (guint i = 0; i < n; i++) {
-		gsize len = members[i].len ? members[i].len : strlen ((const char *) members[i].data);
-		guint32 crc = crc32_of (members[i].data, len);
-		guint32 offset = out->len;
-		gsize name_len = strlen (members[i].name);
-		put32 (out, 0x04034b50); put16 (out, 20); put16 (out, 0); put16 (out, 0);
-		put16 (out, 0); put16 (out, 0x21); put32 (out, crc); put32 (out, (guint32) len);
-		put32 (out, (guint32) len); put16 (out, (guint) name_len); put16 (out, 0);
-		g_byte_array_append (out, (const guint8 *) members[i].name, (guint) name_len);
-		g_byte_array_append (out, members[i].data, (guint) len);
-		put32 (central, 0x02014b50); put16 (central, 20); put16 (central, 20); put16 (central, 0);
-		put16 (central, 0); put16 (central, 0); put16 (central, 0x21); put32 (central, crc);
-		put32 (central, (guint32) len); put32 (central, (guint32) len); put16 (central, (guint) name_len);
-		put16 (central, 0); put16 (central, 0); put16 (central, 0); put16 (central, 0);
-		put32 (central, 0); put32 (central, offset);
-		g_byte_array_append (central, (const guint8 *) members[i].name, (guint) name_len);
-	}
-	guint32 cd_offset = out->len;
-	g_byte_array_append (out, central->data, central->len);
-	put32 (out, 0x06054b50); put16 (out, 0); put16 (out, 0); put16 (out, n); put16 (out, n);
-	put32 (out, central->len); put32 (out, cd_offset); put16 (out, 0);
-	g_byte_array_unref (central);
-	return g_byte_array_free_to_bytes (out);
-}
 
 /* An OLE2 file with a VBA storage holding a "dir" stream: what a
  * vbaProject.bin looks like from outside (the content is not a real dir). */
@@ -247,9 +152,9 @@ static const char docx_rels[] = XML_DECL
 
 /* A docm with @document as word/document.xml and optional extra members. */
 static mh_document *
-analyse_docx (const char *document, const zip_member *extra, guint n_extra)
+analyse_docx (const char *document, const office_test_member *extra, guint n_extra)
 {
-	zip_member members[16] = {
+	office_test_member members[16] = {
 		{ "[Content_Types].xml", (const guint8 *) docx_types, 0 },
 		{ "_rels/.rels", (const guint8 *) docx_rels, 0 },
 		{ "word/document.xml", (const guint8 *) document, 0 },
@@ -257,10 +162,10 @@ analyse_docx (const char *document, const zip_member *extra, guint n_extra)
 	g_assert_cmpuint (n_extra, <=, 13);
 	for (guint i = 0; i < n_extra; i++)
 		members[3 + i] = extra[i];
-	g_autoptr (GBytes) zip = make_zip (members, 3 + n_extra);
+	g_autoptr (GBytes) zip = office_test_make_zip (members, 3 + n_extra);
 	gsize len;
 	const guint8 *data = g_bytes_get_data (zip, &len);
-	return analyse_bytes (data, len, "built.docm");
+	return office_test_analyse (data, len, "built.docm", 0);
 }
 
 /* -- corpus facts ---------------------------------------------------------- */
@@ -268,7 +173,7 @@ analyse_docx (const char *document, const zip_member *extra, guint n_extra)
 static void
 test_remote_template (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus (TIKA_DOCS "testAttachedTemplate.docx");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus (TIKA_DOCS "testAttachedTemplate.docx");
 	if (!doc)
 		return;
 	dump (doc);
@@ -285,11 +190,11 @@ test_remote_template (void)
 static void
 test_local_template (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus ("poi/test-data/document/52288.docx");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus ("poi/test-data/document/52288.docx");
 	if (!doc)
 		return;
 	dump (doc);
-	g_assert_cmpuint (count_findings (doc, "doc.remote-template"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.remote-template"), ==, 0);
 	const char *template = NULL;
 	for (guint i = 0; i < doc->properties->len; i++) {
 		const mh_doc_property *p = g_ptr_array_index (doc->properties, i);
@@ -309,7 +214,7 @@ test_local_template (void)
 static void
 test_normal_template (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus ("poi/test-data/document/TestPoiXMLDocumentCorePropertiesGetKeywords.docx");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus ("poi/test-data/document/TestPoiXMLDocumentCorePropertiesGetKeywords.docx");
 	if (!doc)
 		return;
 	dump (doc);
@@ -328,7 +233,7 @@ test_normal_template (void)
 static void
 test_subdocument (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus (TIKA_DOCS "testSubdocument.docx");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus (TIKA_DOCS "testSubdocument.docx");
 	if (!doc)
 		return;
 	dump (doc);
@@ -339,14 +244,14 @@ test_subdocument (void)
 	g_assert_nonnull (strstr (f->summary, "subDocument"));
 	g_assert_nonnull (find_finding (doc, "doc.external-relationship", "http://example.org/chapters/chapter2.docx"));
 	g_assert_true (has_ioc (doc, "url", "http://example.org/chapters/chapter1.docx"));
-	g_assert_cmpuint (count_findings (doc, "doc.remote-template"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.remote-template"), ==, 0);
 }
 
 static void
 test_external_ole_link (gconstpointer data)
 {
 	const char *path = data;
-	g_autoptr (mh_document) doc = analyse_corpus (path);
+	g_autoptr (mh_document) doc = office_test_analyse_corpus (path);
 	if (!doc)
 		return;
 	dump (doc);
@@ -362,7 +267,7 @@ test_external_ole_link (gconstpointer data)
 static void
 test_mail_merge_source (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus ("poi/test-data/document/52449.docx");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus ("poi/test-data/document/52449.docx");
 	if (!doc)
 		return;
 	dump (doc);
@@ -371,13 +276,13 @@ test_mail_merge_source (void)
 	g_assert_cmpint (f->severity, ==, MH_SEVERITY_INFO);
 	g_assert_nonnull (strstr (f->summary, "mailMergeSource"));
 	g_assert_nonnull (strstr (f->summary, "local file"));
-	g_assert_cmpuint (count_findings (doc, "doc.remote-template"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.remote-template"), ==, 0);
 }
 
 static void
 test_external_fields (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus (TIKA_DOCS "testExternalRefs.docx");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus (TIKA_DOCS "testExternalRefs.docx");
 	if (!doc)
 		return;
 	dump (doc);
@@ -394,14 +299,14 @@ test_external_fields (void)
 		g_assert_cmpstr (f->location, ==, "word/document.xml");
 		g_assert_true (has_ioc (doc, "url", urls[i]));
 	}
-	g_assert_cmpuint (count_findings (doc, "doc.external-field"), ==, 4);
-	g_assert_cmpuint (count_findings (doc, "doc.dde"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.external-field"), ==, 4);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.dde"), ==, 0);
 }
 
 static void
 test_harmless_clean (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus ("oletools/tests/test-data/msodde/harmless-clean.docx");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus ("oletools/tests/test-data/msodde/harmless-clean.docx");
 	if (!doc)
 		return;
 	dump (doc);
@@ -409,16 +314,16 @@ test_harmless_clean (void)
 	g_assert_cmpuint (doc->findings->len, ==, 0);
 	g_assert_cmpuint (doc->vba_projects->len, ==, 0);
 	g_assert_cmpint (doc->verdict, ==, MH_VERDICT_CLEAN);
-	g_autoptr (mh_document) docm = analyse_corpus ("oletools/tests/test-data/msodde/harmless-clean.docm");
+	g_autoptr (mh_document) docm = office_test_analyse_corpus ("oletools/tests/test-data/msodde/harmless-clean.docm");
 	dump (docm);
-	g_assert_cmpuint (count_findings (docm, "doc.dde"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (docm, "doc.dde"), ==, 0);
 }
 
 static void
 test_vba_part (gconstpointer data)
 {
 	const char *const *fact = data;   /* path, location, format, a module */
-	g_autoptr (mh_document) doc = analyse_corpus (fact[0]);
+	g_autoptr (mh_document) doc = office_test_analyse_corpus (fact[0]);
 	if (!doc)
 		return;
 	dump (doc);
@@ -440,7 +345,7 @@ test_vba_part (gconstpointer data)
 static void
 test_dotm_without_vba (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus (TIKA_DOCS "testDOTM.dotm");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus (TIKA_DOCS "testDOTM.dotm");
 	if (!doc)
 		return;
 	dump (doc);
@@ -451,7 +356,7 @@ test_dotm_without_vba (void)
 static void
 test_xlm_macro_sheet (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus ("poi/test-data/spreadsheet/xlmmacro.xlsm");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus ("poi/test-data/spreadsheet/xlmmacro.xlsm");
 	if (!doc)
 		return;
 	dump (doc);
@@ -460,8 +365,8 @@ test_xlm_macro_sheet (void)
 	g_assert_nonnull (f);
 	g_assert_cmpint (f->severity, ==, MH_SEVERITY_MEDIUM);
 	g_assert_cmpstr (f->location, ==, "xl/macrosheets/sheet1.xml");
-	g_assert_cmpuint (count_findings (doc, "doc.xlm-auto-open"), ==, 0);
-	g_assert_cmpuint (count_findings (doc, "doc.hidden-sheet"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.xlm-auto-open"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.hidden-sheet"), ==, 0);
 	g_assert_cmpuint (doc->vba_projects->len, ==, 0);
 	g_assert_cmpint (doc->verdict, >=, MH_VERDICT_MACROS);
 	/* metadata */
@@ -475,7 +380,7 @@ test_xlm_macro_sheet (void)
 static void
 test_xlm_auto_open (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus ("oletools/tests/test-data/excel4-macros/excel4_sample_macro.xlsm");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus ("oletools/tests/test-data/excel4-macros/excel4_sample_macro.xlsm");
 	if (!doc)
 		return;
 	dump (doc);
@@ -490,7 +395,7 @@ test_xlm_auto_open (void)
 static void
 test_embedded_object (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus ("oletools/tests/test-data/oleobj/embedded-simple-2007.docm");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus ("oletools/tests/test-data/oleobj/embedded-simple-2007.docm");
 	if (!doc)
 		return;
 	dump (doc);
@@ -514,11 +419,11 @@ static void
 test_local_template_table (gconstpointer data)
 {
 	const char *const *fact = data;   /* path, part of the target */
-	g_autoptr (mh_document) doc = analyse_corpus (fact[0]);
+	g_autoptr (mh_document) doc = office_test_analyse_corpus (fact[0]);
 	if (!doc)
 		return;
 	dump (doc);
-	g_assert_cmpuint (count_findings (doc, "doc.remote-template"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.remote-template"), ==, 0);
 	const mh_finding *f = find_finding (doc, "doc.external-relationship", fact[1]);
 	g_assert_nonnull (f);
 	g_assert_cmpint (f->severity, ==, MH_SEVERITY_INFO);
@@ -529,7 +434,7 @@ test_local_template_table (gconstpointer data)
 static void
 test_xltm_format (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus (TIKA_DOCS "testEXCEL_macro_enabled_template.xltm");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus (TIKA_DOCS "testEXCEL_macro_enabled_template.xltm");
 	if (!doc)
 		return;
 	g_assert_cmpstr (doc->format, ==, "xltm");
@@ -539,7 +444,7 @@ test_xltm_format (void)
 static void
 test_forms (void)
 {
-	g_autoptr (mh_document) doc = analyse_corpus ("oletools/tests/test-data/oleform/oleform-PR314.docm");
+	g_autoptr (mh_document) doc = office_test_analyse_corpus ("oletools/tests/test-data/oleform/oleform-PR314.docm");
 	if (!doc)
 		return;
 	dump (doc);
@@ -581,7 +486,7 @@ test_dde_split_runs (void)
 	g_assert_cmpstr (f->location, ==, "word/document.xml");
 	g_assert_true (has_ioc (doc, "executable", "c:\\windows\\system32\\notepad.exe"));
 	g_assert_nonnull (find_finding (doc, "doc.dde", "DDE Excel"));
-	g_assert_cmpuint (count_findings (doc, "doc.dde"), ==, 2);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.dde"), ==, 2);
 	g_assert_cmpint (doc->verdict, ==, MH_VERDICT_SUSPICIOUS);
 }
 
@@ -610,24 +515,24 @@ test_strict_namespace_and_header (void)
 	/* the same element names in another namespace are not fields */
 	static const char other[] = XML_DECL
 		"<x:doc xmlns:x=\"urn:example:not-word\"><x:fldSimple x:instr=\"DDEAUTO nothing\"/></x:doc>";
-	zip_member members[] = {
+	office_test_member members[] = {
 		{ "[Content_Types].xml", (const guint8 *) types, 0 },
 		{ "_rels/.rels", (const guint8 *) rels, 0 },
 		{ "word/document.xml", (const guint8 *) document, 0 },
 		{ "word/top.xml", (const guint8 *) header, 0 },
 		{ "word/header9.xml", (const guint8 *) other, 0 },
 	};
-	g_autoptr (GBytes) zip = make_zip (members, G_N_ELEMENTS (members));
+	g_autoptr (GBytes) zip = office_test_make_zip (members, G_N_ELEMENTS (members));
 	gsize len;
 	const guint8 *data = g_bytes_get_data (zip, &len);
-	g_autoptr (mh_document) doc = analyse_bytes (data, len, "strict.docx");
+	g_autoptr (mh_document) doc = office_test_analyse (data, len, "strict.docx", 0);
 	dump (doc);
 	g_assert_cmpstr (doc->format, ==, "docx");
 	g_assert_nonnull (find_finding (doc, "doc.external-field", "http://pictures.example.invalid/a.png"));
 	const mh_finding *f = find_finding (doc, "doc.dde", "DDEAUTO notepad.exe");
 	g_assert_nonnull (f);
 	g_assert_cmpstr (f->location, ==, "word/top.xml");
-	g_assert_cmpuint (count_findings (doc, "doc.dde"), ==, 1);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.dde"), ==, 1);
 }
 
 static void
@@ -644,7 +549,7 @@ test_vba_by_content_once (void)
 		"<Relationship Id=\"rId1\" Type=\"http://schemas.microsoft.com/office/2006/relationships/vbaProject\" Target=\"vbaProject.bin\"/>"
 		"</Relationships>";
 	static const char document[] = XML_DECL "<w:document xmlns:w=\"" W_NS "\"><w:body/></w:document>";
-	zip_member extra[] = {
+	office_test_member extra[] = {
 		{ "word/_rels/document.xml.rels", (const guint8 *) doc_rels, 0 },
 		{ "word/vbaProject.bin", ole_data, ole_len },
 		{ "word/media/picture.dat", ole_data, ole_len },
@@ -656,7 +561,7 @@ test_vba_by_content_once (void)
 	const mh_vba_project *b = g_ptr_array_index (doc->vba_projects, 1);
 	g_assert_cmpstr (a->location, ==, "word/vbaProject.bin");
 	g_assert_cmpstr (b->location, ==, "word/media/picture.dat");
-	g_assert_cmpuint (count_findings (doc, "doc.embedded-object"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.embedded-object"), ==, 0);
 }
 
 static void
@@ -670,7 +575,7 @@ test_activex_controls (void)
 		"<ax:ocx ax:classid=\"{8BD21D10-EC42-11CE-9E0D-00AA006002F3}\" ax:persistence=\"persistPropertyBag\" "
 		"xmlns:ax=\"http://schemas.microsoft.com/office/2006/activeX\"/>";
 	static const char document[] = XML_DECL "<w:document xmlns:w=\"" W_NS "\"><w:body/></w:document>";
-	zip_member extra[] = {
+	office_test_member extra[] = {
 		{ "word/activeX/activeX1.xml", (const guint8 *) activex, 0 },
 		{ "word/activeX/activeX2.xml", (const guint8 *) activex2, 0 },
 		{ "word/activeX/activeX1.bin", (const guint8 *) "\x01\x02\x03\x04", 4 },
@@ -678,14 +583,14 @@ test_activex_controls (void)
 	g_autoptr (mh_document) doc = analyse_docx (document, extra, G_N_ELEMENTS (extra));
 	dump (doc);
 	g_assert_true (doc->has_controls);
-	g_assert_cmpuint (count_findings (doc, "doc.activex"), ==, 1);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.activex"), ==, 1);
 	const mh_finding *f = find_finding (doc, "doc.activex", "CommandButton {D7053240-CE69-11CD-A777-00DD01143C57}");
 	g_assert_nonnull (f);
 	g_assert_cmpint (f->severity, ==, MH_SEVERITY_INFO);
 	g_assert_nonnull (strstr (f->evidence, "TextBox"));
 	g_assert_nonnull (strstr (f->evidence, "word/activeX/activeX2.xml"));
 	g_assert_nonnull (strstr (f->summary, "2 ActiveX"));
-	g_assert_cmpuint (count_findings (doc, "doc.embedded-object"), ==, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.embedded-object"), ==, 0);
 }
 
 static void
@@ -718,7 +623,7 @@ test_hidden_macro_sheet (void)
 		"</sheetData></xm:macrosheet>";
 	static const char sheet[] = XML_DECL
 		"<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData/></worksheet>";
-	zip_member members[] = {
+	office_test_member members[] = {
 		{ "[Content_Types].xml", (const guint8 *) types, 0 },
 		{ "_rels/.rels", (const guint8 *) rels, 0 },
 		{ "xl/workbook.xml", (const guint8 *) workbook, 0 },
@@ -726,10 +631,10 @@ test_hidden_macro_sheet (void)
 		{ "xl/macrosheets/intl.xml", (const guint8 *) macrosheet, 0 },
 		{ "xl/worksheets/sheet1.xml", (const guint8 *) sheet, 0 },
 	};
-	g_autoptr (GBytes) zip = make_zip (members, G_N_ELEMENTS (members));
+	g_autoptr (GBytes) zip = office_test_make_zip (members, G_N_ELEMENTS (members));
 	gsize len;
 	const guint8 *data = g_bytes_get_data (zip, &len);
-	g_autoptr (mh_document) doc = analyse_bytes (data, len, "hidden.xlsm");
+	g_autoptr (mh_document) doc = office_test_analyse (data, len, "hidden.xlsm", 0);
 	dump (doc);
 	g_assert_cmpstr (doc->format, ==, "xlsm");
 	g_assert_nonnull (find_finding (doc, "doc.xlm-macro-sheet", "Hidden Macros (veryHidden)"));
@@ -740,7 +645,7 @@ test_hidden_macro_sheet (void)
 	g_assert_nonnull (sheet1);
 	g_assert_cmpint (sheet1->severity, ==, MH_SEVERITY_LOW);
 	g_assert_nonnull (find_finding (doc, "doc.xlm-auto-open", "auto_open2 = 'Hidden Macros'!$B$2"));
-	g_assert_cmpuint (count_findings (doc, "doc.xlm-auto-open"), ==, 1);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.xlm-auto-open"), ==, 1);
 }
 
 static void
@@ -754,16 +659,16 @@ test_xlsb_macro_sheet (void)
 	static const char rels[] = XML_DECL
 		"<Relationships xmlns=\"" REL_NS "\">"
 		"<Relationship Id=\"rId1\" Type=\"" RT "officeDocument\" Target=\"xl/workbook.bin\"/></Relationships>";
-	zip_member members[] = {
+	office_test_member members[] = {
 		{ "[Content_Types].xml", (const guint8 *) types, 0 },
 		{ "_rels/.rels", (const guint8 *) rels, 0 },
 		{ "xl/workbook.bin", (const guint8 *) "\x83\x01\x00", 3 },
 		{ "xl/macrosheets/sheet1.bin", (const guint8 *) "\x81\x01\x00", 3 },
 	};
-	g_autoptr (GBytes) zip = make_zip (members, G_N_ELEMENTS (members));
+	g_autoptr (GBytes) zip = office_test_make_zip (members, G_N_ELEMENTS (members));
 	gsize len;
 	const guint8 *data = g_bytes_get_data (zip, &len);
-	g_autoptr (mh_document) doc = analyse_bytes (data, len, "test.xlsb");
+	g_autoptr (mh_document) doc = office_test_analyse (data, len, "test.xlsb", 0);
 	dump (doc);
 	g_assert_cmpstr (doc->format, ==, "xlsb");
 	g_assert_nonnull (find_finding (doc, "doc.xlm-macro-sheet", "xl/macrosheets/sheet1.bin"));
@@ -806,16 +711,16 @@ test_caps (void)
 	for (int i = 0; i < 2000; i++)
 		g_string_append (big, "harmless filler text ");
 	g_string_append (big, "</w:t></w:r></w:p></w:body></w:document>");
-	zip_member members[40];
-	members[0] = (zip_member) { "[Content_Types].xml", (const guint8 *) docx_types, 0 };
-	members[1] = (zip_member) { "_rels/.rels", (const guint8 *) docx_rels, 0 };
-	members[2] = (zip_member) { "word/document.xml", (const guint8 *) big->str, big->len };
+	office_test_member members[40];
+	members[0] = (office_test_member) { "[Content_Types].xml", (const guint8 *) docx_types, 0 };
+	members[1] = (office_test_member) { "_rels/.rels", (const guint8 *) docx_rels, 0 };
+	members[2] = (office_test_member) { "word/document.xml", (const guint8 *) big->str, big->len };
 	char names[37][32];
 	for (guint i = 0; i < 37; i++) {
 		g_snprintf (names[i], sizeof names[i], "word/media/filler%u.txt", i);
-		members[3 + i] = (zip_member) { names[i], (const guint8 *) "x", 1 };
+		members[3 + i] = (office_test_member) { names[i], (const guint8 *) "x", 1 };
 	}
-	g_autoptr (GBytes) zip = make_zip (members, G_N_ELEMENTS (members));
+	g_autoptr (GBytes) zip = office_test_make_zip (members, G_N_ELEMENTS (members));
 	gsize len;
 	const guint8 *data = g_bytes_get_data (zip, &len);
 	mh_office_options options;
@@ -878,7 +783,7 @@ test_billion_laughs (void)
 	                                     "<w:fldSimple w:instr=\"DDE &lol7;\"/></w:body></w:document>"
 	                                     "</pkg:xmlData></pkg:part></pkg:package>", NULL);
 	start = g_get_monotonic_time ();
-	g_autoptr (mh_document) fdoc = analyse_bytes (flat, strlen (flat), "laughs.xml");
+	g_autoptr (mh_document) fdoc = office_test_analyse (flat, strlen (flat), "laughs.xml", 0);
 	elapsed = g_get_monotonic_time () - start;
 	dump (fdoc);
 	g_assert_cmpint (elapsed, <, 5 * G_USEC_PER_SEC);
@@ -927,9 +832,9 @@ test_xml_errors_silent (void)
 		static const char broken[] = "<?xml version=\"1.0\"?>\n" LAUGHS
 			"<w:document xmlns:w=\"" W_NS "\"><w:body><w:p unclosed=\"x>&undefined;<<</w:body>";
 		g_autoptr (mh_document) doc = analyse_docx (broken, NULL, 0);
-		g_autoptr (mh_document) flat = analyse_bytes (broken, strlen (broken), "broken.xml");
+		g_autoptr (mh_document) flat = office_test_analyse (broken, strlen (broken), "broken.xml", 0);
 		static const char word2003[] = "<?xml version=\"1.0\"?><w:wordDocument xmlns:w=\"urn:x\"><w:p></w:wordDocument>";
-		g_autoptr (mh_document) w = analyse_bytes (word2003, strlen (word2003), "broken2003.xml");
+		g_autoptr (mh_document) w = office_test_analyse (word2003, strlen (word2003), "broken2003.xml", 0);
 		g_assert_true (has_problem (doc, "word/document.xml"));
 		g_assert_true (flat->problems->len > 0);
 		g_assert_true (w->problems->len > 0);
@@ -978,7 +883,7 @@ test_flat_opc (void)
 	g_autofree char *flat = flat_opc_with (vba_part);
 	g_assert_true (_mh_is_flat_xml ((const guint8 *) flat, strlen (flat)));
 	g_assert_true (mh_office_is_document ((const guint8 *) flat, strlen (flat)));
-	g_autoptr (mh_document) doc = analyse_bytes (flat, strlen (flat), "flat.xml");
+	g_autoptr (mh_document) doc = office_test_analyse (flat, strlen (flat), "flat.xml", 0);
 	dump (doc);
 	g_assert_cmpstr (doc->format, ==, "flat-opc");
 	const mh_finding *dde = find_finding (doc, "doc.dde", "DDEAUTO notepad \"harmless-flat-opc-test\"");
@@ -1017,7 +922,7 @@ test_word2003 (void)
 		"<w:docSuppData><w:binData w:name=\"editdata.mso\">", b64, "</w:binData></w:docSuppData>"
 		"</w:wordDocument>", NULL);
 	g_assert_true (_mh_is_flat_xml ((const guint8 *) xml, strlen (xml)));
-	g_autoptr (mh_document) doc = analyse_bytes (xml, strlen (xml), "w2003.xml");
+	g_autoptr (mh_document) doc = office_test_analyse (xml, strlen (xml), "w2003.xml", 0);
 	dump (doc);
 	g_assert_cmpstr (doc->format, ==, "word2003-xml");
 	g_assert_nonnull (find_finding (doc, "doc.dde", "DDEAUTO notepad harmless"));
