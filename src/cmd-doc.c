@@ -120,23 +120,9 @@ mh_cmd_doc (int argc, char **argv)
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
-	g_autoptr (GError) error = NULL;
-
-	g_option_context_set_help_enabled (ctx, FALSE);
-	g_option_context_add_main_entries (ctx, entries, NULL);
-	if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
-		fprintf (stderr, "mailhunt doc: %s\n\n%s", error->message, doc_help);
-		return MH_EXIT_UNREADABLE;
-	}
-	if (help) {
-		fputs (doc_help, stdout);
-		return MH_EXIT_CLEAN;
-	}
-	if (!paths || !paths[0]) {
-		fprintf (stderr, "mailhunt doc: no FILE given\n\n%s", doc_help);
-		return MH_EXIT_UNREADABLE;
-	}
+	int done = mh_cmd_parse_options ("doc", doc_help, "FILE", entries, &argc, &argv, &help, &paths);
+	if (done >= 0)
+		return done;
 
 	doc_state st = { 0 };
 	g_autoptr (mh_lure_db) lures = NULL;

@@ -14,7 +14,15 @@ enum {
 	MH_EXIT_UNREADABLE = 2,  /* some input could not be read, or bad usage */
 };
 
-/* The report of a command (src/report-output.c). */
+/* Parses a command's options (src/cmd-common.c); @entries hold --help
+ * (@help) and the remaining paths (@paths, which must not be empty: @what
+ * names them in the message).  Returns -1 to go on, else the exit status
+ * (help shown, or a usage error on standard error). */
+int      mh_cmd_parse_options   (const char *command, const char *help_text, const char *what,
+                                 GOptionEntry *entries, int *argc, char ***argv,
+                                 const gboolean *help, char **const *paths);
+
+/* The report of a command (src/cmd-common.c). */
 typedef struct {
 	const char *command;   /* for messages: "scan", "doc" */
 	FILE       *out;

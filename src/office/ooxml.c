@@ -68,6 +68,20 @@ static const char *const activex_ns[] = {
 	"http://schemas.microsoft.com/office/2006/activeX",
 	NULL
 };
+/* the text a reader sees: pictures, VML, markup compatibility */
+static const char *const drawing_ns[] = {
+	"http://schemas.openxmlformats.org/drawingml/2006/main",
+	"http://purl.oclc.org/ooxml/drawingml/main",
+	NULL
+};
+static const char *const vml_ns[] = {
+	"urn:schemas-microsoft-com:vml",
+	NULL
+};
+static const char *const compat_ns[] = {
+	"http://schemas.openxmlformats.org/markup-compatibility/2006",
+	NULL
+};
 
 /* Microsoft Forms 2.0 controls, the ActiveX controls documents carry most;
  * other class ids are listed as they are. */
@@ -1267,20 +1281,6 @@ is_word_story (package *pkg, const package_part *part)
 }
 
 /* -- the text a reader sees (for lure matching) ---------------------------- */
-
-static const char *const drawing_ns[] = {
-	"http://schemas.openxmlformats.org/drawingml/2006/main",
-	"http://purl.oclc.org/ooxml/drawingml/main",
-	NULL
-};
-static const char *const vml_ns[] = {
-	"urn:schemas-microsoft-com:vml",
-	NULL
-};
-static const char *const compat_ns[] = {
-	"http://schemas.openxmlformats.org/markup-compatibility/2006",
-	NULL
-};
 
 /* Hidden text this long is not a stray hidden bookmark: Emotet kept its
  * payload in white, tiny or vanished runs. */

@@ -1,7 +1,7 @@
-/* What every reporting command does around its work: open -o FILE, pick
- * the format (text on a terminal, jsonl otherwise), make the printer; and
- * at the end print the summary, flush, and say whether the report was
- * written. */
+/* What every command does around its work: parse its options (with
+ * --help and the paths it needs), open -o FILE, pick the format (text on a
+ * terminal, jsonl otherwise), make the printer; and at the end print the
+ * summary, flush, and say whether the report was written. */
 #include "config.h"
 
 #include <errno.h>
@@ -9,6 +9,31 @@
 #include <unistd.h>
 
 #include "mailhunt.h"
+
+int
+mh_cmd_parse_options (const char *command, const char *help_text, const char *what,
+                      GOptionEntry *entries, int *argc, char ***argv,
+                      const gboolean *help, char **const *paths)
+{
+	g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
+	g_autoptr (GError) error = NULL;
+
+	g_option_context_set_help_enabled (ctx, FALSE);
+	g_option_context_add_main_entries (ctx, entries, NULL);
+	if (!g_option_context_parse (ctx, argc, argv, &error)) {
+		fprintf (stderr, "mailhunt %s: %s\n\n%s", command, error->message, help_text);
+		return MH_EXIT_UNREADABLE;
+	}
+	if (*help) {
+		fputs (help_text, stdout);
+		return MH_EXIT_CLEAN;
+	}
+	if (!*paths || !(*paths)[0]) {
+		fprintf (stderr, "mailhunt %s: no %s given\n\n%s", command, what, help_text);
+		return MH_EXIT_UNREADABLE;
+	}
+	return -1;
+}
 
 gboolean
 mh_report_output_open (mh_report_output *o, const char *command, const char *format, const char *output)
