@@ -78,3 +78,44 @@ mh_report_output_close (mh_report_output *o, const mh_scan_summary *summary, gbo
 	g_free (o->format);
 	return rc;
 }
+
+gboolean
+mh_office_cli_apply (mh_office_cli *c, const char *command, mh_office_options *options)
+{
+	if (!c->ocr || strcmp (c->ocr, "risky") == 0)
+		options->ocr = MH_OCR_RISKY;
+	else if (strcmp (c->ocr, "all") == 0)
+		options->ocr = MH_OCR_ALL;
+	else if (strcmp (c->ocr, "none") == 0)
+		options->ocr = MH_OCR_NONE;
+	else {
+		fprintf (stderr, "mailhunt %s: --ocr takes risky, all or none, not '%s'\n", command, c->ocr);
+		return FALSE;
+	}
+	if (c->ocr_timeout < 0) {
+		fprintf (stderr, "mailhunt %s: --ocr-timeout is in milliseconds, not %d\n", command,
+		         c->ocr_timeout);
+		return FALSE;
+	}
+	options->ocr_timeout_ms = (guint) c->ocr_timeout;
+	options->ocr_languages = c->ocr_languages;
+	if (c->lures_file) {
+		g_autoptr (GError) error = NULL;
+		c->lures = mh_lure_db_load (c->lures_file, &error);
+		if (!c->lures) {
+			fprintf (stderr, "mailhunt %s: %s\n", command, error->message);
+			return FALSE;
+		}
+	}
+	options->lures = c->lures;
+	return TRUE;
+}
+
+void
+mh_office_cli_clear (mh_office_cli *c)
+{
+	g_free (c->lures_file);
+	g_free (c->ocr);
+	g_free (c->ocr_languages);
+	g_clear_pointer (&c->lures, mh_lure_db_free);
+}

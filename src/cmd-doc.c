@@ -28,8 +28,7 @@ static const char doc_help[] =
 	"                         jsonl otherwise)\n"
 	"  -o, --output FILE      write the report to FILE instead of standard output\n"
 	"  --show-code            include the source of macros in the report\n"
-	"  --lures FILE           lure templates of your own, added to the built-in\n"
-	"                         ones (docs/lures.md)\n"
+	MH_OFFICE_CLI_HELP
 	"  -p, --password PW      try PW on encrypted archives (may be repeated)\n"
 	"  -q, --quiet            no error lines on standard error and no text summary\n"
 	"  -h, --help             this text\n"
@@ -105,7 +104,7 @@ mh_cmd_doc (int argc, char **argv)
 {
 	g_autofree char *format = NULL;
 	g_autofree char *output = NULL;
-	g_autofree char *lures_file = NULL;
+	g_auto (mh_office_cli) office_cli = { 0 };
 	g_auto (GStrv) passwords = NULL;
 	gboolean quiet = FALSE, help = FALSE, show_code = FALSE;
 	g_auto (GStrv) paths = NULL;
@@ -113,7 +112,7 @@ mh_cmd_doc (int argc, char **argv)
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, NULL, NULL },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, NULL, NULL },
 		{ "show-code", 0, 0, G_OPTION_ARG_NONE, &show_code, NULL, NULL },
-		{ "lures", 0, 0, G_OPTION_ARG_FILENAME, &lures_file, NULL, NULL },
+		MH_OFFICE_CLI_ENTRIES (office_cli),
 		{ "password", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &passwords, NULL, NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, NULL, NULL },
 		{ "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
@@ -125,15 +124,9 @@ mh_cmd_doc (int argc, char **argv)
 		return done;
 
 	doc_state st = { 0 };
-	g_autoptr (mh_lure_db) lures = NULL;
-	if (lures_file) {
-		g_autoptr (GError) lure_error = NULL;
-		lures = mh_lure_db_load (lures_file, &lure_error);
-		if (!lures) {
-			fprintf (stderr, "mailhunt %s: %s\n", "doc", lure_error->message);
-			return MH_EXIT_UNREADABLE;
-		}
-	}
+	mh_office_options_init_default (&st.office);
+	if (!mh_office_cli_apply (&office_cli, "doc", &st.office))
+		return MH_EXIT_UNREADABLE;
 	mh_report_output report;
 	if (!mh_report_output_open (&report, "doc", format, output))
 		return MH_EXIT_UNREADABLE;
@@ -141,8 +134,6 @@ mh_cmd_doc (int argc, char **argv)
 	st.printer->quiet = quiet;
 	st.printer->show_code = show_code;
 	st.quiet = quiet;
-	mh_office_options_init_default (&st.office);
-	st.office.lures = lures;
 	g_autoptr (GPtrArray) pw = g_ptr_array_new ();
 	for (int i = 0; passwords && passwords[i]; i++)
 		g_ptr_array_add (pw, passwords[i]);

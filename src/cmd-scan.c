@@ -28,8 +28,7 @@ static const char scan_help[] =
 	"  --max-message-size N   largest message read, in bytes (default 104857600);\n"
 	"                         larger ones are reported as read errors\n"
 	"  --show-code            include the source of macros in the report\n"
-	"  --lures FILE           lure templates of your own, added to the built-in\n"
-	"                         ones (docs/lures.md)\n"
+	MH_OFFICE_CLI_HELP
 	"  --contacts             report the contacts and distribution lists of\n"
 	"                         Outlook stores (always counted in the summary)\n"
 	"  --no-documents         do not open Office documents and archives\n"
@@ -203,7 +202,7 @@ mh_cmd_scan (int argc, char **argv)
 {
 	g_autofree char *format = NULL;
 	g_autofree char *output = NULL;
-	g_autofree char *lures_file = NULL;
+	g_auto (mh_office_cli) office_cli = { 0 };
 	gboolean all = FALSE, quiet = FALSE, help = FALSE, show_code = FALSE, no_documents = FALSE;
 	gboolean contacts = FALSE;
 	gint64 max_message = 0;
@@ -215,7 +214,7 @@ mh_cmd_scan (int argc, char **argv)
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, NULL, NULL },
 		{ "max-message-size", 0, 0, G_OPTION_ARG_INT64, &max_message, NULL, NULL },
 		{ "show-code", 0, 0, G_OPTION_ARG_NONE, &show_code, NULL, NULL },
-		{ "lures", 0, 0, G_OPTION_ARG_FILENAME, &lures_file, NULL, NULL },
+		MH_OFFICE_CLI_ENTRIES (office_cli),
 		{ "no-documents", 0, 0, G_OPTION_ARG_NONE, &no_documents, NULL, NULL },
 		{ "contacts", 0, 0, G_OPTION_ARG_NONE, &contacts, NULL, NULL },
 		{ "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
@@ -232,15 +231,9 @@ mh_cmd_scan (int argc, char **argv)
 		limits.max_message_size = (gsize) max_message;
 
 	scan_state st = { 0 };
-	g_autoptr (mh_lure_db) lures = NULL;
-	if (lures_file) {
-		g_autoptr (GError) lure_error = NULL;
-		lures = mh_lure_db_load (lures_file, &lure_error);
-		if (!lures) {
-			fprintf (stderr, "mailhunt %s: %s\n", "scan", lure_error->message);
-			return MH_EXIT_UNREADABLE;
-		}
-	}
+	mh_analyse_options_init_default (&st.analyse);
+	if (!mh_office_cli_apply (&office_cli, "scan", &st.analyse.office))
+		return MH_EXIT_UNREADABLE;
 	mh_report_output report;
 	if (!mh_report_output_open (&report, "scan", format, output))
 		return MH_EXIT_UNREADABLE;
@@ -249,9 +242,7 @@ mh_cmd_scan (int argc, char **argv)
 	st.printer->show_code = show_code;
 	st.all = all;
 	st.contacts = contacts;
-	mh_analyse_options_init_default (&st.analyse);
 	st.analyse.documents = !no_documents;
-	st.analyse.office.lures = lures;
 	st.quiet = quiet;
 	mh_scan_summary_init (&st.summary);
 

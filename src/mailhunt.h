@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "mailhunt/report.h"
+#include "mailhunt/office.h"
 
 /* Exit statuses, documented in --help and the README. */
 enum {
@@ -40,9 +41,42 @@ gboolean mh_report_output_open  (mh_report_output *o, const char *command, const
  * could not be written. */
 int      mh_report_output_close (mh_report_output *o, const mh_scan_summary *summary, gboolean quiet, int rc);
 
+/* The options about documents that scan, doc and lure-hash share:
+ * lure templates and OCR (src/cmd-common.c). */
+typedef struct {
+	char       *lures_file;
+	char       *ocr;            /* "risky", "all", "none" */
+	gint        ocr_timeout;    /* milliseconds per picture */
+	char       *ocr_languages;
+	mh_lure_db *lures;          /* loaded from lures_file */
+} mh_office_cli;
+
+#define MH_OFFICE_CLI_ENTRIES(c) \
+	{ "lures", 0, 0, G_OPTION_ARG_FILENAME, &(c).lures_file, NULL, NULL }, \
+	{ "ocr", 0, 0, G_OPTION_ARG_STRING, &(c).ocr, NULL, NULL }, \
+	{ "ocr-timeout", 0, 0, G_OPTION_ARG_INT, &(c).ocr_timeout, NULL, NULL }, \
+	{ "ocr-languages", 0, 0, G_OPTION_ARG_STRING, &(c).ocr_languages, NULL, NULL }
+
+#define MH_OFFICE_CLI_HELP \
+	"  --lures FILE           lure templates of your own, added to the built-in\n" \
+	"                         ones (docs/lures.md)\n" \
+	"  --ocr WHEN             read the pictures of documents with OCR: risky\n" \
+	"                         (default: documents with macros or other risk\n" \
+	"                         findings, or one picture and no text), all, none\n" \
+	"  --ocr-timeout MS       time cap of OCR per picture (default 10000)\n" \
+	"  --ocr-languages LANGS  Tesseract languages (default eng+jpn)\n"
+
+/* Loads the lure file and sets @options from @c; FALSE with the reason
+ * on standard error. */
+gboolean mh_office_cli_apply (mh_office_cli *c, const char *command, mh_office_options *options);
+void     mh_office_cli_clear (mh_office_cli *c);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (mh_office_cli, mh_office_cli_clear)
+
 int mh_cmd_scan (int argc, char **argv);
 const char *mh_cmd_scan_help (void);
 int mh_cmd_doc (int argc, char **argv);
 const char *mh_cmd_doc_help (void);
+int mh_cmd_lure_hash (int argc, char **argv);
+const char *mh_cmd_lure_hash_help (void);
 
 #endif

@@ -17,6 +17,7 @@ static const struct {
 } commands[] = {
 	{ "scan", "scan mailboxes, folders and mail files; report suspicious messages", mh_cmd_scan, mh_cmd_scan_help },
 	{ "doc", "analyse Office documents and archives: macros, auto-exec, remote templates", mh_cmd_doc, mh_cmd_doc_help },
+	{ "lure-hash", "print the fingerprints of lure pictures, for lure templates of your own", mh_cmd_lure_hash, mh_cmd_lure_hash_help },
 };
 
 static void
@@ -33,7 +34,7 @@ usage (FILE *out)
 	         "macros would do.\n\n"
 	         "Commands:\n");
 	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-		fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf (out,
 	         "\nExit status: 0 nothing flagged, 1 something flagged,\n"
 	         "2 some input could not be read (the rest is still scanned and\n"
@@ -73,6 +74,7 @@ main (int argc, char **argv)
 		if (strcmp (argv[1], commands[i].name) == 0) {
 			g_mime_init ();
 			int rc = commands[i].run (argc - 1, argv + 1);
+			mh_ocr_thread_cleanup ();
 			g_mime_shutdown ();
 			return rc;
 		}

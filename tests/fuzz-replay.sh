@@ -46,6 +46,13 @@ check lure "$src/tests/fuzz/seeds/lure"
 check doc-text "$src/tests/fuzz/seeds/doc-text"
 # the Word text reader on the BIFF seeds: wrong input must be refused cleanly
 check doc-text "$src/tests/fuzz/seeds/xlm"
+check images "$src/tests/fuzz/seeds/images"
+# the picture harness on OLE2 seeds without pictures: wrong input refused cleanly
+check images "$src/tests/fuzz/seeds/msg"
+check image-decode "$src/tests/fuzz/seeds/image-decode"
+# streams holding pictures are not pictures: refused cleanly by the decoder
+check image-decode "$src/tests/fuzz/seeds/images"
+check image-decode "$src/samples-benign/lures/images"
 # OLE2 input to the whole-document harness must be handled cleanly
 check archive "$src/tests/fuzz/seeds/msg"
 check xlm "$src/tests/fuzz/seeds/msg"
@@ -53,6 +60,8 @@ if [ -d "$MH_CORPORA" ]; then
 	tika_ms="$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-microsoft-module/src/test/resources/test-documents"
 	check msg "$MH_CORPORA/poi/test-data/hsmf" "$MH_CORPORA/msg-extractor/example-msg-files" "$tika_ms"
 	check tnef "$tika_ms/testWINMAIL.dat"
+	check images "$MH_CORPORA/poi/test-data/document" "$MH_CORPORA/poi/test-data/spreadsheet" "$tika_ms" \
+		"$MH_CORPORA/oletools/tests/test-data/oleobj"
 	check ooxml "$tika_ms" "$MH_CORPORA/poi/test-data/document" "$MH_CORPORA/poi/test-data/spreadsheet" \
 		"$MH_CORPORA/oletools/tests/test-data/msodde" "$MH_CORPORA/oletools/tests/test-data/oleobj" \
 		"$MH_CORPORA/oletools/tests/test-data/oleobj/external_link" "$MH_CORPORA/oletools/tests/test-data/excel4-macros" \

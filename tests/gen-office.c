@@ -2,6 +2,7 @@
  *
  * Usage: gen-office OUTPUT-DIRECTORY
  *        gen-office --verify DIRECTORY
+ *        gen-office --lures DIRECTORY
  *
  * The repository holds no malware, so the documents the Office analyser is
  * tested on are built here: Word and Excel files (OLE2 .doc/.xls written with
@@ -41,6 +42,10 @@
  * ×64 and for the plain .docx ×256 of 128 KiB), and prints one JSON line of
  * statistics.  The same N and
  * S give the same bytes.
+ *
+ * --lures DIRECTORY writes samples-benign/lures: harmless "Enable Content"
+ * lure screens as text and as pictures (tests/gen-lures.c, which shares
+ * this file's Word writers through gen-office.h).
  */
 #include <errno.h>
 #include <string.h>
@@ -50,6 +55,8 @@
 #include <gsf/gsf.h>
 
 #include "office/office-private.h"
+
+#include "gen-office.h"
 
 /* ------------------------------------------------------------------ */
 /* Bytes and encodings                                                 */
@@ -140,31 +147,7 @@ ovba_compress_or_die (const guint8 *data, gsize len)
 /* VBA projects (MS-OVBA 2.3)                                          */
 /* ------------------------------------------------------------------ */
 
-typedef enum {
-	HOST_WORD,
-	HOST_EXCEL,
-} vba_host;
-
-typedef enum {
-	MODULE_STANDARD,  /* MODULETYPE 0x0021: procedural module */
-	MODULE_DOCUMENT,  /* MODULETYPE 0x0022: ThisDocument, ThisWorkbook */
-} module_kind;
-
-typedef struct {
-	const char *name;   /* module name = stream name; ASCII */
-	module_kind kind;
-	const char *code;   /* UTF-8, LF line ends; what follows the Attribute lines */
-} vba_module_spec;
-
-#define MAX_MODULES 3
-
-typedef struct {
-	const char     *id;        /* PROJECT "ID=": a GUID in braces */
-	vba_host        host;
-	guint           codepage;  /* PROJECTCODEPAGE: source and names are in it */
-	guint8          seeds[3];  /* of the CMG, DPB and GC encryptions (fixed for determinism) */
-	vba_module_spec modules[MAX_MODULES];
-} vba_project_spec;
+/* vba_project_spec and its parts: gen-office.h */
 
 static const char *
 project_name (const vba_project_spec *p)
@@ -507,18 +490,151 @@ write_vba_storage (GsfOutfile *ole, const char *name, const vba_project_spec *p)
 /* -- Word 97-2003 (MS-DOC) -- */
 
 #define FIB_RG_FC_LCB_97_PAIRS 93   /* cbRgFcLcb for nFib 0x00C1 */
+#define FIB_PAIR_PLCF_BTE_CHPX 12   /* fcPlcfBteChpx/lcbPlcfBteChpx in FibRgFcLcb97 */
 #define FIB_PAIR_CLX 33             /* fcClx/lcbClx in FibRgFcLcb97 */
 #define DOC_TEXT_OFFSET 0x400       /* where the piece's text starts in WordDocument */
+#define DOC_PAGE 512                /* an FKP is one page of WordDocument */
+#define PICTURE_CHAR 0x01           /* an inline picture in the text (with sprmCFSpec) */
+#define SPRM_CF_SPEC 0x0855         /* the character is special: here a picture */
+#define SPRM_C_PIC_LOCATION 0x6A03  /* where its PICFAndOfficeArtData is in Data */
+#define PICF_SIZE 0x44
+#define MM_SHAPE 0x0064
+/* Nominal 144 dpi: 800 pixels are 5.6 inches, which fit a page. */
+#define TWIPS_PER_PIXEL 10
+#define EMU_PER_PIXEL 6350
 
-/* WordDocument with a FIB (MS-DOC 2.5.1) and the text as one piece of
- * 8-bit (CP1252, "compressed") characters; the CLX that describes the
- * piece goes into 1Table. */
+/* An OfficeArt record header (MS-ODRAW 2.2.1). */
 static void
-word_streams (const char *text_utf8, GBytes **word_document, GBytes **table)
+put_officeart_header (GByteArray *b, guint version, guint instance, guint type, gsize len)
+{
+	g_assert (len <= G_MAXUINT32);
+	put_u16 (b, (version & 0xF) | (instance << 4));
+	put_u16 (b, type);
+	put_u32 (b, (guint32) len);
+}
+
+/* PICFAndOfficeArtData (MS-DOC 2.9.192) of an inline PNG: the PICF, an
+ * OfficeArtInlineSpContainer whose shape (a picture frame) names BLIP 1 in
+ * its pib property, and that BLIP: an OfficeArtFBSE embedding an
+ * OfficeArtBlipPNG (MS-ODRAW 2.2.32, 2.2.25).  The UID is the MD5 of the
+ * PNG, so it is fixed by the picture. */
+static GBytes *
+picture_data (const word_picture *picture)
+{
+	gsize png_len;
+	const guint8 *png = g_bytes_get_data (picture->png, &png_len);
+	guint8 uid[16];
+	gsize uid_len = sizeof uid;
+	g_autoptr (GChecksum) md5 = g_checksum_new (G_CHECKSUM_MD5);
+	g_checksum_update (md5, png, (gssize) png_len);
+	g_checksum_get_digest (md5, uid, &uid_len);
+
+	GByteArray *b = g_byte_array_new ();
+	/* PICF */
+	put_u32 (b, 0);                          /* lcb: the whole, set below */
+	put_u16 (b, PICF_SIZE);                  /* cbHeader */
+	put_u16 (b, MM_SHAPE);                   /* mfpf.mm: an OfficeArt shape follows */
+	put_u16 (b, 0);                          /* mfpf.xExt, yExt, swHMF */
+	put_u16 (b, 0);
+	put_u16 (b, 0);
+	for (int i = 0; i < 14; i++)             /* innerHeader: grf, padding, mmPM, padding2 */
+		put_u8 (b, 0);
+	put_u16 (b, picture->width * TWIPS_PER_PIXEL);    /* picmid.dxaGoal */
+	put_u16 (b, picture->height * TWIPS_PER_PIXEL);   /* picmid.dyaGoal */
+	put_u16 (b, 1000);                       /* mx, my: 100 % */
+	put_u16 (b, 1000);
+	for (int i = 0; i < 8 + 1 + 1 + 16 + 4; i++)      /* reserved, bpp, borders, reserved */
+		put_u8 (b, 0);
+	put_u16 (b, 0);                          /* cProps */
+	g_assert (b->len == PICF_SIZE);
+
+	/* OfficeArtSpContainer: OfficeArtFSP + OfficeArtFOPT */
+	put_officeart_header (b, 0xF, 0, 0xF004, (8 + 8) + (8 + 6));
+	put_officeart_header (b, 0x2, 75, 0xF00A, 8);     /* msosptPictureFrame */
+	put_u32 (b, 0x0401);                     /* spid */
+	put_u32 (b, 0x0A00);                     /* fHaveAnchor, fHaveSpt */
+	put_officeart_header (b, 0x3, 1, 0xF00B, 6);
+	put_u16 (b, 0x4104);                     /* pib, fBid */
+	put_u32 (b, 1);                          /* the first BLIP */
+
+	/* rgfb: OfficeArtFBSE with the OfficeArtBlipPNG in it */
+	gsize blip_len = 8 + 16 + 1 + png_len;
+	put_officeart_header (b, 0x2, 6, 0xF007, 36 + blip_len);
+	put_u8 (b, 6);                           /* btWin32: msoblipPNG */
+	put_u8 (b, 6);                           /* btMacOS */
+	put_bytes (b, uid, sizeof uid);          /* rgbUid */
+	put_u16 (b, 0xFF);                       /* tag */
+	put_u32 (b, (guint32) blip_len);         /* size */
+	put_u32 (b, 1);                          /* cRef */
+	put_u32 (b, 0);                          /* foDelay */
+	put_u8 (b, 0);                           /* unused1, cbName, unused2, unused3 */
+	put_u8 (b, 0);
+	put_u8 (b, 0);
+	put_u8 (b, 0);
+	put_officeart_header (b, 0x0, 0x6E0, 0xF01E, 16 + 1 + png_len);
+	put_bytes (b, uid, sizeof uid);          /* rgbUid1 */
+	put_u8 (b, 0xFF);                        /* tag */
+	put_bytes (b, png, png_len);
+	set_u32 (b, 0, b->len);
+	return g_byte_array_free_to_bytes (b);
+}
+
+/* A CHPX FKP (MS-DOC 2.9.43) for the text at @text_fc..@end_fc in which
+ * the character at @picture_fc (@char_size bytes) is the picture whose
+ * data is at @data_offset; the other runs have no properties. */
+static void
+put_chpx_fkp (GByteArray *w, guint32 text_fc, guint32 end_fc, guint32 picture_fc,
+              guint char_size, guint32 data_offset)
+{
+	guint32 bounds[4];
+	guint n = 0;
+	bounds[n++] = text_fc;
+	if (picture_fc > text_fc)
+		bounds[n++] = picture_fc;
+	bounds[n++] = picture_fc + char_size;
+	if (end_fc > picture_fc + char_size)
+		bounds[n++] = end_fc;
+	guint crun = n - 1;
+
+	/* the Chpx sits at the end of the page, on an even offset */
+	const guint chpx_at = DOC_PAGE - 2 - 10;
+	guint8 page[DOC_PAGE] = { 0 };
+	for (guint i = 0; i < n; i++) {
+		page[i * 4] = bounds[i] & 0xFF;
+		page[i * 4 + 1] = (bounds[i] >> 8) & 0xFF;
+		page[i * 4 + 2] = (bounds[i] >> 16) & 0xFF;
+		page[i * 4 + 3] = bounds[i] >> 24;
+	}
+	for (guint i = 0; i < crun; i++)
+		page[n * 4 + i] = bounds[i] == picture_fc ? chpx_at / 2 : 0;
+	const guint8 chpx[10] = {
+		9,                                                  /* cb of the grpprl */
+		SPRM_CF_SPEC & 0xFF, SPRM_CF_SPEC >> 8, 1,
+		SPRM_C_PIC_LOCATION & 0xFF, SPRM_C_PIC_LOCATION >> 8,
+		data_offset & 0xFF, (data_offset >> 8) & 0xFF, (data_offset >> 16) & 0xFF, data_offset >> 24,
+	};
+	memcpy (page + chpx_at, chpx, sizeof chpx);
+	page[DOC_PAGE - 1] = (guint8) crun;
+	put_bytes (w, page, sizeof page);
+}
+
+/* WordDocument with a FIB (MS-DOC 2.5.1) and the text as one piece: 8-bit
+ * (CP1252, "compressed") characters when CP1252 holds the text, UTF-16LE
+ * otherwise; the CLX that describes the piece goes into 1Table.  With
+ * @picture, the text's U+0001 gets a CHPX FKP (after the text) pointing at
+ * the picture's data in the Data stream, and 1Table a PlcfBteChpx after
+ * the CLX. */
+static void
+word_streams (const char *text_utf8, const word_picture *picture,
+              GBytes **word_document, GBytes **table, GBytes **data)
 {
 	g_autofree char *paragraphs = g_strdelimit (g_strconcat (text_utf8, "\r", NULL), "\n", '\r');
-	g_autoptr (GBytes) text = convert_or_die (paragraphs, "CP1252");
-	gsize ccp = g_bytes_get_size (text);
+	g_autofree char *cp1252 = g_convert (paragraphs, -1, "CP1252", "UTF-8", NULL, NULL, NULL);
+	gboolean compressed = cp1252 != NULL;
+	g_autoptr (GBytes) text = convert_or_die (paragraphs, compressed ? "CP1252" : "UTF-16LE");
+	guint char_size = compressed ? 1 : 2;
+	gsize text_len = g_bytes_get_size (text);
+	gsize ccp = text_len / char_size;
 
 	/* CLX: one Pcdt holding a PlcPcd with CPs 0 and ccpText and one Pcd */
 	GByteArray *clx = g_byte_array_new ();
@@ -527,8 +643,12 @@ word_streams (const char *text_utf8, GBytes **word_document, GBytes **table)
 	put_u32 (clx, 0);
 	put_u32 (clx, (guint32) ccp);
 	put_u16 (clx, 0);                   /* Pcd: fNoParaLast etc. */
-	put_u32 (clx, 0x40000000u | (DOC_TEXT_OFFSET * 2));  /* FcCompressed: fCompressed, fc */
+	if (compressed)                     /* FcCompressed: fCompressed, fc */
+		put_u32 (clx, 0x40000000u | (DOC_TEXT_OFFSET * 2));
+	else
+		put_u32 (clx, DOC_TEXT_OFFSET);
 	put_u16 (clx, 0);                   /* prm */
+	guint32 clx_len = clx->len;
 
 	GByteArray *w = g_byte_array_new ();
 	/* FibBase */
@@ -557,34 +677,63 @@ word_streams (const char *text_utf8, GBytes **word_document, GBytes **table)
 		put_u32 (w, i == 3 ? (guint32) ccp : 0);   /* [3] is ccpText */
 	/* FibRgFcLcb97 */
 	put_u16 (w, FIB_RG_FC_LCB_97_PAIRS);
+	gsize fclcb_at = w->len;
 	for (int i = 0; i < FIB_RG_FC_LCB_97_PAIRS; i++) {
 		put_u32 (w, 0);
-		put_u32 (w, i == FIB_PAIR_CLX ? clx->len : 0);
+		put_u32 (w, i == FIB_PAIR_CLX ? clx_len : 0);
 	}
 	put_u16 (w, 0);                     /* cswNew: none for nFib 0x00C1 */
 	g_assert (w->len <= DOC_TEXT_OFFSET);
 	while (w->len < DOC_TEXT_OFFSET)
 		put_u8 (w, 0);
-	put_bytes (w, g_bytes_get_data (text, NULL), ccp);
+	put_bytes (w, g_bytes_get_data (text, NULL), text_len);
+
+	*data = NULL;
+	if (picture) {
+		const char *at = memchr (g_bytes_get_data (text, NULL), PICTURE_CHAR, text_len);
+		g_assert (at && (at - (const char *) g_bytes_get_data (text, NULL)) % char_size == 0);
+		guint32 picture_fc = DOC_TEXT_OFFSET + (guint32) (at - (const char *) g_bytes_get_data (text, NULL));
+		guint32 end_fc = DOC_TEXT_OFFSET + (guint32) text_len;
+		while (w->len % DOC_PAGE)
+			put_u8 (w, 0);
+		guint32 fkp_page = w->len / DOC_PAGE;
+		put_chpx_fkp (w, DOC_TEXT_OFFSET, end_fc, picture_fc, char_size, 0);
+		/* PlcfBteChpx: the FCs the FKP covers and its page number */
+		put_u32 (clx, DOC_TEXT_OFFSET);
+		put_u32 (clx, end_fc);
+		put_u32 (clx, fkp_page);
+		set_u32 (w, fclcb_at + FIB_PAIR_PLCF_BTE_CHPX * 8, clx_len);
+		set_u32 (w, fclcb_at + FIB_PAIR_PLCF_BTE_CHPX * 8 + 4, 12);
+		*data = picture_data (picture);
+	}
 	set_u32 (w, cb_mac_at, w->len);     /* cbMac */
 
 	*word_document = g_byte_array_free_to_bytes (w);
 	*table = g_byte_array_free_to_bytes (clx);
 }
 
-static GBytes *
-build_doc (const char *text, const vba_project_spec *p)
+GBytes *
+word_doc_build (const char *text, const word_picture *picture, const vba_project_spec *p)
 {
 	GsfOutput *memory;
 	GsfOutfile *ole = ole_new (&memory, clsid_word_document);
 	g_autoptr (GBytes) word_document = NULL;
 	g_autoptr (GBytes) table = NULL;
-	word_streams (text, &word_document, &table);
+	g_autoptr (GBytes) data = NULL;
+	word_streams (text, picture, &word_document, &table, &data);
 	write_stream_bytes (ole, "WordDocument", word_document);
 	write_stream_bytes (ole, "1Table", table);
+	if (data)
+		write_stream_bytes (ole, "Data", data);
 	if (p)
 		write_vba_storage (ole, "Macros", p);
 	return outfile_to_bytes (ole, memory);
+}
+
+static GBytes *
+build_doc (const char *text, const vba_project_spec *p)
+{
+	return word_doc_build (text, NULL, p);
 }
 
 /* -- Excel 97-2003 (MS-XLS, BIFF8) -- */
@@ -834,20 +983,22 @@ static const char package_rels[] =
 	"</Relationships>";
 
 static char *
-content_types (const char *main_part, const char *main_type, const char *extra_overrides, gboolean vba)
+content_types (const char *main_part, const char *main_type, const char *extra_overrides, gboolean vba,
+               gboolean png)
 {
 	return g_strdup_printf (
 		XML_DECL
 		"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
 		"<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
 		"<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-		"%s"
+		"%s%s"
 		"<Override PartName=\"/%s\" ContentType=\"%s\"/>"
 		"%s"
 		"<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
 		"<Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/>"
 		"</Types>",
 		vba ? "<Default Extension=\"bin\" ContentType=\"application/vnd.ms-office.vbaProject\"/>" : "",
+		png ? "<Default Extension=\"png\" ContentType=\"image/png\"/>" : "",
 		main_part, main_type, extra_overrides);
 }
 
@@ -862,14 +1013,38 @@ zip_new (GsfOutput **memory)
 	return zip;
 }
 
-/* Word body paragraphs from @text (one per line), plus the DDE field when
- * @dde_instruction is set. */
+/* An inline picture (DrawingML, ECMA-376 Part 1 20.4.2.8) of
+ * word/media/image1.png through the relationship rId3. */
+static void
+append_inline_picture (GString *x, const word_picture *picture)
+{
+	guint64 cx = (guint64) picture->width * EMU_PER_PIXEL, cy = (guint64) picture->height * EMU_PER_PIXEL;
+	g_string_append_printf (x,
+		"<w:p><w:r><w:drawing>"
+		"<wp:inline xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\""
+		" distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">"
+		"<wp:extent cx=\"%" G_GUINT64_FORMAT "\" cy=\"%" G_GUINT64_FORMAT "\"/>"
+		"<wp:docPr id=\"1\" name=\"Picture 1\"/>"
+		"<a:graphic xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\">"
+		"<a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\">"
+		"<pic:pic xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\">"
+		"<pic:nvPicPr><pic:cNvPr id=\"0\" name=\"image1.png\"/><pic:cNvPicPr/></pic:nvPicPr>"
+		"<pic:blipFill><a:blip r:embed=\"rId3\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
+		"<pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/>"
+		"<a:ext cx=\"%" G_GUINT64_FORMAT "\" cy=\"%" G_GUINT64_FORMAT "\"/></a:xfrm>"
+		"<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr>"
+		"</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+		cx, cy, cx, cy);
+}
+
+/* Word body paragraphs from @text (one per line; NULL: none), plus the DDE
+ * field when @dde_instruction is set, plus @picture. */
 static char *
-document_xml (const char *text, const char *dde_instruction)
+document_xml (const char *text, const char *dde_instruction, const word_picture *picture)
 {
 	GString *x = g_string_new (XML_DECL "<w:document xmlns:w=\"" NS_W "\" xmlns:r=\"" NS_R "\"><w:body>");
-	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-	for (int i = 0; lines[i]; i++) {
+	g_auto (GStrv) lines = text ? g_strsplit (text, "\n", -1) : NULL;
+	for (int i = 0; lines && lines[i]; i++) {
 		g_autofree char *t = xml_escape (lines[i]);
 		g_string_append_printf (x, "<w:p><w:r><w:t xml:space=\"preserve\">%s</w:t></w:r></w:p>", t);
 	}
@@ -882,13 +1057,15 @@ document_xml (const char *text, const char *dde_instruction)
 			"<w:r><w:t>mailhunt test field (harmless)</w:t></w:r>"
 			"<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>", instr);
 	}
+	if (picture)
+		append_inline_picture (x, picture);
 	g_string_append (x, "<w:sectPr/></w:body></w:document>");
 	return g_string_free (x, FALSE);
 }
 
 static GBytes *
-build_word_package (const char *title, const char *text, const vba_project_spec *p,
-                    const char *template_url, const char *dde_instruction)
+word_package_full (const char *title, const char *text, const word_picture *picture,
+                   const vba_project_spec *p, const char *template_url, const char *dde_instruction)
 {
 	GsfOutput *memory;
 	GsfOutfile *zip = zip_new (&memory);
@@ -898,14 +1075,16 @@ build_word_package (const char *title, const char *text, const vba_project_spec 
 	g_autofree char *types = content_types (
 		"word/document.xml", main_type,
 		"<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>",
-		p != NULL);
+		p != NULL, picture != NULL);
 	g_autofree char *rels = g_strdup_printf (package_rels, "word/document.xml");
 	g_autofree char *core = core_xml (title);
-	g_autofree char *document = document_xml (text, dde_instruction);
+	g_autofree char *document = document_xml (text, dde_instruction, picture);
 	GString *doc_rels = g_string_new (XML_DECL "<Relationships xmlns=\"" NS_REL "\">"
 	                                  "<Relationship Id=\"rId1\" Type=\"" REL_TYPE "settings\" Target=\"settings.xml\"/>");
 	if (p)
 		g_string_append (doc_rels, "<Relationship Id=\"rId2\" Type=\"http://schemas.microsoft.com/office/2006/relationships/vbaProject\" Target=\"vbaProject.bin\"/>");
+	if (picture)
+		g_string_append (doc_rels, "<Relationship Id=\"rId3\" Type=\"" REL_TYPE "image\" Target=\"media/image1.png\"/>");
 	g_string_append (doc_rels, "</Relationships>");
 	g_autofree char *settings = g_strdup_printf (
 		XML_DECL "<w:settings xmlns:w=\"" NS_W "\" xmlns:r=\"" NS_R "\">%s"
@@ -931,8 +1110,25 @@ build_word_package (const char *title, const char *text, const vba_project_spec 
 		g_autoptr (GBytes) bin = vba_project_bin (p);
 		zip_member (zip, "word/vbaProject.bin", g_bytes_get_data (bin, NULL), g_bytes_get_size (bin));
 	}
+	if (picture)
+		zip_member (zip, "word/media/image1.png", g_bytes_get_data (picture->png, NULL),
+		            g_bytes_get_size (picture->png));
 	g_string_free (doc_rels, TRUE);
 	return outfile_to_bytes (zip, memory);
+}
+
+static GBytes *
+build_word_package (const char *title, const char *text, const vba_project_spec *p,
+                    const char *template_url, const char *dde_instruction)
+{
+	return word_package_full (title, text, NULL, p, template_url, dde_instruction);
+}
+
+GBytes *
+word_package_build (const char *title, const char *text, const word_picture *picture,
+                    const vba_project_spec *p)
+{
+	return word_package_full (title, text, picture, p, NULL, NULL);
 }
 
 /* @more_rows: sheet rows after A1 (the benchmark's larger workbooks), or
@@ -948,7 +1144,7 @@ build_excel_package (const char *title, const char *text, const char *more_rows,
 	g_autofree char *types = content_types (
 		"xl/workbook.xml", main_type,
 		"<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>",
-		p != NULL);
+		p != NULL, FALSE);
 	g_autofree char *rels = g_strdup_printf (package_rels, "xl/workbook.xml");
 	g_autofree char *core = core_xml (title);
 	g_autofree char *t = xml_escape (text);
@@ -1229,7 +1425,7 @@ static const char text_lure[] =
 	"    ' mailhunt test sample: shows a message and does nothing else\n" \
 	"    MsgBox \"mailhunt test sample: this macro only shows this message.\", vbInformation, \"mailhunt\"\n"
 
-static const vba_project_spec project_autoopen = {
+const vba_project_spec project_autoopen = {
 	.id = "{6D61696C-6875-6E74-0001-000000000001}", .host = HOST_WORD, .codepage = 1252,
 	.seeds = { 0x8A, 0xA3, 0xBC },
 	.modules = {
@@ -1239,7 +1435,7 @@ static const vba_project_spec project_autoopen = {
 	},
 };
 
-static const vba_project_spec project_document_open = {
+const vba_project_spec project_document_open = {
 	.id = "{6D61696C-6875-6E74-0001-000000000002}", .host = HOST_WORD, .codepage = 1252,
 	.seeds = { 0x41, 0x56, 0x6F },
 	.modules = {
@@ -1301,7 +1497,7 @@ static vba_project_spec project_uncalled = {
 	},
 };
 
-static const vba_project_spec project_macros_only = {
+const vba_project_spec project_macros_only = {
 	.id = "{6D61696C-6875-6E74-0001-000000000006}", .host = HOST_WORD, .codepage = 1252,
 	.seeds = { 0x30, 0x4B, 0xC6 },
 	.modules = {
@@ -1488,8 +1684,8 @@ module_names (const vba_project_spec *p)
 	return g_string_free (out, FALSE);
 }
 
-static void
-write_file (const char *outdir, const char *rel, const void *data, gsize len)
+void
+gen_write_file (const char *outdir, const char *rel, const void *data, gsize len)
 {
 	g_autofree char *path = g_build_filename (outdir, rel, NULL);
 	g_autofree char *dir = g_path_get_dirname (path);
@@ -1500,12 +1696,12 @@ write_file (const char *outdir, const char *rel, const void *data, gsize len)
 		g_error ("cannot write %s: %s", path, error->message);
 }
 
-static void
-write_bytes (const char *outdir, const char *rel, GBytes *bytes)
+void
+gen_write_bytes (const char *outdir, const char *rel, GBytes *bytes)
 {
 	gsize len;
 	const guint8 *data = g_bytes_get_data (bytes, &len);
-	write_file (outdir, rel, data, len);
+	gen_write_file (outdir, rel, data, len);
 }
 
 /* The encoded command of uncalled_sub.docm: base64 of the UTF-16LE bytes,
@@ -1610,8 +1806,8 @@ write_expected_and_readme (const char *outdir)
 	                        "password in Japanese and English (`パスワード：%s` / `Password: %s`).\n"
 	                        "Opened with it, the member is the same document as `%s`.\n",
 	                        ZIP_MAIL, ZIP_MEMBER, ZIP_NAME, ZIP_PASSWORD, ZIP_PASSWORD, ZIP_MEMBER);
-	write_file (outdir, "expected.tsv", tsv->str, tsv->len);
-	write_file (outdir, "README.md", md->str, md->len);
+	gen_write_file (outdir, "expected.tsv", tsv->str, tsv->len);
+	gen_write_file (outdir, "README.md", md->str, md->len);
 	g_string_free (tsv, TRUE);
 	g_string_free (md, TRUE);
 }
@@ -1624,7 +1820,7 @@ generate (const char *outdir)
 	for (int i = 0; i < SAMPLE_COUNT; i++) {
 		const office_sample *s = &office_samples[i];
 		g_autoptr (GBytes) document = build_sample (s);
-		write_bytes (outdir, s->file, document);
+		gen_write_bytes (outdir, s->file, document);
 
 		g_autofree char *rel = g_strdup_printf ("mail/%s.eml", s->file);
 		g_autofree char *message_id = g_strdup_printf ("office-sample-%02d.%s", i + 1, s->kind);
@@ -1635,7 +1831,7 @@ generate (const char *outdir)
 			.body = s->mail_body, .boundary = boundary, .filename = s->file, .type = mime_type (s->kind),
 		};
 		g_autoptr (GBytes) mail = build_mail (&m, document);
-		write_bytes (outdir, rel, mail);
+		gen_write_bytes (outdir, rel, mail);
 		if (strcmp (s->file, ZIP_MEMBER) == 0)
 			zipped_document = g_bytes_ref (document);
 	}
@@ -1647,7 +1843,7 @@ generate (const char *outdir)
 		.boundary = "------------mailhunt-office-zip", .filename = ZIP_NAME, .type = "application/zip",
 	};
 	g_autoptr (GBytes) mail = build_mail (&m, zip);
-	write_bytes (outdir, ZIP_MAIL, mail);
+	gen_write_bytes (outdir, ZIP_MAIL, mail);
 	g_bytes_unref (zipped_document);
 	write_expected_and_readme (outdir);
 }
@@ -2262,7 +2458,7 @@ bench (const char *dir, guint count, guint64 seed)
 		g_autofree char *name = g_strdup_printf ("bench-%05u.%s", i, info->kind);
 		g_autofree char *rel = g_build_filename ("docs", name, NULL);
 		gsize size = g_bytes_get_size (document);
-		write_bytes (dir, rel, document);
+		gen_write_bytes (dir, rel, document);
 		g_autoptr (GBytes) mail = bench_mail (i, name, info->kind, document);
 		bench_mbox_append (mbox, i, mail);
 		g_string_append_printf (tsv, "docs/%s\t%s\t%s\t%" G_GSIZE_FORMAT "\t%s\t%s\n", name, info->name,
@@ -2277,7 +2473,7 @@ bench (const char *dir, guint count, guint64 seed)
 	}
 	if (fclose (mbox) != 0)
 		g_error ("cannot write %s: %s", mbox_path, g_strerror (errno));
-	write_file (dir, "docs.tsv", tsv->str, tsv->len);
+	gen_write_file (dir, "docs.tsv", tsv->str, tsv->len);
 	g_string_free (tsv, TRUE);
 
 	GString *scale = g_string_new (NULL);
@@ -2290,7 +2486,7 @@ bench (const char *dir, guint count, guint64 seed)
 			                                              &vba_rng, &text_rng);
 			g_autofree char *rel = g_strdup_printf ("scale/%s-x%u.%s", bench_types[type].name, factor,
 			                                        bench_types[type].kind);
-			write_bytes (dir, rel, document);
+			gen_write_bytes (dir, rel, document);
 			g_string_append_printf (scale, "%s{\"file\":\"%s\",\"type\":\"%s\",\"factor\":%u,\"bytes\":%" G_GSIZE_FORMAT "}",
 			                        scale->len ? "," : "", rel, bench_types[type].name, factor,
 			                        g_bytes_get_size (document));
@@ -2319,6 +2515,7 @@ int
 main (int argc, char **argv)
 {
 	gboolean verifying = argc == 3 && strcmp (argv[1], "--verify") == 0;
+	gboolean lures = argc == 3 && strcmp (argv[1], "--lures") == 0;
 	gboolean benchmark = (argc == 4 || argc == 6) && strcmp (argv[1], "--bench") == 0;
 	guint64 count = 0, seed = 1;
 	if (benchmark) {
@@ -2334,9 +2531,10 @@ main (int argc, char **argv)
 			return 2;
 		}
 	}
-	if (argc != 2 && !verifying && !benchmark) {
+	if (argc != 2 && !verifying && !benchmark && !lures) {
 		g_printerr ("Usage: %s OUTPUT-DIRECTORY\n       %s --verify DIRECTORY\n"
-		            "       %s --bench DIRECTORY N [--seed S]\n", argv[0], argv[0], argv[0]);
+		            "       %s --bench DIRECTORY N [--seed S]\n       %s --lures DIRECTORY\n",
+		            argv[0], argv[0], argv[0], argv[0]);
 		return 2;
 	}
 	gsf_init ();
@@ -2351,6 +2549,8 @@ main (int argc, char **argv)
 		status = verify (argv[2]);
 	else if (benchmark)
 		status = bench (argv[2], (guint) count, seed);
+	else if (lures)
+		lures_generate (argv[2]);
 	else
 		generate (argv[1]);
 	gsf_shutdown ();

@@ -33,3 +33,8 @@ tests_fuzz_fuzz_lure_CFLAGS = $(AM_CFLAGS) $(fuzz_flags)
 tests_fuzz_fuzz_lure_LDFLAGS = $(fuzz_flags)
 tests_fuzz_fuzz_lure_LDADD = $(fuzz_ldadd)
 endif
+
+# end to end on the generated lure samples: text and OCR of pictures,
+# when OCR runs, fingerprints and `mailhunt lure-hash`, scan of a mail
+EXTRA_DIST += tests/lure-cli.py
+TESTS += tests/lure-cli.py

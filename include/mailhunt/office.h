@@ -41,6 +41,9 @@ typedef struct {
 	guint max_decode_rounds;  /* length of a decoding chain (base64 of hex of ...) */
 	guint max_findings;       /* per document; the rest are counted in a problem */
 	gsize max_text;           /* bytes of visible text kept per document (lure matching) */
+	guint max_images;         /* pictures kept per document (fingerprint, OCR) */
+	gsize max_image_size;     /* bytes of one picture (compressed, as stored) */
+	guint64 max_image_pixels; /* width x height of a picture that is decoded */
 } mh_office_limits;
 
 typedef struct {
@@ -77,6 +80,35 @@ typedef struct {
 	char *value;  /* UTF-8 */
 } mh_doc_property;
 
+/* A picture found in a document (OOXML media part, OfficeArt BLIP of a
+ * .doc, .xls or .ppt, the bitmap inside a metafile): where it is, its
+ * perceptual fingerprint, and the text OCR read in it. */
+typedef struct {
+	char       *location;   /* "word/media/image1.png", "Data+0x1a2c", ... */
+	const char *format;     /* "png", "jpeg", "gif", "bmp", "tiff", "webp", "emf", "wmf",
+	                         * "pict", "unknown"; static */
+	gsize       size;       /* bytes as stored */
+	char        sha256[65];
+	guint       width;      /* pixels, 0 when unknown */
+	guint       height;
+	gboolean    has_dhash;
+	guint64     dhash;      /* 64-bit difference hash of the picture (docs/lures.md) */
+	const char *ocr;        /* what OCR did: "read", "not-risky", "off", "too-small",
+	                         * "not-decoded", "over-cap", "timeout", "unavailable",
+	                         * "failed"; static */
+	char       *text;       /* text OCR read, UTF-8; NULL when not read */
+	GBytes     *data;       /* the stored bytes, only while the document is analysed */
+} mh_doc_image;
+
+/* When pictures are read with OCR (--ocr): only in documents with
+ * macros or other risk findings (the default), in every document, or
+ * never. */
+typedef enum {
+	MH_OCR_RISKY = 0,
+	MH_OCR_ALL,
+	MH_OCR_NONE,
+} mh_ocr_mode;
+
 typedef struct _mh_document mh_document;
 struct _mh_document {
 	char       *name;         /* file name, or member path inside the parent */
@@ -103,6 +135,7 @@ struct _mh_document {
 	                           * headers, text boxes, cells), UTF-8, at most
 	                           * limits.max_text bytes; NULL when it has none */
 	gboolean    text_truncated;
+	GPtrArray  *images;       /* of mh_doc_image*: pictures, at most limits.max_images */
 };
 
 typedef struct _mh_lure_db mh_lure_db;   /* src/office/lure.c */
@@ -112,6 +145,9 @@ typedef struct {
 	GPtrArray       *passwords;   /* of char*: candidate archive passwords, may be NULL */
 	const char      *passwords_source; /* where they came from, e.g. "mail-body" */
 	const mh_lure_db *lures;      /* lure templates; NULL: the built-in ones */
+	mh_ocr_mode      ocr;
+	guint            ocr_timeout_ms;  /* per picture; 0: the default */
+	const char      *ocr_languages;   /* Tesseract's "eng+jpn" form; NULL: the default */
 } mh_office_options;
 
 void         mh_office_limits_init_default (mh_office_limits *limits);
@@ -136,6 +172,19 @@ const char  *mh_verdict_to_string (mh_verdict verdict);
 const mh_lure_db *mh_lure_db_builtin (void);
 mh_lure_db  *mh_lure_db_load (const char *path, GError **error);  /* built-in + the file's */
 void         mh_lure_db_free (mh_lure_db *db);
+
+/* The pictures of a document are fingerprinted and, per options->ocr,
+ * read with OCR (Tesseract) while it is analysed.  Each thread keeps its
+ * own OCR engine once one was needed; this frees the calling thread's. */
+void         mh_ocr_thread_cleanup (void);
+
+/* The dHash fingerprint of a picture file (PNG, JPEG, GIF, BMP, TIFF,
+ * WebP, or the bitmap inside an EMF/WMF), as lure templates hold them
+ * (`mailhunt lure-hash`).  *format is static.  FALSE with @error set when
+ * it is not a picture or does not decode within @max_pixels. */
+gboolean     mh_picture_fingerprint (const guint8 *data, gsize len, guint64 max_pixels,
+                                     guint64 *dhash, guint *width, guint *height,
+                                     const char **format, GError **error);
 
 /* Candidate archive passwords written in a mail body ("Password: abc123",
  * "パスワード：abc123", ...), de-duplicated, in order of appearance. */

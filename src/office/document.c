@@ -22,6 +22,12 @@ mh_office_limits_init_default (mh_office_limits *limits)
 	limits->max_decode_rounds = 4;
 	limits->max_findings = 500;
 	limits->max_text = 4u << 20;
+	/* a lure screen is one picture; 64 leaves room for a brochure */
+	limits->max_images = 64;
+	limits->max_image_size = 32u << 20;
+	/* 40 megapixels: 160 MB of RGBA while Leptonica decodes it, and more
+	 * than any screen shot (8K is 33 megapixels) */
+	limits->max_image_pixels = G_GUINT64_CONSTANT (40000000);
 }
 
 void
@@ -64,6 +70,17 @@ property_free (gpointer p)
 	g_free (prop);
 }
 
+static void
+image_free (gpointer p)
+{
+	mh_doc_image *image = p;
+	g_free (image->location);
+	g_free (image->text);
+	if (image->data)
+		g_bytes_unref (image->data);
+	g_free (image);
+}
+
 mh_document *
 _mh_document_new (const char *name, const guint8 *data, gsize len, int depth)
 {
@@ -81,6 +98,7 @@ _mh_document_new (const char *name, const guint8 *data, gsize len, int depth)
 	doc->properties = g_ptr_array_new_with_free_func (property_free);
 	doc->children = g_ptr_array_new_with_free_func ((GDestroyNotify) mh_document_free);
 	doc->problems = g_ptr_array_new_with_free_func (g_free);
+	doc->images = g_ptr_array_new_with_free_func (image_free);
 	return doc;
 }
 
@@ -97,6 +115,7 @@ mh_document_free (mh_document *doc)
 	g_ptr_array_unref (doc->properties);
 	g_ptr_array_unref (doc->children);
 	g_ptr_array_unref (doc->problems);
+	g_ptr_array_unref (doc->images);
 	if (doc->text)
 		g_string_free (doc->text, TRUE);
 	g_free (doc);
@@ -212,6 +231,44 @@ _mh_document_add_text (mh_document *doc, const char *text, gssize len, const mh_
 	g_autofree char *valid = g_utf8_make_valid (text, (gssize) n);
 	g_string_append (doc->text, valid);
 	g_string_append_c (doc->text, '\n');
+}
+
+void
+_mh_document_add_image (mh_document *doc, const guint8 *data, gsize len,
+                        const char *location, const mh_office_options *options)
+{
+	mh_image_info info = { 0 };
+	if (!data || !_mh_image_sniff (data, len, &info))
+		return;
+	if (len > options->limits.max_image_size) {
+		_mh_document_add_problem (doc, "%s: picture of %" G_GSIZE_FORMAT " bytes is over the cap "
+		                          "of %" G_GSIZE_FORMAT ": not fingerprinted or read",
+		                          location, len, options->limits.max_image_size);
+		return;
+	}
+	g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+	/* the same picture reached twice (a BLIP store and the shape using
+	 * it, a slide layout on every slide) is one picture */
+	for (guint i = 0; i < doc->images->len; i++) {
+		const mh_doc_image *seen = g_ptr_array_index (doc->images, i);
+		if (strcmp (seen->sha256, sum) == 0)
+			return;
+	}
+	if (doc->images->len >= options->limits.max_images) {
+		_mh_document_add_problem (doc, "more than %u pictures: the rest are not fingerprinted or read",
+		                          options->limits.max_images);
+		return;
+	}
+	mh_doc_image *image = g_new0 (mh_doc_image, 1);
+	image->location = g_strdup (location);
+	image->format = info.format;
+	image->size = len;
+	g_strlcpy (image->sha256, sum, sizeof image->sha256);
+	image->width = info.width;
+	image->height = info.height;
+	image->ocr = "off";
+	image->data = g_bytes_new (data, len);
+	g_ptr_array_add (doc->images, image);
 }
 
 GBytes *
@@ -351,6 +408,168 @@ decide_verdict (const mh_document *doc)
 	return MAX (other, doc->vba_verdict);
 }
 
+/* -- pictures: fingerprints and OCR ---------------------------------------- */
+
+gboolean
+mh_picture_fingerprint (const guint8 *data, gsize len, guint64 max_pixels, guint64 *dhash,
+                        guint *width, guint *height, const char **format, GError **error)
+{
+	mh_image_info info;
+	if (!_mh_image_sniff (data, len, &info)) {
+		g_set_error (error, MH_OFFICE_ERROR, 0, "not a picture (PNG, JPEG, GIF, BMP, TIFF, WebP, EMF or WMF)");
+		return FALSE;
+	}
+	g_autoptr (mh_gray_image) gray = _mh_image_decode (data, len, max_pixels, error);
+	if (!gray)
+		return FALSE;
+	*dhash = _mh_image_dhash (gray);
+	*width = gray->width;
+	*height = gray->height;
+	*format = info.format;
+	return TRUE;
+}
+
+/* OCR costs seconds a picture: by default it is spent only where a lure
+ * would change the verdict or explain it (docs/lures.md). */
+static gboolean
+worth_reading (const mh_document *doc)
+{
+	if (has_macros (doc) || doc->encrypted || has_finding (doc, "doc.picture-only"))
+		return TRUE;
+	for (guint i = 0; i < doc->findings->len; i++) {
+		const mh_finding *f = g_ptr_array_index (doc->findings, i);
+		if (f->severity >= MH_SEVERITY_MEDIUM)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* What OCR read, by picture content: one campaign sends the same lure
+ * picture in hundreds of mails, and reading it once is enough.  Bounded:
+ * when full it starts again empty (cheaper than an LRU, and a wave of
+ * one campaign refills it at once). */
+#define OCR_CACHE_ENTRIES   1024
+#define OCR_CACHE_MAX_TEXT  (64u << 10)
+
+static GMutex      ocr_cache_lock;
+static GHashTable *ocr_cache;   /* "sha256 languages" -> text */
+
+static char *
+ocr_cache_lookup (const char *key)
+{
+	g_mutex_lock (&ocr_cache_lock);
+	const char *hit = ocr_cache ? g_hash_table_lookup (ocr_cache, key) : NULL;
+	char *text = g_strdup (hit);
+	g_mutex_unlock (&ocr_cache_lock);
+	return text;
+}
+
+static void
+ocr_cache_store (const char *key, const char *text)
+{
+	if (strlen (text) > OCR_CACHE_MAX_TEXT)
+		return;
+	g_mutex_lock (&ocr_cache_lock);
+	if (!ocr_cache)
+		ocr_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	if (g_hash_table_size (ocr_cache) >= OCR_CACHE_ENTRIES)
+		g_hash_table_remove_all (ocr_cache);
+	g_hash_table_replace (ocr_cache, g_strdup (key), g_strdup (text));
+	g_mutex_unlock (&ocr_cache_lock);
+}
+
+/* A lure is one screen: more pictures than this in one document are
+ * fingerprinted but not all read, so a brochure cannot cost minutes. */
+#define MAX_PICTURES_READ 16
+#define DEFAULT_OCR_TIMEOUT_MS 10000
+
+/* Reads one picture with OCR (or takes what was read in the same picture
+ * before); its status, text and problems go into @image and @doc. */
+static void
+read_picture (mh_document *doc, mh_doc_image *image, const mh_gray_image *gray,
+              const mh_office_options *options, gboolean *said_unavailable)
+{
+	guint timeout = options->ocr_timeout_ms ? options->ocr_timeout_ms : DEFAULT_OCR_TIMEOUT_MS;
+	g_autofree char *cache_key = g_strconcat (image->sha256, " ",
+	                                          options->ocr_languages ? options->ocr_languages : "",
+	                                          NULL);
+	image->text = ocr_cache_lookup (cache_key);
+	if (image->text) {
+		image->ocr = "read";
+		return;
+	}
+	g_autoptr (GError) error = NULL;
+	switch (_mh_ocr_read (gray, options->ocr_languages, timeout, &image->text, &error)) {
+	case MH_OCR_RESULT_READ:
+		image->ocr = "read";
+		if (image->text)
+			ocr_cache_store (cache_key, image->text);
+		break;
+	case MH_OCR_RESULT_TIMEOUT:
+		image->ocr = "timeout";
+		_mh_document_add_problem (doc, "%s: OCR stopped at the cap of %u ms; what was read so "
+		                          "far is matched", image->location, timeout);
+		break;
+	case MH_OCR_RESULT_TOO_SMALL:
+		image->ocr = "too-small";
+		break;
+	case MH_OCR_RESULT_UNAVAILABLE:
+		image->ocr = "unavailable";
+		if (!*said_unavailable)
+			_mh_document_add_problem (doc, "OCR unavailable: %s",
+			                          error ? error->message : "no engine");
+		*said_unavailable = TRUE;
+		break;
+	case MH_OCR_RESULT_FAILED:
+		image->ocr = "failed";
+		_mh_document_add_problem (doc, "%s: OCR failed: %s", image->location,
+		                          error ? error->message : "no reason given");
+		break;
+	}
+}
+
+static void
+read_pictures (mh_document *doc, const mh_office_options *options)
+{
+	gboolean read = options->ocr == MH_OCR_ALL ||
+	                (options->ocr == MH_OCR_RISKY && worth_reading (doc));
+	guint n_read = 0;
+	gboolean said_unavailable = FALSE;
+
+	for (guint i = 0; i < doc->images->len; i++) {
+		mh_doc_image *image = g_ptr_array_index (doc->images, i);
+		g_autoptr (GError) error = NULL;
+		gsize len = 0;
+		const guint8 *data = g_bytes_get_data (image->data, &len);
+		g_autoptr (mh_gray_image) gray = _mh_image_decode (data, len,
+		                                                   options->limits.max_image_pixels, &error);
+		/* the bytes are not needed past this point: a scan keeps no pictures */
+		g_clear_pointer (&image->data, g_bytes_unref);
+		image->ocr = options->ocr == MH_OCR_NONE ? "off" : read ? "not-decoded" : "not-risky";
+		if (!gray) {
+			_mh_document_add_problem (doc, "%s: picture (%s) not decoded: %s", image->location,
+			                          image->format, error->message);
+			continue;
+		}
+		if (!image->width) {
+			image->width = gray->width;
+			image->height = gray->height;
+		}
+		image->has_dhash = TRUE;
+		image->dhash = _mh_image_dhash (gray);
+		if (!read)
+			continue;
+		if (n_read++ >= MAX_PICTURES_READ) {
+			image->ocr = "over-cap";
+			if (n_read == MAX_PICTURES_READ + 1)
+				_mh_document_add_problem (doc, "more than %d pictures: the rest are not read with OCR",
+				                          MAX_PICTURES_READ);
+			continue;
+		}
+		read_picture (doc, image, gray, options, &said_unavailable);
+	}
+}
+
 static void
 gsf_complaint (gpointer data, const char *message)
 {
@@ -389,8 +608,9 @@ analyse (const guint8 *data, gsize len, const char *name, int depth,
 
 	if (doc->vba_projects->len > 0)
 		_mh_vba_rules_apply (doc, options);
-	if (doc->text)
-		_mh_lure_apply (doc, options);
+	if (doc->images->len > 0)
+		read_pictures (doc, options);
+	_mh_lure_apply (doc, options);
 	doc->verdict = decide_verdict (doc);
 	return doc;
 }

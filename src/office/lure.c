@@ -304,8 +304,8 @@ finish_template (mh_lure_db *db, lure_template *t, guint require_given, const ch
 {
 	if (!t->family)
 		return fail (error, file, line, "template %s has no family", t->name);
-	if (t->phrases->len == 0)
-		return fail (error, file, line, "template %s has no phrase", t->name);
+	if (t->phrases->len == 0 && t->fingerprints->len == 0)
+		return fail (error, file, line, "template %s has no phrase and no fingerprint", t->name);
 	if (require_given == 0)
 		t->require = t->phrases->len;   /* documented default: all of them */
 	else if (require_given > t->phrases->len)
@@ -513,78 +513,191 @@ text_excerpt (const gunichar *chars, gsize start, gsize end)
 	return g_ucs4_to_utf8 (chars + start, (glong) (end - start + 1), NULL, NULL, NULL);
 }
 
+/* One text a lure is looked for in: the document's text, or what OCR
+ * read in one of its pictures. */
+typedef struct {
+	char     *where;     /* "text", "OCR of picture word/media/image1.png" */
+	gunichar *chars;     /* normalised */
+	guint32  *classes;   /* the database's class of each character */
+	guint     n;
+} lure_source;
+
 static void
-match_template (mh_document *doc, const mh_office_options *options, const lure_template *t,
-                const gunichar *chars, const guint32 *classes, gsize n)
+lure_source_clear (lure_source *src)
 {
-	guint matched = 0, closest = G_MAXUINT;
-	g_autoptr (GString) evidence = g_string_new (NULL);
-	for (guint j = 0; j < t->phrases->len; j++) {
-		const lure_phrase *p = g_ptr_array_index (t->phrases, j);
-		phrase_hit hit;
-		if (!phrase_search (p, classes, n, &hit))
-			continue;
-		matched++;
-		closest = MIN (closest, hit.distance);
-		/* Myers gives the end; the phrase's length back is close enough to show */
-		gsize start = hit.end + 1 >= p->n_chars ? hit.end + 1 - p->n_chars : 0;
-		g_autofree char *seen = text_excerpt (chars, start, hit.end);
-		g_string_append_printf (evidence, "%s\"%s\" ~ \"%s\" (%s, distance %u, text character %"
-		                        G_GSIZE_FORMAT ")", evidence->len ? "; " : "",
-		                        p->text, seen ? seen : "", p->language, hit.distance, hit.end);
-	}
-	if (matched < t->require)
-		return;
-	g_string_append_printf (evidence, "; template defined at %s", t->origin);
-	_mh_document_add_finding (doc, options, "lure.template", MH_SEVERITY_MEDIUM, "text",
-	                          evidence->str,
-	                          "lure template %s (family %s: %s): %u of %u phrases (threshold %u), "
-	                          "closest distance %u",
-	                          t->name, t->family, t->description ? t->description : "",
-	                          matched, t->phrases->len, t->require, closest);
+	g_free (src->where);
+	g_free (src->chars);
+	g_free (src->classes);
 }
 
-void
-_mh_lure_apply (mh_document *doc, const mh_office_options *options)
+/* Normalises @text (@len bytes, not necessarily valid or NUL-free) for
+ * matching, within max_text characters; FALSE when nothing is left. */
+static gboolean
+lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *options,
+                  const mh_lure_db *db, const char *where, const char *text, gsize len)
 {
-	g_return_if_fail (doc != NULL && options != NULL);
-	if (!doc->text || doc->text->len == 0)
-		return;
-	const mh_lure_db *db = options->lures ? options->lures : mh_lure_db_builtin ();
-	if (db->templates->len == 0)
-		return;
-
-	gsize len = doc->text->len;
+	memset (src, 0, sizeof *src);
 	if (len > options->limits.max_text) {
-		_mh_document_add_problem (doc, "text of %" G_GSIZE_FORMAT " bytes: lure templates "
+		_mh_document_add_problem (doc, "%s of %" G_GSIZE_FORMAT " bytes: lure templates "
 		                          "matched against the first %" G_GSIZE_FORMAT " only",
-		                          len, options->limits.max_text);
+		                          where, len, options->limits.max_text);
 		len = options->limits.max_text;
 	}
 	/* a NUL inside the text must not hide what follows it */
 	g_autofree char *raw = g_malloc (len + 1);
-	memcpy (raw, doc->text->str, len);
+	memcpy (raw, text, len);
 	raw[len] = '\0';
 	for (gsize i = 0; i < len; i++)
 		if (raw[i] == '\0')
 			raw[i] = ' ';
 	g_autofree char *valid = g_utf8_make_valid (raw, (gssize) len);
 	guint n = 0;
-	g_autofree gunichar *chars = normalise (valid, -1, &n);
+	src->chars = normalise (valid, -1, &n);
 	/* NFKC can expand a character into many (U+FDFA into 18): the search
 	 * stays within max_text characters whatever the text holds */
 	if (n > options->limits.max_text) {
-		_mh_document_add_problem (doc, "text of %u characters once normalised: lure templates "
+		_mh_document_add_problem (doc, "%s of %u characters once normalised: lure templates "
 		                          "matched against the first %" G_GSIZE_FORMAT " only",
-		                          n, options->limits.max_text);
+		                          where, n, options->limits.max_text);
 		n = (guint) options->limits.max_text;
 	}
-	g_autofree guint32 *classes = g_new (guint32, (gsize) n + 1);
-	for (guint i = 0; i < n; i++) {
-		guint cls = GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
-		                                                   GUINT_TO_POINTER (chars[i])));
-		classes[i] = cls;
+	src->n = n;
+	src->where = g_strdup (where);
+	src->classes = g_new (guint32, (gsize) n + 1);
+	for (guint i = 0; i < n; i++)
+		src->classes[i] = GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
+		                                                         GUINT_TO_POINTER (src->chars[i])));
+	return n > 0;
+}
+
+/* What one template found in all the sources of a document. */
+typedef struct {
+	GString *where;      /* the sources where it reached its threshold, "; " between */
+	GString *evidence;
+	guint    best_matched;
+	guint    closest;
+	guint    fingerprint_distance;  /* G_MAXUINT when no picture matched */
+} lure_result;
+
+/* Looks for the phrases of @t in @src; when at least `require` are found,
+ * the source and what matched go into @r. */
+static void
+match_phrases (const lure_template *t, const lure_source *src, lure_result *r)
+{
+	if (t->phrases->len == 0)
+		return;
+	guint matched = 0, closest = G_MAXUINT;
+	g_autoptr (GString) evidence = g_string_new (NULL);
+	for (guint j = 0; j < t->phrases->len; j++) {
+		const lure_phrase *p = g_ptr_array_index (t->phrases, j);
+		phrase_hit hit;
+		if (!phrase_search (p, src->classes, src->n, &hit))
+			continue;
+		matched++;
+		closest = MIN (closest, hit.distance);
+		/* Myers gives the end; the phrase's length back is close enough to show */
+		gsize start = hit.end + 1 >= p->n_chars ? hit.end + 1 - p->n_chars : 0;
+		g_autofree char *seen = text_excerpt (src->chars, start, hit.end);
+		g_string_append_printf (evidence, "%s\"%s\" ~ \"%s\" (%s, distance %u, character %"
+		                        G_GSIZE_FORMAT ")", evidence->len ? "; " : "",
+		                        p->text, seen ? seen : "", p->language, hit.distance, hit.end);
+	}
+	if (matched < t->require)
+		return;
+	g_string_append_printf (r->where, "%s%s", r->where->len ? "; " : "", src->where);
+	g_string_append_printf (r->evidence, "%s%s: %u of %u phrases: %s",
+	                        r->evidence->len ? "; " : "", src->where, matched, t->phrases->len,
+	                        evidence->str);
+	r->best_matched = MAX (r->best_matched, matched);
+	r->closest = MIN (r->closest, closest);
+}
+
+/* Compares the fingerprints of @t with those of the document's pictures. */
+static void
+match_fingerprints (const lure_template *t, const mh_document *doc, lure_result *r)
+{
+	for (guint i = 0; i < doc->images->len; i++) {
+		const mh_doc_image *image = g_ptr_array_index (doc->images, i);
+		if (!image->has_dhash)
+			continue;
+		guint best = G_MAXUINT;
+		guint64 best_hash = 0;
+		for (guint j = 0; j < t->fingerprints->len; j++) {
+			const lure_fingerprint *fp = &g_array_index (t->fingerprints, lure_fingerprint, j);
+			guint d = _mh_dhash_distance (fp->dhash, image->dhash);
+			if (d <= fp->max_distance && d < best) {
+				best = d;
+				best_hash = fp->dhash;
+			}
+		}
+		if (best == G_MAXUINT)
+			continue;
+		g_string_append_printf (r->where, "%sfingerprint of picture %s",
+		                        r->where->len ? "; " : "", image->location);
+		g_string_append_printf (r->evidence, "%spicture %s: dHash %016" G_GINT64_MODIFIER "x is "
+		                        "%u bits from the template's %016" G_GINT64_MODIFIER "x",
+		                        r->evidence->len ? "; " : "", image->location,
+		                        image->dhash, best, best_hash);
+		r->fingerprint_distance = MIN (r->fingerprint_distance, best);
+	}
+}
+
+static void
+match_template (mh_document *doc, const mh_office_options *options, const lure_template *t,
+                const lure_source *sources, guint n_sources)
+{
+	lure_result r = { g_string_new (NULL), g_string_new (NULL), 0, G_MAXUINT, G_MAXUINT };
+	for (guint i = 0; i < n_sources; i++)
+		match_phrases (t, &sources[i], &r);
+	match_fingerprints (t, doc, &r);
+	if (r.where->len > 0) {
+		g_autoptr (GString) how = g_string_new (NULL);
+		if (r.best_matched > 0)
+			g_string_append_printf (how, "%u of %u phrases (threshold %u), closest distance %u",
+			                        r.best_matched, t->phrases->len, t->require, r.closest);
+		if (r.fingerprint_distance != G_MAXUINT)
+			g_string_append_printf (how, "%spicture fingerprint within %u bits",
+			                        how->len ? "; " : "", r.fingerprint_distance);
+		g_string_append_printf (r.evidence, "; template defined at %s", t->origin);
+		_mh_document_add_finding (doc, options, "lure.template", MH_SEVERITY_MEDIUM, r.where->str,
+		                          r.evidence->str, "lure template %s (family %s: %s): %s",
+		                          t->name, t->family, t->description ? t->description : "",
+		                          how->str);
+	}
+	g_string_free (r.where, TRUE);
+	g_string_free (r.evidence, TRUE);
+}
+
+void
+_mh_lure_apply (mh_document *doc, const mh_office_options *options)
+{
+	g_return_if_fail (doc != NULL && options != NULL);
+	const mh_lure_db *db = options->lures ? options->lures : mh_lure_db_builtin ();
+	if (db->templates->len == 0)
+		return;
+
+	/* the document's text, then what OCR read in each picture */
+	g_autofree lure_source *sources = g_new0 (lure_source, doc->images->len + 1);
+	guint n_sources = 0;
+	if (doc->text && doc->text->len > 0 &&
+	    lure_source_init (&sources[n_sources], doc, options, db, "text", doc->text->str,
+	                      doc->text->len))
+		n_sources++;
+	else
+		lure_source_clear (&sources[n_sources]);
+	for (guint i = 0; i < doc->images->len; i++) {
+		const mh_doc_image *image = g_ptr_array_index (doc->images, i);
+		if (!image->text || !*image->text)
+			continue;
+		g_autofree char *where = g_strdup_printf ("OCR of picture %s", image->location);
+		if (lure_source_init (&sources[n_sources], doc, options, db, where, image->text,
+		                      strlen (image->text)))
+			n_sources++;
+		else
+			lure_source_clear (&sources[n_sources]);
 	}
 	for (guint i = 0; i < db->templates->len; i++)
-		match_template (doc, options, g_ptr_array_index (db->templates, i), chars, classes, n);
+		match_template (doc, options, g_ptr_array_index (db->templates, i), sources, n_sources);
+	for (guint i = 0; i < n_sources; i++)
+		lure_source_clear (&sources[i]);
 }

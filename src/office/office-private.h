@@ -10,7 +10,13 @@
  * ovba.c      MS-OVBA compression (decompressor, and a compressor for the
  *             sample generator);
  * vba-rules.c what the macros would do: auto-exec, suspicious keywords,
- *             obfuscation, decoded strings, indicators (tables in src/data/).
+ *             obfuscation, decoded strings, indicators (tables in src/data/);
+ * images.c    pictures: recognised by content, OfficeArt BLIPs of .doc/.xls/
+ *             .ppt, bitmaps inside EMF/WMF metafiles;
+ * ocr.c       pictures decoded (Leptonica), fingerprinted (dHash) and read
+ *             (Tesseract), with caps on size and time;
+ * lure.c      lure templates matched against the text, OCR text and
+ *             fingerprints.
  */
 #ifndef MAILHUNT_OFFICE_PRIVATE_H
 #define MAILHUNT_OFFICE_PRIVATE_H
@@ -54,6 +60,13 @@ mh_document *_mh_document_add_child (mh_document *parent, const guint8 *data, gs
  * problem). */
 void  _mh_document_add_text (mh_document *doc, const char *text, gssize len,
                              const mh_office_options *options);
+
+/* A picture found in the document: kept (a copy) with its @location when
+ * it is recognised as a picture (_mh_image_sniff), within
+ * limits.max_images and limits.max_image_size; otherwise a problem says
+ * why not.  Fingerprints and OCR come after the readers (document.c). */
+void  _mh_document_add_image (mh_document *doc, const guint8 *data, gsize len,
+                              const char *location, const mh_office_options *options);
 
 /* Reads a whole GsfInput up to @max bytes; *truncated tells whether it was cut. */
 GBytes *_mh_gsf_read_all (GsfInput *input, gsize max, gboolean *truncated);
@@ -129,6 +142,75 @@ void  _mh_xlm_rules_apply (mh_document *doc, const char *formulas, gsize len,
  * built-in ones): findings lure.template (and evidence of what matched,
  * where, how closely). */
 void  _mh_lure_apply (mh_document *doc, const mh_office_options *options);
+
+/* -- images.c ----------------------------------------------------------- */
+
+typedef struct {
+	const char *format;   /* as mh_doc_image.format; static */
+	guint       width;    /* from the header, 0 when the header does not say */
+	guint       height;
+} mh_image_info;
+
+/* Recognises a picture by its first bytes (PNG, JPEG, GIF, BMP, TIFF,
+ * WebP, EMF, WMF with or without the placeable header, PICT is not
+ * recognisable by content and is left out) and reads its size from the
+ * header without decoding it.  FALSE when it is none of these. */
+gboolean _mh_image_sniff (const guint8 *data, gsize len, mh_image_info *info);
+
+/* The OfficeArt BLIPs (MS-ODRAW 2.2.23-2.2.31: msofbtBlipPNG, JPEG, DIB,
+ * TIFF, EMF, WMF, PICT, inside BSE records or PICFAndOfficeArtData) found
+ * in @data -- a .doc's Data or WordDocument stream, an .xls drawing group,
+ * a .ppt Pictures stream -- each added with _mh_document_add_image as
+ * "@where+0xOFFSET".  Metafile BLIPs are inflated (zlib) within
+ * limits.max_image_size.  A DIB BLIP gets its BITMAPFILEHEADER back so
+ * that it is a .bmp.  Returns how many were added. */
+guint    _mh_officeart_find_blips (mh_document *doc, const guint8 *data, gsize len,
+                                   const char *where, const mh_office_options *options);
+
+/* The largest bitmap inside an EMF or WMF metafile (EMR_STRETCHDIBITS,
+ * EMR_BITBLT, EMR_STRETCHBLT, EMR_SETDIBITSTODEVICE; META_STRETCHDIB,
+ * META_DIBSTRETCHBLT, META_DIBBITBLT, META_SETDIBTODEV) as a .bmp file of
+ * at most @max bytes; NULL with @error set when there is none (a drawing
+ * made only of vector records is not rasterised). */
+GBytes  *_mh_metafile_bitmap (const guint8 *data, gsize len, gsize max, GError **error);
+
+/* -- ocr.c --------------------------------------------------------------- */
+
+/* A decoded picture as 8-bit grey, row-major, width * height bytes. */
+typedef struct {
+	guint   width;
+	guint   height;
+	guint8 *pixels;
+} mh_gray_image;
+
+/* Decodes PNG, JPEG, GIF, BMP, TIFF or WebP (Leptonica), or the bitmap
+ * inside an EMF/WMF, to grey.  Refuses (NULL, @error set) what is over
+ * @max_pixels by its header before decoding, and what does not decode. */
+mh_gray_image *_mh_image_decode (const guint8 *data, gsize len, guint64 max_pixels,
+                                 GError **error);
+void           _mh_gray_image_free (mh_gray_image *image);
+
+/* dHash: the picture shrunk to 9x8 grey, one bit per pair of neighbours
+ * (left brighter than right).  Survives re-encoding and rescaling. */
+guint64        _mh_image_dhash (const mh_gray_image *image);
+guint          _mh_dhash_distance (guint64 a, guint64 b);
+
+typedef enum {
+	MH_OCR_RESULT_READ,        /* text returned (may be empty) */
+	MH_OCR_RESULT_TOO_SMALL,   /* too small to hold readable text: not tried */
+	MH_OCR_RESULT_TIMEOUT,     /* cut at the time cap; the text read so far is returned */
+	MH_OCR_RESULT_UNAVAILABLE, /* no engine: Tesseract or its language data missing */
+	MH_OCR_RESULT_FAILED,
+} mh_ocr_result;
+
+/* Reads the text of @image with Tesseract (@languages such as "eng+jpn",
+ * NULL for the default), giving up after @timeout_ms.  *text is set
+ * (UTF-8, possibly empty) for READ and TIMEOUT; @error says why for
+ * UNAVAILABLE and FAILED.  The engine is made once per thread. */
+mh_ocr_result  _mh_ocr_read (const mh_gray_image *image, const char *languages,
+                             guint timeout_ms, char **text, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_gray_image, _mh_gray_image_free)
 
 /* -- vba.c internals for tests and fuzz harnesses (section kept by vba.c) -- */
 

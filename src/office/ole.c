@@ -1017,6 +1017,15 @@ word_analyse (mh_document *doc, GsfInfile *ole, const mh_office_options *options
 	const guint8 *table_data = g_bytes_get_data (table, &table_len);
 	word_template (doc, options, &fib, table_data, table_len);
 	word_story_text (doc, options, &fib, table_data, table_len);
+	/* pictures: inline ones in the Data stream (PICFAndOfficeArtData),
+	 * floating ones in the WordDocument stream (BLIPs after the text) */
+	g_autoptr (GBytes) pictures = read_stream (doc, options, ole, "Data", "");
+	if (pictures) {
+		gsize pictures_len;
+		const guint8 *pictures_data = g_bytes_get_data (pictures, &pictures_len);
+		_mh_officeart_find_blips (doc, pictures_data, pictures_len, "Data", options);
+	}
+	_mh_officeart_find_blips (doc, data, len, "WordDocument", options);
 }
 
 void
@@ -2637,6 +2646,37 @@ _mh_ole_xlm_formulas (const guint8 *data, gsize len, const mh_office_options *op
 	return g_string_free (text, FALSE);
 }
 
+/* The workbook's pictures are BLIPs in its drawing group: one
+ * MSODRAWINGGROUP record (0x00EB) and the CONTINUE records (0x003C) after
+ * it, whose payloads join into one OfficeArtDggContainer. */
+static void
+excel_pictures (mh_document *doc, const guint8 *data, gsize len, const mh_office_options *options)
+{
+	g_autoptr (GByteArray) group = g_byte_array_new ();
+	gboolean in_group = FALSE;
+	gsize pos = 0;
+	while (pos + 4 <= len) {
+		guint16 type = rd16 (data + pos), size = rd16 (data + pos + 2);
+		if (!fits (len, pos + 4, size))
+			break;
+		if (type == 0x00EB || (in_group && type == 0x003C)) {
+			if (group->len + size > options->limits.max_stream_size) {
+				_mh_document_add_problem (doc, "Excel: drawing group larger than %" G_GSIZE_FORMAT
+				                          " bytes: the pictures after it are not read",
+				                          options->limits.max_stream_size);
+				break;
+			}
+			g_byte_array_append (group, data + pos + 4, size);
+			in_group = TRUE;
+		} else {
+			in_group = FALSE;
+		}
+		pos += 4 + (gsize) size;
+	}
+	if (group->len > 0)
+		_mh_officeart_find_blips (doc, group->data, group->len, "MsoDrawingGroup", options);
+}
+
 static void
 excel_analyse (mh_document *doc, GsfInfile *ole, const mh_office_options *options)
 {
@@ -2648,6 +2688,7 @@ excel_analyse (mh_document *doc, GsfInfile *ole, const mh_office_options *option
 	gsize len;
 	const guint8 *data = g_bytes_get_data (stream, &len);
 	_mh_ole_biff_walk (doc, data, len, options);
+	excel_pictures (doc, data, len, options);
 	/* the sheets' ActiveX controls keep their data in one "Ctls" stream */
 	if (has_stream (ole, "Ctls")) {
 		doc->has_controls = TRUE;
@@ -3036,6 +3077,13 @@ ppt_analyse (mh_document *doc, GsfInfile *ole, const mh_office_options *options)
 	const guint8 *data = g_bytes_get_data (stream, &len);
 	ppt_walk w = { .doc = doc, .options = options };
 	ppt_records (&w, data, len, 0);
+	/* the presentation's pictures: one BLIP after another */
+	g_autoptr (GBytes) pictures = read_stream (doc, options, ole, "Pictures", "");
+	if (pictures) {
+		gsize pictures_len;
+		const guint8 *pictures_data = g_bytes_get_data (pictures, &pictures_len);
+		_mh_officeart_find_blips (doc, pictures_data, pictures_len, "Pictures", options);
+	}
 }
 
 /* -- copying a storage into a compound file of its own ----------------------- */

@@ -1868,6 +1868,30 @@ report_embedded (package *pkg, package_part *part, GBytes *bytes, GsfInfile *ole
  * content: an OLE2 file with VBA/dir at its root), else an embedded
  * object (under embeddings/, or any other OLE2 part except an ActiveX
  * control's persisted state). */
+/* Pictures (word/media/, xl/media/, ppt/media/, or any part with an
+ * image content type) for fingerprints and OCR: a lure screen is one. */
+static void
+read_pictures (package *pkg)
+{
+	for (guint i = 0; i < pkg->parts->len; i++) {
+		package_part *part = g_ptr_array_index (pkg->parts, i);
+		if (part->handled || part->xml)
+			continue;
+		gboolean image_type = part->content_type && has_prefix_ci (part->content_type, "image/");
+		if (!image_type && !contains_ci (part->name, "/media/"))
+			continue;
+		/* by content: a JPEG's size may come after kilobytes of EXIF, so
+		 * the whole part is read (within the package's budget) */
+		g_autoptr (GBytes) bytes = part_read (pkg, part);
+		if (!bytes)
+			continue;
+		part->handled = TRUE;
+		gsize len;
+		const guint8 *data = g_bytes_get_data (bytes, &len);
+		_mh_document_add_image (pkg->doc, data, len, part->name, pkg->options);
+	}
+}
+
 static void
 read_binary_parts (package *pkg)
 {
@@ -2018,6 +2042,7 @@ analyse_package (package *pkg, gboolean refine)
 	read_excel_text (pkg);
 	read_slide_text (pkg);
 	read_binary_parts (pkg);
+	read_pictures (pkg);
 	read_controls (pkg);
 }
 
@@ -2132,6 +2157,11 @@ read_bindata (package *pkg, xmlNode *node)
 		gsize plen;
 		const guint8 *pdata = g_bytes_get_data (payload, &plen);
 		_mh_document_add_child (doc, pdata, plen, name, pkg->options);
+		return;
+	}
+	mh_image_info info;
+	if (_mh_image_sniff (data, len, &info)) {
+		_mh_document_add_image (doc, data, len, name, pkg->options);
 		return;
 	}
 	if (mh_office_is_document (data, len)) {

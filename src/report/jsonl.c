@@ -148,6 +148,30 @@ add_document_members (JsonBuilder *b, const mh_document *d, gboolean show_code)
 		json_builder_end_object (b);
 	}
 	json_builder_end_array (b);
+	json_builder_set_member_name (b, "images");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < d->images->len; i++) {
+		const mh_doc_image *image = g_ptr_array_index (d->images, i);
+		json_builder_begin_object (b);
+		add_string (b, "location", image->location);
+		add_string (b, "format", image->format);
+		json_builder_set_member_name (b, "size");
+		json_builder_add_int_value (b, (gint64) image->size);
+		add_string (b, "sha256", image->sha256);
+		json_builder_set_member_name (b, "width");
+		json_builder_add_int_value (b, image->width);
+		json_builder_set_member_name (b, "height");
+		json_builder_add_int_value (b, image->height);
+		/* hex, as lure files and `mailhunt lure-hash` write it: a 64-bit
+		 * integer would lose bits in JavaScript-based consumers */
+		g_autofree char *dhash = image->has_dhash
+		                       ? g_strdup_printf ("%016" G_GINT64_MODIFIER "x", image->dhash) : NULL;
+		add_string (b, "dhash", dhash);
+		add_string (b, "ocr", image->ocr);
+		add_string (b, "ocr_text", image->text);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
 	json_builder_set_member_name (b, "children");
 	json_builder_begin_array (b);
 	for (guint i = 0; i < d->children->len; i++) {

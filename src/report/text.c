@@ -99,6 +99,17 @@ print_document (FILE *out, const mh_document *d, const char *indent, gboolean sh
 		for (guint k = 0; k < p->problems->len; k++)
 			fprintf (out, "%s    problem: %s\n", indent, (const char *) g_ptr_array_index (p->problems, k));
 	}
+	for (guint i = 0; i < d->images->len; i++) {
+		const mh_doc_image *image = g_ptr_array_index (d->images, i);
+		fprintf (out, "%s  picture %s (%s, %ux%u, %zu bytes)", indent, image->location, image->format,
+		         image->width, image->height, image->size);
+		if (image->has_dhash)
+			fprintf (out, " dHash %016" G_GINT64_MODIFIER "x", image->dhash);
+		if (image->text)
+			fprintf (out, ", OCR %s: %zu characters\n", image->ocr, strlen (image->text));
+		else
+			fprintf (out, ", OCR %s\n", image->ocr);
+	}
 	for (guint i = 0; i < d->findings->len; i++)
 		print_finding (out, g_ptr_array_index (d->findings, i), indent);
 	for (guint i = 0; i < d->iocs->len; i++) {

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# OCR benchmark: what reading the pictures of documents costs.  See
+# tests/bench/README.md.
+#
+#   tests/bench/bench-ocr.sh [OPTIONS]
+#
+# 1. OCR cost per picture: `mailhunt doc --ocr all` against `--ocr none`
+#    on the generated lure documents (one distinct picture each).
+# 2. A mailbox where most documents carry no macros: `mailhunt scan` with
+#    the default `--ocr risky` against `--ocr none` (and `--ocr all`), on
+#    an mbox of N mails each carrying one document with a picture; P % of
+#    them carry a macro document with a lure picture.  The slowdown of the
+#    default over `--ocr none` is the figure the 10 % budget is about.
+#
+# Builds nothing.  Needs: bash, python3, GNU time (/usr/bin/time), the
+# test program tests/gen-office of a build tree (it draws the samples).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+usage() {
+	cat <<EOF
+Usage: $0 [OPTIONS]
+
+  --mailhunt PATH     mailhunt binary (default: \$MAILHUNT, else
+                      $here/../../mailhunt)
+  --gen-office PATH   the generator (default: tests/gen-office next to the
+                      mailhunt binary)
+  --count N           mails in the mbox (default 2000)
+  --macro-percent P   share of mails whose document has macros and a lure
+                      picture (default 1)
+  --rounds N          time each run N times, keep the fewest CPU seconds
+                      (default 3)
+  --keep DIR          work in DIR and keep it
+  --timeout SECS      give up on one run after SECS (default 3600)
+  -h, --help          this text
+
+Prints a table and, as its last line, one JSON object with the figures.
+EOF
+}
+
+mailhunt=${MAILHUNT:-$here/../../mailhunt}
+gen=
+count=2000
+percent=1
+rounds=3
+keepdir=
+timeout_s=3600
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--mailhunt) mailhunt=$2; shift 2 ;;
+	--gen-office) gen=$2; shift 2 ;;
+	--count) count=$2; shift 2 ;;
+	--macro-percent) percent=$2; shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
+	--keep) keepdir=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "bench-ocr: unknown option $1" >&2; usage >&2; exit 2 ;;
+	esac
+done
+
+log() { printf 'bench-ocr: %s\n' "$*" >&2; }
+die() { log "$*"; exit 2; }
+
+case "$count" in ''|*[!0-9]*) die "--count wants a number" ;; esac
+case "$percent" in ''|*[!0-9]*) die "--macro-percent wants a whole number" ;; esac
+case "$rounds" in ''|0|*[!0-9]*) die "--rounds wants a number from 1" ;; esac
+command -v python3 >/dev/null || die "missing python3"
+/usr/bin/time -v true >/dev/null 2>&1 || die "missing GNU time at /usr/bin/time (apt-get install -y time)"
+[ -x "$mailhunt" ] || die "no mailhunt binary at $mailhunt"
+mailhunt=$(cd "$(dirname "$mailhunt")" && pwd)/$(basename "$mailhunt")
+[ -n "$gen" ] || gen=$(dirname "$mailhunt")/tests/gen-office
+[ -x "$gen" ] || die "no generator at $gen"
+
+if [ -n "$keepdir" ]; then
+	mkdir -p "$keepdir"
+	workdir=$(cd "$keepdir" && pwd)
+	[ -z "$(ls -A "$workdir")" ] || die "$workdir is not empty"
+else
+	workdir=$(mktemp -d "${TMPDIR:-/tmp}/mailhunt-bench-ocr.XXXXXX")
+fi
+cleanup() { if [ -n "$keepdir" ]; then log "kept $workdir"; else rm -rf "$workdir"; fi; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# time_run (bench-lib.sh) needs $workdir and $timeout_s
+. "$here/bench-lib.sh"
+
+time_best() {
+	local log=$1 rounds=$2 best='' best_cpu='' cpu i
+	shift 2
+	for i in $(seq "$rounds"); do
+		time_run "$log.r$i" "$@"
+		cpu=$(awk '{ print $2 + $3 }' "$log.r$i.res")
+		if [ -z "$best" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then
+			best=$i
+			best_cpu=$cpu
+		fi
+	done
+	for ext in res out err time load; do mv "$log.r$best.$ext" "$log.$ext"; done
+	rm -f "$log".r[0-9]*.*
+}
+
+log "mailhunt: $mailhunt"
+log "drawing the lure samples ..."
+"$gen" --lures "$workdir/lures" >/dev/null
+
+# ------------------------------------------------------------ 1. per picture
+mkdir -p "$workdir/pictures"
+cp "$workdir"/lures/*-picture.doc "$workdir"/lures/*-picture.docm "$workdir/pictures/"
+npics=$(ls "$workdir/pictures" | wc -l)
+log "OCR per picture: $npics documents with one lure picture each ..."
+time_best "$workdir/pics-none" "$rounds" "$mailhunt" doc --ocr none --format jsonl -o "$workdir/pics-none.jsonl" "$workdir/pictures"
+time_best "$workdir/pics-all" "$rounds" "$mailhunt" doc --ocr all --format jsonl -o "$workdir/pics-all.jsonl" "$workdir/pictures"
+
+# ------------------------------------------------------------ 2. the mailbox
+log "building an mbox of $count mails, $percent % with a macro lure ..."
+python3 - "$workdir/lures" "$workdir/box.mbox" "$count" "$percent" > "$workdir/box.json" <<'PYEOF'
+import email.message, email.policy, json, os, sys
+lures, out, count, percent = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+plain = ['control-chart-picture.docx', 'control-photo.doc']
+macro = sorted(n for n in os.listdir(lures) if n.endswith('-picture.docm') and not n.startswith('control-'))
+every = 100 // percent if percent else 0
+types = {'.doc': 'application/msword',
+         '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+         '.docm': 'application/vnd.ms-word.document.macroEnabled.12'}
+blobs = {n: open(os.path.join(lures, n), 'rb').read() for n in plain + macro}
+n_macro = 0
+with open(out, 'wb') as f:
+    for i in range(count):
+        if every and i % every == every - 1:
+            name = macro[n_macro % len(macro)]
+            n_macro += 1
+        else:
+            name = plain[i % len(plain)]
+        m = email.message.EmailMessage(policy=email.policy.SMTP)
+        m['From'] = f'Person {i % 97} <person{i % 97}@example.com>'
+        m['To'] = 'analyst@example.jp'
+        m['Subject'] = f'Report {i}'
+        m['Message-ID'] = f'<bench-ocr-{i}@example.com>'
+        m['Date'] = 'Thu, 26 Nov 2026 09:00:00 +0900'
+        m.set_content(f'Please find report {i} attached.\n')
+        main, sub = types[os.path.splitext(name)[1]].split('/')
+        m.add_attachment(blobs[name], maintype=main, subtype=sub, filename=name)
+        f.write(b'From bench@example.com Thu Nov 26 09:00:00 2026\n')
+        f.write(m.as_bytes().replace(b'\r\n', b'\n').replace(b'\nFrom ', b'\n>From '))
+        f.write(b'\n')
+json.dump({"mails": count, "macro_mails": n_macro, "distinct_macro_pictures": min(n_macro, len(macro))}, sys.stdout)
+PYEOF
+mbox_bytes=$(stat -c %s "$workdir/box.mbox")
+cat "$workdir/box.mbox" > /dev/null
+for mode in none risky all; do
+	log "scan --ocr $mode ..."
+	time_best "$workdir/box-$mode" "$rounds" "$mailhunt" scan --all --ocr "$mode" --format jsonl -o "$workdir/box-$mode.jsonl" "$workdir/box.mbox"
+done
+
+# ------------------------------------------------------------ figures
+python3 - "$workdir" "$npics" "$mbox_bytes" <<'PYEOF'
+import json, sys
+work, npics, mbox_bytes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+
+def res(name):
+    wall, user, sysc, rss, rc, load = open(f"{work}/{name}.res").read().split()
+    return {"wall_s": float(wall), "cpu_s": float(user) + float(sysc), "peak_rss_kb": int(rss), "exit": int(rc)}
+
+def pictures(report):
+    """Pictures in the report by what OCR did, and lure findings."""
+    states, lures = {}, 0
+    def walk(doc):
+        nonlocal lures
+        for p in doc.get("images", []):
+            states[p["ocr"]] = states.get(p["ocr"], 0) + 1
+        lures += sum(1 for f in doc.get("findings", []) if f["id"] == "lure.template")
+        for c in doc.get("children", []):
+            walk(c)
+    for line in open(report):
+        o = json.loads(line)
+        if o.get("type") == "document":
+            walk(o)
+        for a in o.get("attachments", []) if o.get("type") == "message" else []:
+            if a.get("document"):
+                walk(a["document"])
+    return states, lures
+
+fig = {"pictures": npics, "box": json.load(open(f"{work}/box.json")), "mbox_bytes": mbox_bytes}
+none, every = res("pics-none"), res("pics-all")
+fig["per_picture"] = {"ocr_none": none, "ocr_all": every,
+                      "ocr_s_per_picture": round((every["wall_s"] - none["wall_s"]) / npics, 3),
+                      "ocr_states": pictures(f"{work}/pics-all.jsonl")[0]}
+rows = []
+for mode in ("none", "risky", "all"):
+    r = res(f"box-{mode}")
+    states, lures = pictures(f"{work}/box-{mode}.jsonl")
+    r.update({"mb_per_s": round(mbox_bytes / 1e6 / r["wall_s"], 2) if r["wall_s"] else None,
+              "mails_per_s": round(fig["box"]["mails"] / r["wall_s"], 1) if r["wall_s"] else None,
+              "ocr_states": states, "lure_findings": lures})
+    fig[f"scan_{mode}"] = r
+    rows.append((mode, r))
+base = fig["scan_none"]["wall_s"]
+fig["slowdown_risky_vs_none"] = round(fig["scan_risky"]["wall_s"] / base - 1, 3) if base else None
+fig["slowdown_all_vs_none"] = round(fig["scan_all"]["wall_s"] / base - 1, 3) if base else None
+
+print(f"OCR per picture ({npics} lure documents, one distinct picture each): "
+      f"--ocr none {none['wall_s']:.2f} s, --ocr all {every['wall_s']:.2f} s, "
+      f"{fig['per_picture']['ocr_s_per_picture']:.3f} s per picture")
+print(f"mbox: {fig['box']['mails']} mails, {mbox_bytes / 1e6:.1f} MB, "
+      f"{fig['box']['macro_mails']} with a macro lure ({fig['box']['distinct_macro_pictures']} distinct pictures)")
+print(f"{'scan --ocr':<12}{'wall s':>9}{'cpu s':>9}{'MB/s':>8}{'mails/s':>9}{'rss MB':>8}  pictures by OCR state, lures")
+for mode, r in rows:
+    print(f"{mode:<12}{r['wall_s']:>9.2f}{r['cpu_s']:>9.2f}{r['mb_per_s']:>8}{r['mails_per_s']:>9}"
+          f"{r['peak_rss_kb'] / 1024:>8.0f}  {r['ocr_states']}, {r['lure_findings']}")
+print(f"default (risky) over --ocr none: {fig['slowdown_risky_vs_none'] * 100:+.1f} %; "
+      f"--ocr all over none: {fig['slowdown_all_vs_none'] * 100:+.1f} %")
+print(json.dumps(fig))
+PYEOF
