@@ -80,6 +80,7 @@ static const char docx_types[] = XML_DECL
 	"<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
 	"<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/>"
 	"<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+	"<Override PartName=\"/xl/drawings/drawing1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.drawing+xml\"/>"
 	"</Types>";
 static const char docx_rels[] = XML_DECL
 	"<Relationships xmlns=\"" REL_NS "\">"
@@ -347,7 +348,15 @@ test_xlsx_strings (void)
 		  "<si><r><t>Rich</t></r><r><rPr><b/></rPr><t>Runs</t></r><rPh><t>PhoneticGuide</t></rPh></si></sst>" },
 		{ "xl/worksheets/sheet1.xml", XML_DECL
 		  "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
-		  "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>InlineCell</t></is></c></row></sheetData></worksheet>" },
+		  "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>InlineCell</t></is></c>"
+		  "<c r=\"B1\" t=\"str\"><f>CONCATENATE(\"Formula\",\"Result\")</f><v>FormulaResult</v></c>"
+		  "<c r=\"C1\"><f>1+1</f><v>2</v></c></row></sheetData></worksheet>" },
+		/* a text box drawn on the sheet: where an Excel lure's words can be */
+		{ "xl/drawings/drawing1.xml", XML_DECL
+		  "<xdr:wsDr xmlns:xdr=\"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing\" "
+		  "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"><xdr:twoCellAnchor><xdr:sp>"
+		  "<xdr:txBody><a:p><a:r><a:t>TextBox</a:t></a:r><a:r><a:t>OnSheet</a:t></a:r></a:p></xdr:txBody>"
+		  "</xdr:sp></xdr:twoCellAnchor></xdr:wsDr>" },
 	};
 	g_autoptr (GBytes) zip = office_test_make_zip (members, G_N_ELEMENTS (members));
 	gsize len;
@@ -356,7 +365,10 @@ test_xlsx_strings (void)
 	assert_text_has (doc, "PlainShared\n");
 	assert_text_has (doc, "RichRuns\n");
 	assert_text_has (doc, "InlineCell\n");
+	assert_text_has (doc, "FormulaResult\n");
+	assert_text_has (doc, "TextBoxOnSheet\n");
 	assert_text_lacks (doc, "PhoneticGuide");
+	assert_text_lacks (doc, "CONCATENATE");
 }
 
 

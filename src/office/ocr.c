@@ -27,10 +27,13 @@
 #define OCR_MIN_LONG_SIDE  32
 /* Screenshots of dialogs carry text of 11-16 px.  Measured on the lures
  * of tests/test-ocr.c: 11 px text is misread as it is ("view of edit")
- * and read right when doubled; 28 px text reads either way, doubled for
- * some 30% more time (200 -> 260 ms for 800x500).  The size of the text
- * is not known before OCR, the size of the picture is. */
+ * and read right at 1.5 and 2 times; 28 px text reads either way.  The
+ * size of the text is not known before OCR, the size of the picture is.
+ * Unscaled, the Japanese protected-view screens of samples-benign/lures
+ * (24 px) lose their lure; at 1.5 times all 28 screens are read, 15-20 %
+ * faster than doubled (tests/bench/bench-ocr.sh figures in docs/lures.md). */
 #define OCR_UPSCALE_BELOW  1000
+#define OCR_UPSCALE        1.5f
 /* Past this, layout analysis (which the deadline does not interrupt)
  * grows costly while the text of a screen-sized lure gains nothing. */
 #define OCR_MAX_LONG_SIDE  4000
@@ -577,7 +580,7 @@ pix_for_ocr (const mh_gray_image *image)
 	guint longer = MAX (image->width, image->height);
 	float scale = 1;
 	if (longer < OCR_UPSCALE_BELOW)
-		scale = 2;
+		scale = OCR_UPSCALE;
 	else if (longer > OCR_MAX_LONG_SIDE)
 		scale = (float) OCR_MAX_LONG_SIDE / (float) longer;
 	if (scale != 1) {

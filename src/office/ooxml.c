@@ -1561,15 +1561,29 @@ read_excel_text (package *pkg)
 				if (is_element (n, "si", sheet_ns))
 					read_string_item (pkg, n, s);
 		} else {
-			for (xmlNode *n = xp.root; n && !pkg->doc->text_truncated; n = tree_next (n, xp.root))
-				if (is_element (n, "is", sheet_ns))
+			for (xmlNode *n = xp.root; n && !pkg->doc->text_truncated; n = tree_next (n, xp.root)) {
+				if (is_element (n, "is", sheet_ns)) {
 					read_string_item (pkg, n, s);
+				} else if (is_element (n, "c", sheet_ns)) {
+					/* a formula's text result is shown in its cell like any text */
+					g_autofree char *type = attr_any (n, "t");
+					if (!type || strcmp (type, "str") != 0)
+						continue;
+					for (xmlNode *v = n->children; v; v = v->next)
+						if (is_element (v, "v", sheet_ns)) {
+							g_autofree char *value = node_text (v, pkg->options->limits.max_text);
+							if (value && *value)
+								_mh_document_add_text (pkg->doc, value, -1, pkg->options);
+						}
+				}
+			}
 		}
 		xml_part_clear (&xp);
 	}
 }
 
-/* Text of the slides of a presentation: a:t, paragraphs (a:p) as lines. */
+/* Text of the slides of a presentation, and of the shapes and text boxes
+ * drawn on spreadsheets (xl/drawings/): a:t, paragraphs (a:p) as lines. */
 static void
 read_slide_text (package *pkg)
 {
@@ -1577,7 +1591,9 @@ read_slide_text (package *pkg)
 	gsize max = pkg->options->limits.max_text;
 	for (guint i = 0; i < pkg->parts->len && !pkg->doc->text_truncated; i++) {
 		package_part *part = g_ptr_array_index (pkg->parts, i);
-		if (!part->content_type || !has_suffix_ci (part->content_type, "presentationml.slide+xml"))
+		if (!part->content_type ||
+		    (!has_suffix_ci (part->content_type, "presentationml.slide+xml") &&
+		     !has_suffix_ci (part->content_type, "officedocument.drawing+xml")))
 			continue;
 		xml_part xp;
 		if (!part_xml (pkg, part, &xp))
