@@ -136,6 +136,7 @@ struct _mh_document {
 	                           * limits.max_text bytes; NULL when it has none */
 	gboolean    text_truncated;
 	GPtrArray  *images;       /* of mh_doc_image*: pictures, at most limits.max_images */
+	double      ocr_seconds;  /* spent reading this document's pictures (children apart) */
 };
 
 typedef struct _mh_lure_db mh_lure_db;   /* src/office/lure.c */

@@ -43,6 +43,9 @@ typedef struct {
 	                               * attachments and archives included) */
 	guint      documents_by_verdict[MH_VERDICT_MALICIOUS + 1];
 	guint      flagged_documents; /* document files among the inputs with macros or worse */
+	guint      pictures;          /* pictures found in documents */
+	guint      pictures_read;     /* of which OCR read (docs/lures.md) */
+	double     ocr_seconds;       /* time spent in OCR */
 	guint      contacts;          /* address-book entries of Outlook stores (lists included) */
 	guint      folders;           /* folders of Outlook stores ... */
 	GPtrArray *store_folders;     /* ... of mh_store_folder*, the first MH_REPORT_LIST_MAX */

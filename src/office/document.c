@@ -499,7 +499,10 @@ read_picture (mh_document *doc, mh_doc_image *image, const mh_gray_image *gray,
 		return;
 	}
 	g_autoptr (GError) error = NULL;
-	switch (_mh_ocr_read (gray, options->ocr_languages, timeout, &image->text, &error)) {
+	gint64 start = g_get_monotonic_time ();
+	mh_ocr_result result = _mh_ocr_read (gray, options->ocr_languages, timeout, &image->text, &error);
+	doc->ocr_seconds += (double) (g_get_monotonic_time () - start) / 1e6;
+	switch (result) {
 	case MH_OCR_RESULT_READ:
 		image->ocr = "read";
 		if (image->text)

@@ -383,6 +383,13 @@ jsonl_summary (mh_printer *p, const mh_scan_summary *s)
 		add_count (b, mh_verdict_to_string (v), s->documents_by_verdict[v]);
 	add_count (b, "flagged_files", s->flagged_documents);
 	json_builder_end_object (b);
+	json_builder_set_member_name (b, "pictures");
+	json_builder_begin_object (b);
+	add_count (b, "total", s->pictures);
+	add_count (b, "read_by_ocr", s->pictures_read);
+	json_builder_set_member_name (b, "ocr_seconds");
+	json_builder_add_double_value (b, s->ocr_seconds);
+	json_builder_end_object (b);
 
 	add_count (b, "contacts", s->contacts);
 	add_count (b, "folders_total", s->folders);

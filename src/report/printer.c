@@ -125,6 +125,13 @@ mh_scan_summary_add_document (mh_scan_summary *s, const mh_document *doc)
 {
 	s->documents++;
 	s->documents_by_verdict[doc->verdict]++;
+	s->pictures += doc->images->len;
+	for (guint i = 0; i < doc->images->len; i++) {
+		const mh_doc_image *image = g_ptr_array_index (doc->images, i);
+		if (strcmp (image->ocr, "read") == 0 || strcmp (image->ocr, "timeout") == 0)
+			s->pictures_read++;
+	}
+	s->ocr_seconds += doc->ocr_seconds;
 	for (guint i = 0; i < doc->children->len; i++)
 		mh_scan_summary_add_document (s, g_ptr_array_index (doc->children, i));
 }

@@ -219,6 +219,9 @@ text_summary (mh_printer *p, const mh_scan_summary *s)
 		         s->documents_by_verdict[MH_VERDICT_CLEAN]);
 	if (s->flagged_documents)
 		fprintf (out, "  flagged document files: %u\n", s->flagged_documents);
+	if (s->pictures)
+		fprintf (out, "  pictures:         %u in documents, %u read by OCR (%.2f s)\n", s->pictures,
+		         s->pictures_read, s->ocr_seconds);
 	if (s->contacts)
 		fprintf (out, "  contacts:         %u (address book entries of Outlook stores)\n", s->contacts);
 	if (s->folders)

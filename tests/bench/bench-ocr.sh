@@ -175,6 +175,15 @@ def res(name):
     return {"wall_s": float(wall), "cpu_s": round(float(user) + float(sysc), 2),
             "peak_rss_kb": int(rss), "exit": int(rc)}
 
+def ocr_seconds(report):
+    """The summary's time spent in OCR (measured inside the same run, so
+    not disturbed by the machine's speed changing between runs)."""
+    for line in open(report):
+        o = json.loads(line)
+        if o.get("type") == "summary":
+            return o["pictures"]["ocr_seconds"]
+    return None
+
 def pictures(report):
     """Pictures in the report by what OCR did, and lure findings."""
     states, lures = {}, 0
@@ -204,7 +213,7 @@ print(f"OCR per picture ({npics} lure documents, one distinct picture each, engi
       f"included): --ocr none {none['wall_s']:.2f} s, --ocr all {every['wall_s']:.2f} s: "
       f"{fig['per_picture']['ocr_s_per_picture']:.3f} s per picture")
 print(f"{'share %':>8}{'mails':>7}{'macro':>6}{'MB':>7}  {'--ocr':<6}{'wall s':>8}{'cpu s':>8}{'MB/s':>7}"
-      f"{'rss MB':>8}{'slowdown':>10}  pictures by OCR state, lure findings")
+      f"{'rss MB':>8}{'ocr s':>7}{'ocr/rest':>9}{'vs none':>9}  pictures by OCR state, lure findings")
 for share in shares:
     box = f"{work}/box-{share}"
     info = json.load(open(box + ".json"))
@@ -215,7 +224,11 @@ for share in shares:
         r = res(f"box-{share}-{mode}")
         states, lures = pictures(f"{box}-{mode}.jsonl")
         r.update({"mb_per_s": round(info["mbox_bytes"] / 1e6 / r["wall_s"], 2) if r["wall_s"] else None,
-                  "ocr_states": states, "lure_findings": lures})
+                  "ocr_states": states, "lure_findings": lures,
+                  "ocr_seconds": round(ocr_seconds(f"{box}-{mode}.jsonl") or 0, 2)})
+        # OCR's share of the same run: what it added over the rest of the scan
+        rest = r["wall_s"] - r["ocr_seconds"]
+        r["ocr_over_rest"] = round(r["ocr_seconds"] / rest, 3) if rest > 0 else None
         entry[mode] = r
     base = entry["none"]["wall_s"]
     for mode in ("risky", "all"):
@@ -226,9 +239,11 @@ for share in shares:
         if mode not in entry:
             continue
         r = entry[mode]
-        slow = f"{r['slowdown_vs_none'] * 100:+.1f} %" if "slowdown_vs_none" in r else ""
+        slow = f"{r['slowdown_vs_none'] * 100:+.1f}%" if "slowdown_vs_none" in r else ""
+        share = f"{r['ocr_over_rest'] * 100:.1f}%" if r.get("ocr_over_rest") is not None else ""
         print(f"{info['share_percent']:>8}{info['mails']:>7}{info['macro_mails']:>6}"
               f"{info['mbox_bytes'] / 1e6:>7.1f}  {mode:<6}{r['wall_s']:>8.2f}{r['cpu_s']:>8.2f}"
-              f"{r['mb_per_s']:>7}{r['peak_rss_kb'] / 1024:>8.0f}{slow:>10}  {r['ocr_states']}, {r['lure_findings']}")
+              f"{r['mb_per_s']:>7}{r['peak_rss_kb'] / 1024:>8.0f}{r['ocr_seconds']:>7.2f}{share:>9}{slow:>9}"
+              f"  {r['ocr_states']}, {r['lure_findings']}")
 print(json.dumps(fig))
 PYEOF
