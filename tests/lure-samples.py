@@ -32,6 +32,7 @@ import zipfile
 
 import mhtest
 from mhtest import eq, ok
+from sampletools import CfbError, cfb_read, tree
 
 SAMPLES = os.path.join(mhtest.srcdir(), 'samples-benign', 'lures')
 LURES_TXT = os.path.join(mhtest.srcdir(), 'src', 'data', 'lures.txt')
@@ -51,17 +52,6 @@ CONTROL_PICTURE = {
 }
 
 
-def tree(root):
-    files = {}
-    for d, dirs, names in os.walk(root):
-        dirs.sort()
-        for n in sorted(names):
-            p = os.path.join(d, n)
-            with open(p, 'rb') as f:
-                files[os.path.relpath(p, root).replace(os.sep, '/')] = f.read()
-    return files
-
-
 def picture_size(data):
     """(width, height) of a PNG (IHDR) or a JPEG (first SOFn), else None."""
     if data[:8] == PNG_SIGNATURE and data[12:16] == b'IHDR':
@@ -75,84 +65,6 @@ def picture_size(data):
                 return w, h
             i += 2 + size
     return None
-
-
-# ---- a minimal MS-CFB reader (office-samples.py has a stricter one, but it
-# ---- runs its tests on import) ----
-
-def cfb_streams(data):
-    """Path -> bytes of every stream; storages end in '/'."""
-    if data[:8] != bytes.fromhex('d0cf11e0a1b11ae1'):
-        raise ValueError('no compound file signature')
-    sector_shift, mini_shift = struct.unpack_from('<HH', data, 30)
-    ssz, msz = 1 << sector_shift, 1 << mini_shift
-    nfat, dir_start = struct.unpack_from('<II', data, 44)
-    cutoff, minifat_start, nminifat, difat_start, ndifat = struct.unpack_from('<IIIII', data, 56)
-    nsectors = (len(data) - ssz) // ssz
-    difat = list(struct.unpack_from('<109I', data, 76))
-    s = difat_start
-    for _ in range(ndifat):
-        vals = struct.unpack_from(f'<{ssz // 4}I', data, (s + 1) * ssz)
-        difat += vals[:-1]
-        s = vals[-1]
-    fat = []
-    for sec in difat[:nfat]:
-        fat += struct.unpack_from(f'<{ssz // 4}I', data, (sec + 1) * ssz)
-
-    def chain(start, table, limit):
-        out, s = [], start
-        while s < 0xFFFFFFFA:
-            if s >= limit or len(out) > limit:
-                raise ValueError(f'bad sector chain from {start}')
-            out.append(s)
-            s = table[s]
-        return out
-
-    def read(start):
-        return b''.join(data[(s + 1) * ssz:(s + 2) * ssz] for s in chain(start, fat, nsectors))
-
-    d = read(dir_start)
-    entries = []
-    for i in range(len(d) // 128):
-        e = d[i * 128:(i + 1) * 128]
-        name_len = struct.unpack_from('<H', e, 64)[0]
-        kind, _, left, right, child = struct.unpack_from('<BBIII', e, 66)
-        start, size = struct.unpack_from('<IQ', e, 116)
-        entries.append(dict(name=e[:max(name_len - 2, 0)].decode('utf-16-le'), kind=kind,
-                            left=left, right=right, child=child, start=start, size=size))
-    root = entries[0]
-    ministream = read(root['start']) if root['start'] < 0xFFFFFFFA else b''
-    minifat = []
-    if nminifat:
-        mf = read(minifat_start)
-        minifat = list(struct.unpack(f'<{len(mf) // 4}I', mf))
-
-    def stream(e):
-        if e['size'] < cutoff:
-            out = b''.join(ministream[s * msz:(s + 1) * msz] for s in chain(e['start'], minifat, len(minifat)))
-        else:
-            out = read(e['start'])
-        return out[:e['size']]
-
-    files, seen = {}, set()
-
-    def walk(idx, prefix):
-        if idx == 0xFFFFFFFF:
-            return
-        if idx >= len(entries) or idx in seen:
-            raise ValueError('bad directory tree')
-        seen.add(idx)
-        e = entries[idx]
-        walk(e['left'], prefix)
-        walk(e['right'], prefix)
-        if e['kind'] == 2:
-            files[prefix + e['name']] = stream(e)
-        elif e['kind'] == 1:
-            files[prefix + e['name'] + '/'] = None
-            walk(e['child'], prefix + e['name'] + '/')
-
-    walk(root['child'], '')
-    return files
 
 
 # ---- lure templates ----
@@ -316,8 +228,8 @@ def check_word_picture(where, w, table, data, fib, text, text_fc, char_size, png
 
 def check_doc(where, data, row, samples, templates):
     try:
-        files = cfb_streams(data)
-    except (ValueError, struct.error, IndexError) as e:
+        files = cfb_read(data)[0]
+    except (CfbError, struct.error, IndexError) as e:
         ok(False, f"{where}: a readable compound file", str(e))
         return None
     w, table = files.get('WordDocument'), files.get('1Table') or files.get('0Table')
@@ -360,8 +272,8 @@ def check_package(where, data, row, samples):
     eq(kind == 'docm', row['macros'] == 'yes', f"{where}: .docm exactly when macros=yes")
     if 'word/vbaProject.bin' in names:
         try:
-            ok('VBA/dir' in cfb_streams(z.read('word/vbaProject.bin')), f"{where}: vbaProject.bin holds VBA/dir")
-        except (ValueError, struct.error, IndexError) as e:
+            ok('VBA/dir' in cfb_read(z.read('word/vbaProject.bin'))[0], f"{where}: vbaProject.bin holds VBA/dir")
+        except (CfbError, struct.error, IndexError) as e:
             ok(False, f"{where}: vbaProject.bin is a compound file", str(e))
     document = z.read('word/document.xml').decode('utf-8')
     types = z.read('[Content_Types].xml').decode('utf-8')

@@ -19,22 +19,11 @@ import subprocess
 import tempfile
 
 import mhtest
+from sampletools import tree
 from mhtest import eq, ok
 
 SAMPLES = os.path.join(mhtest.srcdir(), 'samples-benign')
 GENERATOR = os.path.join(os.environ.get('MH_BUILDDIR', mhtest.srcdir()), 'tests', 'gen-samples')
-
-
-def tree(root):
-    """Relative path -> bytes of every file below root."""
-    files = {}
-    for d, dirs, names in os.walk(root):
-        dirs.sort()
-        for n in sorted(names):
-            p = os.path.join(d, n)
-            with open(p, 'rb') as f:
-                files[os.path.relpath(p, root)] = f.read()
-    return files
 
 
 def generate(out):

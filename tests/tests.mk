@@ -18,7 +18,7 @@ AM_TESTS_ENVIRONMENT = \
 	PYTHONDONTWRITEBYTECODE=1; \
 	export MAILHUNT MH_CORPORA MH_SRCDIR MH_BUILDDIR PYTHONPATH PYTHONDONTWRITEBYTECODE;
 
-EXTRA_DIST += tests/mhtest.py tests/data
+EXTRA_DIST += tests/mhtest.py tests/sampletools.py tests/data
 
 # unit tests of the library (GTest)
 test_programs = tests/test-text tests/test-mbox tests/test-message

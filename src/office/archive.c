@@ -99,25 +99,15 @@ crc32_of (const guint8 *data, gsize len)
 
 /* -- inflating with a cap ------------------------------------------------------ */
 
-typedef enum {
-	INFLATE_DONE,    /* the stream ended */
-	INFLATE_CAPPED,  /* the output reached @max: stopped there */
-	INFLATE_BROKEN,  /* damaged or cut short; @error says how */
-} inflate_result;
-
-/* Inflates @in (raw deflate for ZIP, zlib for ActiveMime) into @out (NULL:
- * only counted), never past @max bytes: declared sizes are not trusted,
- * the output is.  *consumed (may be NULL) is how much input the stream
- * used, *produced (may be NULL) how many bytes came out. */
-static inflate_result
-inflate_capped (const guint8 *in, gsize len, GZlibCompressorFormat format, gsize max,
-                GByteArray *out, gsize *consumed, gsize *produced_out, GError **error)
+mh_inflate_result
+_mh_inflate (const guint8 *in, gsize len, GZlibCompressorFormat format, gsize max,
+             GByteArray *out, gsize *consumed, gsize *produced_out, GError **error)
 {
 	g_autoptr (GZlibDecompressor) z = g_zlib_decompressor_new (format);
 	enum { CHUNK = 64 * 1024 };
 	g_autofree guint8 *buf = g_malloc (CHUNK);
 	gsize pos = 0, produced = 0;
-	inflate_result result = INFLATE_BROKEN;
+	mh_inflate_result result = MH_INFLATE_BROKEN;
 
 	for (;;) {
 		/* zlib counts input in 32 bits: feed at most 1 GiB a call */
@@ -132,14 +122,14 @@ inflate_capped (const guint8 *in, gsize len, GZlibCompressorFormat format, gsize
 		if (written > max - produced) {
 			if (out)
 				g_byte_array_append (out, buf, (guint) (max - produced));
-			result = INFLATE_CAPPED;
+			result = MH_INFLATE_CAPPED;
 			break;
 		}
 		if (out)
 			g_byte_array_append (out, buf, (guint) written);
 		produced += written;
 		if (r == G_CONVERTER_FINISHED) {
-			result = INFLATE_DONE;
+			result = MH_INFLATE_DONE;
 			break;
 		}
 		if (nread == 0 && written == 0) {
@@ -402,17 +392,17 @@ zip_extract (zip_reader *zr, const zip_entry *e, const guint8 *raw, gsize raw_le
 		g_autoptr (GError) error = NULL;
 		gsize max = MIN (cap, ratio_cap);
 		bytes = g_byte_array_new ();
-		inflate_result r = inflate_capped (raw, raw_len, G_ZLIB_COMPRESSOR_FORMAT_RAW, max,
+		mh_inflate_result r = _mh_inflate (raw, raw_len, G_ZLIB_COMPRESSOR_FORMAT_RAW, max,
 		                                   bytes, NULL, NULL, &error);
 		zip_tree_budget -= MIN (zip_tree_budget, bytes->len);
-		if (r == INFLATE_BROKEN) {
+		if (r == MH_INFLATE_BROKEN) {
 			if (password)
 				return EXTRACT_WRONG_PASSWORD;
 			_mh_document_add_problem (zr->doc, "%s: damaged compressed data (%s): not opened",
 			                          e->name, error ? error->message : "unknown error");
 			return EXTRACT_FAILED;
 		}
-		if (r == INFLATE_CAPPED) {
+		if (r == MH_INFLATE_CAPPED) {
 			if (max == ratio_cap && ratio_cap < cap)
 				_mh_document_add_problem (zr->doc, "%s: inflates to more than %d times its "
 				                          "compressed size (%" G_GSIZE_FORMAT " bytes): "
@@ -778,8 +768,8 @@ zip_walk_local_headers (zip_reader *zr)
 			gboolean found = FALSE;
 			if (e.method == ZIP_METHOD_DEFLATE && !(e.flags & ZIP_FLAG_ENCRYPTED)) {
 				gsize max = MIN (zr->options->limits.max_document_size, zip_tree_budget);
-				found = inflate_capped (zr->data + start, avail, G_ZLIB_COMPRESSOR_FORMAT_RAW,
-				                        max, NULL, &used, &produced, NULL) == INFLATE_DONE;
+				found = _mh_inflate (zr->data + start, avail, G_ZLIB_COMPRESSOR_FORMAT_RAW,
+				                        max, NULL, &used, &produced, NULL) == MH_INFLATE_DONE;
 				zip_tree_budget -= MIN (zip_tree_budget, produced);
 			}
 			if (!found) {
@@ -1598,15 +1588,15 @@ _mh_activemime_decode (const guint8 *data, gsize len, gsize max, GError **error)
 		if (spent >= max)
 			break;
 		g_autoptr (GByteArray) out = g_byte_array_new ();
-		inflate_result r = inflate_capped (data + off, len - off, G_ZLIB_COMPRESSOR_FORMAT_ZLIB, max,
+		mh_inflate_result r = _mh_inflate (data + off, len - off, G_ZLIB_COMPRESSOR_FORMAT_ZLIB, max,
 		                                   out, NULL, NULL, NULL);
 		spent += out->len;
-		if (r == INFLATE_CAPPED) {
+		if (r == MH_INFLATE_CAPPED) {
 			g_set_error (error, MH_OFFICE_ERROR, 0, "ActiveMime payload is larger than %"
 			             G_GSIZE_FORMAT " bytes: not decompressed", max);
 			return NULL;
 		}
-		if (r == INFLATE_DONE && out->len > 0)
+		if (r == MH_INFLATE_DONE && out->len > 0)
 			return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 	}
 	g_set_error_literal (error, MH_OFFICE_ERROR, 0, "no zlib stream found in the ActiveMime blob");

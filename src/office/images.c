@@ -688,43 +688,6 @@ blip_header (const guint8 *p, guint *uids)
 	return NULL;
 }
 
-typedef enum {
-	INFLATE_DONE,
-	INFLATE_CAPPED,
-	INFLATE_BROKEN,
-} inflate_result;
-
-/* zlib data inflated into at most @max bytes. */
-static inflate_result
-inflate_bounded (const guint8 *in, gsize len, gsize max, GByteArray *out, GError **error)
-{
-	g_autoptr (GZlibDecompressor) z = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB);
-	enum { CHUNK = 64 * 1024 };
-	g_autofree guint8 *buf = g_malloc (CHUNK);
-	gsize pos = 0;
-
-	for (;;) {
-		/* zlib counts input in 32 bits: feed at most 1 GiB a call */
-		gsize feed = MIN (len - pos, (gsize) 1 << 30);
-		GConverterFlags flags = pos + feed == len ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS;
-		gsize nread = 0, written = 0;
-		GConverterResult r = g_converter_convert (G_CONVERTER (z), in + pos, feed, buf, CHUNK,
-		                                          flags, &nread, &written, error);
-		if (r == G_CONVERTER_ERROR)
-			return INFLATE_BROKEN;
-		pos += nread;
-		if (written > max - out->len)
-			return INFLATE_CAPPED;
-		g_byte_array_append (out, buf, (guint) written);
-		if (r == G_CONVERTER_FINISHED)
-			return INFLATE_DONE;
-		if (nread == 0 && written == 0) {
-			g_set_error_literal (error, MH_OFFICE_ERROR, 0, "compressed data makes no progress");
-			return INFLATE_BROKEN;
-		}
-	}
-}
-
 /* State of one scan of a stream for BLIPs. */
 typedef struct {
 	mh_document             *doc;
@@ -815,21 +778,22 @@ blip_metafile (blip_scan *scan, gsize offset, const blip_kind *kind,
 	g_autoptr (GByteArray) out = g_byte_array_new ();
 	g_autoptr (GError) error = NULL;
 	gsize cap = MIN (max, scan->inflate_left);
-	inflate_result r = inflate_bounded (stored, stored_len, cap, out, &error);
+	mh_inflate_result r = _mh_inflate (stored, stored_len, G_ZLIB_COMPRESSOR_FORMAT_ZLIB, cap, out,
+	                                   NULL, NULL, &error);
 	scan->inflate_left -= MIN (scan->inflate_left, out->len);
-	if (r == INFLATE_CAPPED && cap < max) {
+	if (r == MH_INFLATE_CAPPED && cap < max) {
 		scan->inflate_spent = TRUE;
 		_mh_document_add_problem (scan->doc, "%s: compressed pictures inflate to more than %d times "
 		                          "the picture cap of %" G_GSIZE_FORMAT " bytes: the rest are not kept",
 		                          scan->where, BLIP_INFLATE_BUDGET, max);
 		return TRUE;
 	}
-	if (r == INFLATE_CAPPED) {
+	if (r == MH_INFLATE_CAPPED) {
 		blip_problem (scan, offset, "%s picture inflates past the cap of %" G_GSIZE_FORMAT
 		              " bytes: not kept", kind->name, max);
 		return TRUE;
 	}
-	if (r == INFLATE_BROKEN) {
+	if (r == MH_INFLATE_BROKEN) {
 		blip_problem (scan, offset, "%s picture: damaged compressed data (%s): not kept",
 		              kind->name, error ? error->message : "unknown error");
 		return FALSE;

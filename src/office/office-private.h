@@ -94,6 +94,22 @@ gboolean _mh_is_mht (const guint8 *data, gsize len);
 /* ooxml.c */
 gboolean _mh_is_flat_xml (const guint8 *data, gsize len);
 
+/* archive.c: inflating with a cap, for every reader of compressed data
+ * (ZIP members, ActiveMime, PowerPoint's compressed storages, metafile
+ * BLIPs). */
+typedef enum {
+	MH_INFLATE_DONE,    /* the stream ended */
+	MH_INFLATE_CAPPED,  /* the output reached @max: stopped there */
+	MH_INFLATE_BROKEN,  /* damaged or cut short; @error says how */
+} mh_inflate_result;
+
+/* Inflates @in (raw deflate for ZIP, zlib elsewhere) into @out (NULL:
+ * only counted), never past @max bytes: declared sizes are not trusted,
+ * the output is.  *consumed (may be NULL) is how much input the stream
+ * used, *produced (may be NULL) how many bytes came out. */
+mh_inflate_result _mh_inflate (const guint8 *in, gsize len, GZlibCompressorFormat format, gsize max,
+                               GByteArray *out, gsize *consumed, gsize *produced, GError **error);
+
 /* archive.c: the payload of an ActiveMime blob (MHT, Word 2003 XML's
  * editdata.mso): zlib-compressed, usually an OLE2 file with a VBA project. */
 GBytes  *_mh_activemime_decode (const guint8 *data, gsize len, gsize max, GError **error);

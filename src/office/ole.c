@@ -2979,34 +2979,6 @@ walk_storage (storage_walk *w, GsfInfile *dir, const char *location, const char 
 
 /* -- PowerPoint 97-2003 (MS-PPT) ------------------------------------------------ */
 
-/* zlib-compressed record data (ExOleObjStg with recInstance 1): at most
- * @max bytes out. */
-static GBytes *
-inflate_capped (const guint8 *in, gsize len, gsize max, gboolean *capped)
-{
-	g_autoptr (GZlibDecompressor) z = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB);
-	GByteArray *out = g_byte_array_new ();
-	guint8 buf[16384];
-	gsize in_off = 0;
-	*capped = FALSE;
-	for (guint rounds = 0; rounds < 1u << 24; rounds++) {
-		gsize read = 0, written = 0;
-		GConverterResult r = g_converter_convert (G_CONVERTER (z), in + in_off, len - in_off,
-		                                          buf, sizeof buf, G_CONVERTER_INPUT_AT_END,
-		                                          &read, &written, NULL);
-		in_off += read;
-		if (written > 0) {
-			if (out->len + written > max) {
-				*capped = TRUE;
-				break;
-			}
-			g_byte_array_append (out, buf, (guint) written);
-		}
-		if (r == G_CONVERTER_ERROR || r == G_CONVERTER_FINISHED || (read == 0 && written == 0))
-			break;
-	}
-	return g_byte_array_free_to_bytes (out);
-}
 
 typedef struct {
 	mh_document             *doc;
@@ -3046,10 +3018,15 @@ ppt_records (ppt_walk *w, const guint8 *p, gsize len, int depth)
 				_mh_document_add_problem (w->doc, "PowerPoint: too many embedded storages: the rest are not read");
 				return;
 			}
-			if (compressed && rec_len >= 4)
-				storage = inflate_capped (body + 4, rec_len - 4, budget, &capped);
-			else
+			if (compressed && rec_len >= 4) {
+				/* zlib after the 4-byte decompressed size, which is not trusted */
+				GByteArray *out = g_byte_array_new ();
+				capped = _mh_inflate (body + 4, rec_len - 4, G_ZLIB_COMPRESSOR_FORMAT_ZLIB, budget, out,
+				                      NULL, NULL, NULL) == MH_INFLATE_CAPPED;
+				storage = g_byte_array_free_to_bytes (out);
+			} else {
 				storage = g_bytes_new (body, MIN (rec_len, budget));
+			}
 			w->inflated += g_bytes_get_size (storage);
 			if (capped)
 				_mh_document_add_problem (w->doc, "PowerPoint: embedded storages cut at %" G_GSIZE_FORMAT " bytes in all",
