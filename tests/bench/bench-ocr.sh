@@ -86,23 +86,8 @@ cleanup() { if [ -n "$keepdir" ]; then log "kept $workdir"; else rm -rf "$workdi
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# time_run (bench-lib.sh) needs $workdir and $timeout_s
+# time_run and time_best (bench-lib.sh) need $workdir and $timeout_s
 . "$here/bench-lib.sh"
-
-time_best() {
-	local log=$1 rounds=$2 best='' best_cpu='' cpu i
-	shift 2
-	for i in $(seq "$rounds"); do
-		time_run "$log.r$i" "$@"
-		cpu=$(awk '{ print $2 + $3 }' "$log.r$i.res")
-		if [ -z "$best" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then
-			best=$i
-			best_cpu=$cpu
-		fi
-	done
-	for ext in res out err time load; do mv "$log.r$best.$ext" "$log.$ext"; done
-	rm -f "$log".r[0-9]*.*
-}
 
 log "mailhunt: $mailhunt"
 log "drawing the lure samples ..."
@@ -213,7 +198,7 @@ print(f"OCR per picture ({npics} lure documents, one distinct picture each, engi
       f"included): --ocr none {none['wall_s']:.2f} s, --ocr all {every['wall_s']:.2f} s: "
       f"{fig['per_picture']['ocr_s_per_picture']:.3f} s per picture")
 print(f"{'share %':>8}{'mails':>7}{'macro':>6}{'MB':>7}  {'--ocr':<6}{'wall s':>8}{'cpu s':>8}{'MB/s':>7}"
-      f"{'rss MB':>8}{'ocr s':>7}{'ocr/rest':>9}{'vs none':>9}  pictures by OCR state, lure findings")
+      f"{'rss MB':>8}{'ocr s':>7}{'ocr/rest':>9}{'vs none':>9}{'cpu vs':>8}  pictures by OCR state, lure findings")
 for share in shares:
     box = f"{work}/box-{share}"
     info = json.load(open(box + ".json"))
@@ -230,10 +215,12 @@ for share in shares:
         rest = r["wall_s"] - r["ocr_seconds"]
         r["ocr_over_rest"] = round(r["ocr_seconds"] / rest, 3) if rest > 0 else None
         entry[mode] = r
-    base = entry["none"]["wall_s"]
+    base, base_cpu = entry["none"]["wall_s"], entry["none"]["cpu_s"]
     for mode in ("risky", "all"):
         if mode in entry and base:
             entry[mode]["slowdown_vs_none"] = round(entry[mode]["wall_s"] / base - 1, 3)
+        if mode in entry and base_cpu:
+            entry[mode]["cpu_slowdown_vs_none"] = round(entry[mode]["cpu_s"] / base_cpu - 1, 3)
     fig["mailboxes"].append(entry)
     for mode in ("none", "risky", "all"):
         if mode not in entry:
@@ -241,9 +228,10 @@ for share in shares:
         r = entry[mode]
         slow = f"{r['slowdown_vs_none'] * 100:+.1f}%" if "slowdown_vs_none" in r else ""
         share = f"{r['ocr_over_rest'] * 100:.1f}%" if r.get("ocr_over_rest") is not None else ""
+        cpu = f"{r['cpu_slowdown_vs_none'] * 100:+.1f}%" if "cpu_slowdown_vs_none" in r else ""
         print(f"{info['share_percent']:>8}{info['mails']:>7}{info['macro_mails']:>6}"
               f"{info['mbox_bytes'] / 1e6:>7.1f}  {mode:<6}{r['wall_s']:>8.2f}{r['cpu_s']:>8.2f}"
-              f"{r['mb_per_s']:>7}{r['peak_rss_kb'] / 1024:>8.0f}{r['ocr_seconds']:>7.2f}{share:>9}{slow:>9}"
+              f"{r['mb_per_s']:>7}{r['peak_rss_kb'] / 1024:>8.0f}{r['ocr_seconds']:>7.2f}{share:>9}{slow:>9}{cpu:>8}"
               f"  {r['ocr_states']}, {r['lure_findings']}")
 print(json.dumps(fig))
 PYEOF

@@ -140,23 +140,6 @@ if [ "$run_clam" = 1 ]; then
 	clam_canary_check "${clam_opts[@]}" --scan-mail=yes
 fi
 
-# time_best LOG ROUNDS COMMAND...: time_run ROUNDS times, keeps the run
-# with the fewest CPU seconds (the least disturbed by other work) as LOG
-time_best() {
-	local log=$1 rounds=$2 best='' best_cpu='' cpu i
-	shift 2
-	for i in $(seq "$rounds"); do
-		time_run "$log.r$i" "$@"
-		cpu=$(awk '{ print $2 + $3 }' "$log.r$i.res")
-		if [ -z "$best" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then
-			best=$i
-			best_cpu=$cpu
-		fi
-	done
-	for ext in res out err time load; do mv "$log.r$best.$ext" "$log.$ext"; done
-	rm -f "$log".r[0-9]*.*
-}
-
 results="$workdir/results.jsonl"
 : > "$results"
 
