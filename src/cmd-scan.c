@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mailhunt.h"
+#include "mailhunt/link.h"
 #include "mailhunt/analyse.h"
 #include "mailhunt/mailbox.h"
 #include "mailhunt/report.h"
@@ -32,6 +33,9 @@ static const char scan_help[] =
 	"  --contacts             report the contacts and distribution lists of\n"
 	"                         Outlook stores (always counted in the summary)\n"
 	"  --no-documents         do not open Office documents and archives\n"
+	"  --mailbox MAILBOX      a mailbox that may hold the originals flagged mails\n"
+	"                         quote (repeatable): each flagged mail gets its\n"
+	"                         case A or B and the original (docs/linking.md)\n"
 	"  -h, --help             this text\n"
 	"\n"
 	"A message is flagged when a finding of severity low or above is made on\n"
@@ -53,6 +57,45 @@ mh_cmd_scan_help (void)
 	return scan_help;
 }
 
+static const char check_help[] =
+	"Usage: mailhunt check [OPTIONS] SUSPECT... [--mailbox MAILBOX]...\n"
+	"\n"
+	"For a reported mail (a .eml or .msg, or any mailbox whose every message is\n"
+	"a suspect): is it malicious (its attachments opened, never run), is it\n"
+	"case A (it quotes a thread really exchanged: the terminal of the account\n"
+	"shown as sender is likely infected) or case B (built from addresses\n"
+	"alone: the sender shown is not necessarily infected) and why, which\n"
+	"message of which MAILBOX it quotes, and what the JPCERT/CC guidance says\n"
+	"to do next.  Every SUSPECT message is reported, with its case.\n"
+	"\n"
+	"Options:\n"
+	"  --mailbox MAILBOX      a mailbox that may hold the original (the shown\n"
+	"                         sender's or the recipient's export: mbox, Maildir,\n"
+	"                         Thunderbird profile, PST, .eml folder); repeatable.\n"
+	"                         Without one, a quote with fitting headers is at\n"
+	"                         best \"A-likely\"\n"
+	"  --format FORMAT        text, jsonl or csv (default: text on a terminal,\n"
+	"                         jsonl otherwise)\n"
+	"  -o, --output FILE      write the report to FILE instead of standard output\n"
+	"  -q, --quiet            no error lines on standard error and no text summary\n"
+	"  --show-code            include the source of macros in the report\n"
+	MH_OFFICE_CLI_HELP
+	"  --no-documents         do not open Office documents and archives\n"
+	"  -h, --help             this text\n"
+	"\n"
+	"Verdicts (docs/linking.md): A-confirmed, A-likely, B, not-spoof (a genuine\n"
+	"reply), undecided (no reply, no quote, no sign of spoofing).\n"
+	"\n"
+	"Exit status: 0 nothing flagged, 1 a suspect is flagged (malicious\n"
+	"attachment, case A or B, header indicators), 2 some input could not be\n"
+	"read or bad usage.\n";
+
+const char *
+mh_cmd_check_help (void)
+{
+	return check_help;
+}
+
 typedef struct {
 	mh_printer      *printer;
 	mh_scan_summary  summary;
@@ -61,6 +104,9 @@ typedef struct {
 	gboolean         contacts;
 	char            *current_file;  /* the input being read (contacts carry no file) */
 	mh_analyse_options analyse;
+	mh_thread_index *index;         /* the --mailbox messages, or NULL */
+	gboolean         check;         /* mailhunt check: every message gets its case */
+	const char      *indexing;      /* the --mailbox being read into the index, or NULL */
 } scan_state;
 
 static void
@@ -119,12 +165,28 @@ on_message (mh_message *m, gpointer user_data)
 
 	mh_severity level = MH_SEVERITY_LOW;
 	gboolean flagged = flag_level (m, &level);
+	/* case A or B: for every mail given to check, and for the mails scan
+	 * flags, against the mailboxes given (docs/linking.md) */
+	if (st->check || (flagged && st->index)) {
+		g_autoptr (mh_case_result) result = mh_case_classify (m, st->index);
+		mh_case_attach (m, result, st->index);
+		flagged = flag_level (m, &level);
+	}
 	if (flagged) {
 		st->summary.flagged++;
 		st->summary.flagged_by_severity[level]++;
 	}
 	if (flagged || st->all)
 		mh_printer_message (st->printer, m);
+	mh_message_free (m);
+}
+
+/* A message of a --mailbox: kept in the thread index, not reported. */
+static void
+on_indexed_message (mh_message *m, gpointer user_data)
+{
+	scan_state *st = user_data;
+	mh_thread_index_add (st->index, m, st->indexing);
 	mh_message_free (m);
 }
 
@@ -197,8 +259,10 @@ on_input (const char *file, const char *kind, gpointer user_data)
 	st->current_file = g_strdup (file);
 }
 
-int
-mh_cmd_scan (int argc, char **argv)
+/* scan and check are one reading loop: check reports every message with
+ * its case, scan the flagged ones. */
+static int
+run (const char *command, const char *help_text, int argc, char **argv, gboolean check)
 {
 	g_autofree char *format = NULL;
 	g_autofree char *output = NULL;
@@ -207,6 +271,7 @@ mh_cmd_scan (int argc, char **argv)
 	gboolean contacts = FALSE;
 	gint64 max_message = 0;
 	g_auto (GStrv) paths = NULL;
+	g_auto (GStrv) mailboxes = NULL;
 	GOptionEntry entries[] = {
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, NULL, NULL },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, NULL, NULL },
@@ -217,11 +282,13 @@ mh_cmd_scan (int argc, char **argv)
 		MH_OFFICE_CLI_ENTRIES (office_cli),
 		{ "no-documents", 0, 0, G_OPTION_ARG_NONE, &no_documents, NULL, NULL },
 		{ "contacts", 0, 0, G_OPTION_ARG_NONE, &contacts, NULL, NULL },
+		{ "mailbox", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &mailboxes, NULL, NULL },
 		{ "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	int done = mh_cmd_parse_options ("scan", scan_help, "PATH", entries, &argc, &argv, &help, &paths);
+	int done = mh_cmd_parse_options (command, help_text, check ? "SUSPECT" : "PATH", entries,
+	                                 &argc, &argv, &help, &paths);
 	if (done >= 0)
 		return done;
 
@@ -232,23 +299,38 @@ mh_cmd_scan (int argc, char **argv)
 
 	scan_state st = { 0 };
 	mh_analyse_options_init_default (&st.analyse);
-	if (!mh_office_cli_apply (&office_cli, "scan", &st.analyse.office))
+	if (!mh_office_cli_apply (&office_cli, command, &st.analyse.office))
 		return MH_EXIT_UNREADABLE;
 	mh_report_output report;
-	if (!mh_report_output_open (&report, "scan", format, output))
+	if (!mh_report_output_open (&report, command, format, output))
 		return MH_EXIT_UNREADABLE;
 	st.printer = report.printer;
 	st.printer->quiet = quiet;
 	st.printer->show_code = show_code;
-	st.all = all;
+	st.all = all || check;
+	st.check = check;
 	st.contacts = contacts;
 	st.analyse.documents = !no_documents;
 	st.quiet = quiet;
 	mh_scan_summary_init (&st.summary);
-
-	mh_reader_callbacks cb = { on_message, on_error, on_skipped, on_input, on_document, on_contact, on_folder };
 	gint64 start = g_get_monotonic_time ();
 
+	if (mailboxes && mailboxes[0]) {
+		st.index = mh_thread_index_new ();
+		mh_reader_callbacks index_cb = { on_indexed_message, on_error, on_skipped, NULL, NULL, NULL, NULL };
+		for (int i = 0; mailboxes[i]; i++) {
+			st.indexing = mailboxes[i];
+			mh_read_path (mailboxes[i], &limits, &index_cb, &st);
+		}
+		st.indexing = NULL;
+		guint capped = mh_thread_index_capped (st.index);
+		if (capped && !quiet)
+			fprintf (stderr, "mailhunt %s: %u message%s of the mailboxes longer than 1 MiB: only "
+			         "the start of their text is compared with quotes\n", command, capped,
+			         capped == 1 ? "" : "s");
+	}
+
+	mh_reader_callbacks cb = { on_message, on_error, on_skipped, on_input, on_document, on_contact, on_folder };
 	mh_printer_begin (st.printer);
 	for (int i = 0; paths[i]; i++)
 		mh_read_path (paths[i], &limits, &cb, &st);
@@ -259,5 +341,18 @@ mh_cmd_scan (int argc, char **argv)
 	rc = mh_report_output_close (&report, &st.summary, quiet, rc);
 	mh_scan_summary_clear (&st.summary);
 	g_free (st.current_file);
+	g_clear_pointer (&st.index, mh_thread_index_free);
 	return rc;
+}
+
+int
+mh_cmd_scan (int argc, char **argv)
+{
+	return run ("scan", scan_help, argc, argv, FALSE);
+}
+
+int
+mh_cmd_check (int argc, char **argv)
+{
+	return run ("check", check_help, argc, argv, TRUE);
 }

@@ -74,6 +74,10 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (mh_office_cli, mh_office_cli_clear)
 
 int mh_cmd_scan (int argc, char **argv);
 const char *mh_cmd_scan_help (void);
+int mh_cmd_check (int argc, char **argv);
+const char *mh_cmd_check_help (void);
+int mh_cmd_exposure (int argc, char **argv);
+const char *mh_cmd_exposure_help (void);
 int mh_cmd_doc (int argc, char **argv);
 const char *mh_cmd_doc_help (void);
 int mh_cmd_lure_hash (int argc, char **argv);

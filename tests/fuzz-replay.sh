@@ -53,6 +53,12 @@ check image-decode "$src/tests/fuzz/seeds/image-decode"
 # streams holding pictures are not pictures: refused cleanly by the decoder
 check image-decode "$src/tests/fuzz/seeds/images"
 check image-decode "$src/samples-benign/lures/images"
+check quote "$src/tests/fuzz/seeds/quote"
+# quote extraction on the header/HTML seeds too
+check quote "$src/tests/fuzz/seeds/header"
+# the link stage on the message seeds and on the scenario mails
+check link "$src/tests/fuzz/seeds/message" "$src/samples-benign/quarantine" "$src/samples-benign/maildir" \
+	"$src/samples-benign/threads/eml"
 # OLE2 input to the whole-document harness must be handled cleanly
 check archive "$src/tests/fuzz/seeds/msg"
 check xlm "$src/tests/fuzz/seeds/msg"
@@ -60,6 +66,9 @@ if [ -d "$MH_CORPORA" ]; then
 	tika_ms="$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-microsoft-module/src/test/resources/test-documents"
 	check msg "$MH_CORPORA/poi/test-data/hsmf" "$MH_CORPORA/msg-extractor/example-msg-files" "$tika_ms"
 	check tnef "$tika_ms/testWINMAIL.dat"
+	check quote "$MH_CORPORA/imap_tools/tests/messages" "$MH_CORPORA/imap_tools/tests/messages/plain_emails" \
+		"$MH_CORPORA/imap_tools/tests/messages/multi_charset" \
+		"$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-mail-module/src/test/resources/test-documents"
 	check images "$MH_CORPORA/poi/test-data/document" "$MH_CORPORA/poi/test-data/spreadsheet" "$tika_ms" \
 		"$MH_CORPORA/oletools/tests/test-data/oleobj"
 	check ooxml "$tika_ms" "$MH_CORPORA/poi/test-data/document" "$MH_CORPORA/poi/test-data/spreadsheet" \

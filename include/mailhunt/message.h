@@ -72,6 +72,38 @@ typedef struct {
 	char       *decoding;  /* decoding chain that revealed the evidence, or NULL */
 } mh_finding;
 
+/* The original message a quote of this mail reproduces (link stage,
+ * include/mailhunt/link.h), copied out of the thread index. */
+typedef struct {
+	char   *mailbox;      /* as given (--mailbox PATH, or "scan") */
+	char   *file;
+	char   *folder;       /* may be NULL */
+	guint   index;
+	gint64  offset;       /* -1 if none */
+	char   *message_id;   /* may be NULL */
+	gint64  date_unix;    /* G_MININT64 if unknown */
+	char   *from;         /* addr-spec, may be NULL */
+	char   *to;           /* addr-specs, ", " between, may be NULL */
+	char   *subject;      /* may be NULL */
+	guint   quote_level;  /* which level of this mail's quotes reproduces it */
+	double  score;        /* share of the quote found in it, 0..1 */
+} mh_original;
+
+/* Case A or B of the guidance, with its reasons (docs/linking.md). */
+typedef struct {
+	const char *verdict;           /* "A-confirmed", "A-likely", "B", "not-spoof",
+	                                * "undecided"; static */
+	GPtrArray  *reasons;           /* of char*, in words */
+	GPtrArray  *originals;         /* of mh_original*, best first */
+	GPtrArray  *holding_mailboxes; /* of char*: where the stolen original is */
+	char       *shown_sender;      /* case A: whose terminal is likely infected */
+	guint       quotes;            /* quote levels found in the body */
+	const char *quote_style;       /* style of the first level, or NULL; static */
+} mh_thread_case;
+
+mh_thread_case *mh_thread_case_new (void);
+void            mh_thread_case_free (mh_thread_case *thread_case);
+
 struct _mh_message {
 	mh_locator  locator;
 	int         depth;          /* 0 for a top-level message */
@@ -104,6 +136,7 @@ struct _mh_message {
 	GPtrArray  *attachments;    /* of mh_attachment*, in MIME order, flat */
 	GPtrArray  *findings;       /* of mh_finding* */
 	GPtrArray  *problems;       /* of char*: things the parser had to repair or cap */
+	mh_thread_case *thread_case; /* case A/B when the link stage ran, else NULL */
 
 	GMimeMessage *mime;         /* owned */
 };

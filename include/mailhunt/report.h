@@ -69,6 +69,22 @@ void mh_scan_summary_add_folder  (mh_scan_summary *summary, const char *file, co
 /* Counts a document and everything inside it. */
 void mh_scan_summary_add_document (mh_scan_summary *summary, const mh_document *document);
 
+/* An address a mailbox exposes (mailhunt exposure, src/link/exposure.c):
+ * who the guidance's step 6 says to warn. */
+typedef struct {
+	char   *address;     /* addr-spec, lower case */
+	char   *name;        /* the first display name seen with it, or NULL */
+	guint   from;        /* messages it sent (From, Sender) */
+	guint   to;          /* messages it received (To) */
+	guint   cc;          /* ... in Cc */
+	guint   reply_to;    /* messages naming it in Reply-To */
+	guint   quoted;      /* header blocks of quoted mails naming it */
+	guint   contact;     /* address-book entries holding it */
+	guint   sent_items;  /* of the messages above, those in a Sent Items folder */
+	gint64  first_seen;  /* date of the first and last message naming it, */
+	gint64  last_seen;   /* G_MININT64 when none has a date */
+} mh_exposed_address;
+
 typedef struct _mh_printer mh_printer;
 
 typedef struct {
@@ -79,6 +95,8 @@ typedef struct {
 	void (*document) (mh_printer *printer, const char *file, const mh_document *document);
 	/* an address-book entry of an Outlook store (scan --contacts) */
 	void (*contact)  (mh_printer *printer, const char *file, const mh_pst_contact *contact);
+	/* an exposed address (mailhunt exposure; the printer's addresses mode) */
+	void (*address)  (mh_printer *printer, const mh_exposed_address *address);
 	void (*summary) (mh_printer *printer, const mh_scan_summary *summary);
 } mh_printer_class;
 
@@ -87,6 +105,7 @@ struct _mh_printer {
 	FILE    *out;
 	gboolean quiet;      /* text: no summary */
 	gboolean show_code;  /* macro source in the report */
+	gboolean addresses;  /* the report lists addresses (exposure): CSV columns differ */
 	gpointer priv;
 };
 
@@ -98,6 +117,7 @@ static inline void mh_printer_begin (mh_printer *p) { if (p->klass->begin) p->kl
 static inline void mh_printer_message (mh_printer *p, const mh_message *m) { p->klass->message (p, m); }
 static inline void mh_printer_document (mh_printer *p, const char *file, const mh_document *d) { p->klass->document (p, file, d); }
 static inline void mh_printer_contact (mh_printer *p, const char *file, const mh_pst_contact *c) { if (p->klass->contact) p->klass->contact (p, file, c); }
+static inline void mh_printer_address (mh_printer *p, const mh_exposed_address *a) { p->klass->address (p, a); }
 static inline void mh_printer_summary (mh_printer *p, const mh_scan_summary *s) { p->klass->summary (p, s); }
 
 extern const mh_printer_class mh_text_printer;

@@ -12,15 +12,7 @@
 #include <string.h>
 
 #include "mailhunt/analyse.h"
-
-/* Subject prefixes that mark a reply, as mailers write them (English,
- * Japanese Outlook and Thunderbird, and the common European ones).  Kept
- * here, once; docs/detection.md lists them. */
-static const char *const reply_prefixes[] = {
-	"re:", "re :", "re[", "re(", "aw:", "sv:", "vs:", "antw:", "rif:", "r:",
-	"返信:", "返信：", "ｒｅ:", "ｒｅ：", "re：", "回复:", "回复：", "답장:",
-	NULL,
-};
+#include "mailhunt/link.h"
 
 char *
 mh_address_domain (const char *addr)
@@ -143,24 +135,10 @@ check_reply_to (mh_message *m)
 	}
 }
 
-static gboolean
-subject_is_reply (const char *subject)
-{
-	if (!subject)
-		return FALSE;
-	while (*subject == ' ' || *subject == '\t')
-		subject++;
-	g_autofree char *lower = g_utf8_strdown (subject, -1);
-	for (int i = 0; reply_prefixes[i]; i++)
-		if (g_str_has_prefix (lower, reply_prefixes[i]))
-			return TRUE;
-	return FALSE;
-}
-
 static void
 check_reply_without_reference (mh_message *m)
 {
-	if (!subject_is_reply (m->subject))
+	if (!mh_subject_is_reply (m->subject))
 		return;
 	if ((m->in_reply_to && *m->in_reply_to) || (m->references && *m->references))
 		return;

@@ -191,11 +191,50 @@ message_alloc (const mh_locator *locator, int depth)
 	return m;
 }
 
+static void
+original_free (gpointer p)
+{
+	mh_original *o = p;
+	g_free (o->mailbox);
+	g_free (o->file);
+	g_free (o->folder);
+	g_free (o->message_id);
+	g_free (o->from);
+	g_free (o->to);
+	g_free (o->subject);
+	g_free (o);
+}
+
+void
+mh_thread_case_free (mh_thread_case *c)
+{
+	if (!c)
+		return;
+	g_ptr_array_unref (c->reasons);
+	g_ptr_array_unref (c->originals);
+	g_ptr_array_unref (c->holding_mailboxes);
+	g_free (c->shown_sender);
+	g_free (c);
+}
+
+/* The link stage fills it in; every list ready to take items. */
+mh_thread_case *
+mh_thread_case_new (void)
+{
+	mh_thread_case *c = g_new0 (mh_thread_case, 1);
+	c->verdict = "undecided";
+	c->reasons = g_ptr_array_new_with_free_func (g_free);
+	c->originals = g_ptr_array_new_with_free_func (original_free);
+	c->holding_mailboxes = g_ptr_array_new_with_free_func (g_free);
+	return c;
+}
+
 void
 mh_message_free (mh_message *m)
 {
 	if (!m)
 		return;
+	mh_thread_case_free (m->thread_case);
 	mh_locator_clear (&m->locator);
 	g_ptr_array_unref (m->headers);
 	g_free (m->from.name);

@@ -34,11 +34,53 @@ field (FILE *out, const char *value, gboolean last)
 	fputs (last ? "\r\n" : ",", out);
 }
 
+/* mailhunt exposure: one row per address */
+static const char *const address_columns[] = {
+	"address", "name", "from", "to", "cc", "reply_to", "quoted", "contact", "sent_items",
+	"first_seen", "last_seen", NULL,
+};
+
 static void
 csv_begin (mh_printer *p)
 {
-	for (int i = 0; columns[i]; i++)
-		fprintf (p->out, "%s%s", columns[i], columns[i + 1] ? "," : "\r\n");
+	const char *const *cols = p->addresses ? address_columns : columns;
+	for (int i = 0; cols[i]; i++)
+		fprintf (p->out, "%s%s", cols[i], cols[i + 1] ? "," : "\r\n");
+}
+
+/* An ISO 8601 UTC date, or NULL for G_MININT64. */
+static char *
+iso_date (gint64 t)
+{
+	if (t == G_MININT64)
+		return NULL;
+	g_autoptr (GDateTime) d = g_date_time_new_from_unix_utc (t);
+	return d ? g_date_time_format_iso8601 (d) : NULL;
+}
+
+static void
+count_field (FILE *out, guint n)
+{
+	char buf[16];
+	g_snprintf (buf, sizeof buf, "%u", n);
+	field (out, buf, FALSE);
+}
+
+static void
+csv_address (mh_printer *p, const mh_exposed_address *a)
+{
+	g_autofree char *first = iso_date (a->first_seen), *last = iso_date (a->last_seen);
+	field (p->out, a->address, FALSE);
+	field (p->out, a->name, FALSE);
+	count_field (p->out, a->from);
+	count_field (p->out, a->to);
+	count_field (p->out, a->cc);
+	count_field (p->out, a->reply_to);
+	count_field (p->out, a->quoted);
+	count_field (p->out, a->contact);
+	count_field (p->out, a->sent_items);
+	field (p->out, first, FALSE);
+	field (p->out, last, TRUE);
 }
 
 static void
@@ -162,5 +204,6 @@ const mh_printer_class mh_csv_printer = {
 	.begin = csv_begin,
 	.message = csv_message,
 	.document = csv_document,
+	.address = csv_address,
 	.summary = csv_summary,
 };

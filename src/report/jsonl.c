@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "mailhunt/link.h"
 #include "mailhunt/report.h"
 
 static void
@@ -227,6 +228,62 @@ add_findings (JsonBuilder *b, const mh_message *m)
 	json_builder_end_array (b);
 }
 
+/* "case": null when the link stage did not look at the message. */
+static void
+add_thread_case (JsonBuilder *b, const mh_thread_case *c)
+{
+	json_builder_set_member_name (b, "case");
+	if (!c) {
+		json_builder_add_null_value (b);
+		return;
+	}
+	json_builder_begin_object (b);
+	add_string (b, "verdict", c->verdict);
+	json_builder_set_member_name (b, "quotes");
+	json_builder_add_int_value (b, c->quotes);
+	add_string (b, "quote_style", c->quote_style);
+	add_string_list (b, "reasons", c->reasons);
+	json_builder_set_member_name (b, "originals");
+	json_builder_begin_array (b);
+	for (guint i = 0; i < c->originals->len; i++) {
+		const mh_original *o = g_ptr_array_index (c->originals, i);
+		json_builder_begin_object (b);
+		add_string (b, "message_id", o->message_id);
+		add_string (b, "mailbox", o->mailbox);
+		add_string (b, "file", o->file);
+		add_string (b, "folder", o->folder);
+		json_builder_set_member_name (b, "index");
+		json_builder_add_int_value (b, o->index);
+		json_builder_set_member_name (b, "offset");
+		if (o->offset >= 0)
+			json_builder_add_int_value (b, o->offset);
+		else
+			json_builder_add_null_value (b);
+		json_builder_set_member_name (b, "date_unix");
+		if (o->date_unix != G_MININT64)
+			json_builder_add_int_value (b, o->date_unix);
+		else
+			json_builder_add_null_value (b);
+		add_string (b, "from", o->from);
+		add_string (b, "to", o->to);
+		add_string (b, "subject", o->subject);
+		json_builder_set_member_name (b, "quote_level");
+		json_builder_add_int_value (b, o->quote_level);
+		json_builder_set_member_name (b, "score");
+		json_builder_add_double_value (b, o->score);
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+	add_string_list (b, "holding_mailboxes", c->holding_mailboxes);
+	add_string (b, "shown_sender", c->shown_sender);
+	json_builder_set_member_name (b, "next_steps");
+	json_builder_begin_array (b);
+	for (const char *const *step = mh_case_next_steps (c->verdict); *step; step++)
+		json_builder_add_string_value (b, *step);
+	json_builder_end_array (b);
+	json_builder_end_object (b);
+}
+
 static void
 add_message_members (JsonBuilder *b, const mh_message *m, gboolean show_code)
 {
@@ -274,6 +331,7 @@ add_message_members (JsonBuilder *b, const mh_message *m, gboolean show_code)
 	json_builder_add_boolean_value (b, m->body_from_html);
 	add_attachments (b, m, show_code);
 	add_findings (b, m);
+	add_thread_case (b, m->thread_case);
 	add_string_list (b, "problems", m->problems);
 }
 
@@ -333,6 +391,50 @@ jsonl_document (mh_printer *p, const char *file, const mh_document *d)
 }
 
 static void
+add_count (JsonBuilder *b, const char *key, gint64 n)
+{
+	json_builder_set_member_name (b, key);
+	json_builder_add_int_value (b, n);
+}
+
+static void
+add_date (JsonBuilder *b, const char *name, gint64 t)
+{
+	json_builder_set_member_name (b, name);
+	if (t == G_MININT64) {
+		json_builder_add_null_value (b);
+		return;
+	}
+	g_autoptr (GDateTime) d = g_date_time_new_from_unix_utc (t);
+	g_autofree char *iso = d ? g_date_time_format_iso8601 (d) : NULL;
+	if (iso)
+		json_builder_add_string_value (b, iso);
+	else
+		json_builder_add_null_value (b);
+}
+
+static void
+jsonl_address (mh_printer *p, const mh_exposed_address *a)
+{
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	json_builder_begin_object (b);
+	add_string (b, "type", "address");
+	add_string (b, "address", a->address);
+	add_string (b, "name", a->name);
+	add_count (b, "from", a->from);
+	add_count (b, "to", a->to);
+	add_count (b, "cc", a->cc);
+	add_count (b, "reply_to", a->reply_to);
+	add_count (b, "quoted", a->quoted);
+	add_count (b, "contact", a->contact);
+	add_count (b, "sent_items", a->sent_items);
+	add_date (b, "first_seen", a->first_seen);
+	add_date (b, "last_seen", a->last_seen);
+	json_builder_end_object (b);
+	write_line (p, b);
+}
+
+static void
 jsonl_contact (mh_printer *p, const char *file, const mh_pst_contact *c)
 {
 	g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -350,12 +452,6 @@ jsonl_contact (mh_printer *p, const char *file, const mh_pst_contact *c)
 	write_line (p, b);
 }
 
-static void
-add_count (JsonBuilder *b, const char *key, gint64 n)
-{
-	json_builder_set_member_name (b, key);
-	json_builder_add_int_value (b, n);
-}
 
 static void
 jsonl_summary (mh_printer *p, const mh_scan_summary *s)
@@ -444,6 +540,7 @@ const mh_printer_class mh_jsonl_printer = {
 	.name = "jsonl",
 	.message = jsonl_message,
 	.document = jsonl_document,
+	.address = jsonl_address,
 	.contact = jsonl_contact,
 	.summary = jsonl_summary,
 };

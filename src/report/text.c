@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mailhunt/link.h"
 #include "mailhunt/report.h"
 
 static void
@@ -125,6 +126,43 @@ print_document (FILE *out, const mh_document *d, const char *indent, gboolean sh
 		print_document (out, g_ptr_array_index (d->children, i), deeper, show_code);
 }
 
+/* Case A or B, the original it quotes and what to do next: short enough
+ * to paste into a ticket (docs/linking.md). */
+static void
+print_thread_case (FILE *out, const mh_thread_case *c, const char *indent)
+{
+	fprintf (out, "%s  case %s", indent, c->verdict);
+	if (c->quotes)
+		fprintf (out, " (%u quote level%s, %s)", c->quotes, c->quotes == 1 ? "" : "s",
+		         c->quote_style ? c->quote_style : "?");
+	fputc ('\n', out);
+	for (guint i = 0; i < c->reasons->len; i++)
+		fprintf (out, "%s         why:      %s\n", indent, (const char *) g_ptr_array_index (c->reasons, i));
+	for (guint i = 0; i < c->originals->len; i++) {
+		const mh_original *o = g_ptr_array_index (c->originals, i);
+		g_autoptr (GDateTime) when = o->date_unix != G_MININT64 ? g_date_time_new_from_unix_utc (o->date_unix) : NULL;
+		g_autofree char *date = when ? g_date_time_format_iso8601 (when) : g_strdup ("(no date)");
+		fprintf (out, "%s         original: %s in %s: %s%s%s #%u", indent,
+		         o->message_id ? o->message_id : "(no Message-ID)", o->mailbox ? o->mailbox : "?",
+		         o->file ? o->file : "?", o->folder ? " folder " : "", o->folder ? o->folder : "", o->index);
+		if (o->offset >= 0)
+			fprintf (out, " at %" G_GINT64_FORMAT, o->offset);
+		fprintf (out, "; %s, from %s to %s, \"%s\" (quote level %u, score %.2f)\n", date,
+		         o->from ? o->from : "?", o->to ? o->to : "?", o->subject ? o->subject : "",
+		         o->quote_level, o->score);
+	}
+	if (c->holding_mailboxes->len) {
+		fprintf (out, "%s         held by:  ", indent);
+		for (guint i = 0; i < c->holding_mailboxes->len; i++)
+			fprintf (out, "%s%s", i ? ", " : "", (const char *) g_ptr_array_index (c->holding_mailboxes, i));
+		fputc ('\n', out);
+	}
+	if (c->shown_sender)
+		fprintf (out, "%s         likely infected: the terminal of %s\n", indent, c->shown_sender);
+	for (const char *const *step = mh_case_next_steps (c->verdict); *step; step++)
+		fprintf (out, "%s         next:     %s\n", indent, *step);
+}
+
 static void
 print_message_body (FILE *out, const mh_message *m, const char *indent, gboolean show_code)
 {
@@ -142,6 +180,8 @@ print_message_body (FILE *out, const mh_message *m, const char *indent, gboolean
 		fprintf (out, "%sExchange sender: %s\n", indent, m->outlook_sender_dn);
 	for (guint i = 0; i < m->findings->len; i++)
 		print_finding (out, g_ptr_array_index (m->findings, i), indent);
+	if (m->thread_case)
+		print_thread_case (out, m->thread_case, indent);
 	for (guint i = 0; i < m->problems->len; i++)
 		fprintf (out, "%s  problem: %s\n", indent, (const char *) g_ptr_array_index (m->problems, i));
 	for (guint i = 0; i < m->attachments->len; i++) {
@@ -175,6 +215,26 @@ text_document (mh_printer *p, const char *file, const mh_document *d)
 {
 	fprintf (p->out, "== %s\n", file);
 	print_document (p->out, d, "   ", p->show_code);
+	fputc ('\n', p->out);
+}
+
+static void
+text_address (mh_printer *p, const mh_exposed_address *a)
+{
+	fprintf (p->out, "%s", a->address);
+	if (a->name)
+		fprintf (p->out, " (%s)", a->name);
+	fprintf (p->out, ": from %u, to %u, cc %u, reply-to %u, quoted %u, contact %u", a->from, a->to,
+	         a->cc, a->reply_to, a->quoted, a->contact);
+	if (a->sent_items)
+		fprintf (p->out, ", in Sent Items %u", a->sent_items);
+	if (a->first_seen != G_MININT64) {
+		g_autoptr (GDateTime) first = g_date_time_new_from_unix_utc (a->first_seen);
+		g_autoptr (GDateTime) last = g_date_time_new_from_unix_utc (a->last_seen);
+		g_autofree char *f = first ? g_date_time_format (first, "%Y-%m-%d") : NULL;
+		g_autofree char *l = last ? g_date_time_format (last, "%Y-%m-%d") : NULL;
+		fprintf (p->out, ", seen %s to %s", f ? f : "?", l ? l : "?");
+	}
 	fputc ('\n', p->out);
 }
 
@@ -260,6 +320,7 @@ const mh_printer_class mh_text_printer = {
 	.name = "text",
 	.message = text_message,
 	.document = text_document,
+	.address = text_address,
 	.contact = text_contact,
 	.summary = text_summary,
 };

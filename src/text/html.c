@@ -65,6 +65,11 @@ decode_entity (const char *p, const char *end, GString *out)
 	return 0;
 }
 
+/* Blockquote levels written as "> " marks; deeper ones are counted (so
+ * that their ends match) but not written, which keeps a line's marks
+ * bounded whatever the nesting.  More than quote extraction keeps. */
+#define HTML_MAX_QUOTE_MARKS 64
+
 static void
 append_break (GString *out)
 {
@@ -80,6 +85,7 @@ mh_text_from_html (const char *html, gsize len, gsize max, gboolean *capped)
 	const char *p = html, *end = html + len;
 	const char *skip_until = NULL;   /* "</script" or "</style" while inside */
 	gboolean space_pending = FALSE;
+	gsize blockquotes = 0;           /* open <blockquote> elements */
 
 	if (capped)
 		*capped = FALSE;
@@ -126,6 +132,14 @@ mh_text_from_html (const char *html, gsize len, gsize max, gboolean *capped)
 			else if (tag_is (name, nl, block_elements)) {
 				append_break (out);
 				space_pending = FALSE;
+				/* quoted replies (type=cite, gmail_quote, ...) keep their
+				 * levels as '>' marks, the way plain text quotes them */
+				if (nl == 10 && g_ascii_strncasecmp (name, "blockquote", 10) == 0) {
+					if (name[-1] == '/' && blockquotes > 0)
+						blockquotes--;
+					else if (name[-1] != '/' && gt[-1] != '/')
+						blockquotes++;
+				}
 			}
 			p = gt + 1;
 			continue;
@@ -138,6 +152,16 @@ mh_text_from_html (const char *html, gsize len, gsize max, gboolean *capped)
 		if (space_pending && out->len > 0 && out->str[out->len - 1] != '\n')
 			g_string_append_c (out, ' ');
 		space_pending = FALSE;
+		if (blockquotes > 0 && (out->len == 0 || out->str[out->len - 1] == '\n')) {
+			gsize marks = MIN (blockquotes, HTML_MAX_QUOTE_MARKS);
+			if (max && out->len + 2 * marks > max) {
+				if (capped)
+					*capped = TRUE;
+				break;
+			}
+			for (gsize i = 0; i < marks; i++)
+				g_string_append (out, "> ");
+		}
 		if (*p == '&') {
 			gsize used = decode_entity (p + 1, end, out);
 			if (used) {

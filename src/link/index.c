@@ -1,0 +1,896 @@
+/* mailhunt — the thread index: every message of a scan and of the given
+ * mailboxes, kept small enough for a few hundred thousand messages, and
+ * searchable by Message-ID, by normalised subject and by text.
+ *
+ * The text search is what links a spoof to the original it quotes.  Each
+ * body is turned into character shingles (NFKC, case folded, white space
+ * and '>' quote marks removed, so re-wrapping and quoting do not matter),
+ * hashed to 32 bits; a shingle is a "unit" of the fingerprint when its
+ * hash is a multiple of MH_SAMPLE_MODULUS (content-defined sampling: the
+ * same text is sampled the same way in the original and in any quote of
+ * it).  Of those units an original keeps the first few in text order (its
+ * prefix: what a top-posted reply's quote reproduces) and the smallest
+ * few (a bottom-k sample of the whole text).  An inverted index maps a
+ * unit to the messages keeping it, so a query costs a lookup per unit of
+ * the quote.  docs/linking-index.md explains the estimator and the caps.
+ *
+ * Not thread-safe, not even for concurrent readers: queries settle the
+ * lazily sorted tables.  One index per process, built and queried by one
+ * thread.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailhunt/link.h"
+
+/* Fingerprint parameters (docs/linking-index.md: "The fingerprint"). */
+#define MH_SHINGLE_CHARS     12      /* characters per shingle, after normalisation */
+#define MH_SAMPLE_MODULUS    8u      /* a shingle is a unit when hash % 8 == 0 */
+#define MH_PREFIX_UNITS      12      /* units kept from the start of an original */
+#define MH_BOTTOM_UNITS      24      /* smallest units kept from the whole original */
+#define MH_QUERY_UNITS       4096    /* units of a quote looked up, the smallest ones */
+#define MH_MIN_EVIDENCE      4u      /* fewest units a score may rest on */
+#define MH_MAX_TEXT          (1u << 20)  /* bytes of a body or quote fingerprinted */
+
+/* Units found in more than this many messages are boilerplate (disclaimers,
+ * signatures of a whole company) and say nothing about one original. */
+#define MH_BOILERPLATE_MIN   50u
+#define MH_BOILERPLATE_SHARE 100u    /* ... and in more than 1 / 100 of the index */
+
+#define MH_THRESHOLD_BINS    4096    /* top 12 bits of a threshold */
+#define MH_BOILERPLATE_SEEN  2u      /* bottom postings needed to extrapolate */
+
+#define MH_STRING_MAX        255     /* bytes kept of message_id, subject, from, to */
+#define MH_MAX_MESSAGES      (1u << 28)  /* ids above cannot be added */
+
+#define MH_SLAB_MESSAGES     1024    /* mh_indexed_message structs per slab */
+#define MH_ARENA_BLOCK       (64u << 10)
+#define MH_PENDING_MIN       16384   /* postings buffered before a merge */
+#define MH_BUCKETS           8192    /* top 13 of a unit's 29 significant bits */
+
+#define MH_HASH_SEED         G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)
+
+/* Strings live in blocks that are never moved, so a pointer stays valid
+ * until the index is freed, and the bytes held are known exactly. */
+typedef struct {
+	GPtrArray *blocks;
+	char      *cur;
+	gsize      left;
+	gsize      bytes;
+} string_arena;
+
+/* A growable array of 64-bit keys (hash << 32 | id) whose first
+ * sorted_len entries are sorted; the rest were appended since. */
+typedef struct {
+	guint64 *keys;
+	gsize    len;
+	gsize    cap;
+	gsize    sorted_len;
+} key_table;
+
+/* The inverted index, compact: a unit u (the hash / 8, 29 bits) is found
+ * in bucket u >> 16, its low 16 bits in residual[], the message in ids[];
+ * entries are sorted by (u, id).  Six bytes per posting. */
+typedef struct {
+	guint32 *offsets;   /* MH_BUCKETS + 1 */
+	guint16 *residual;
+	guint32 *ids;
+	gsize    n;
+} postings;
+
+struct _mh_thread_index {
+	GPtrArray    *slabs;       /* of mh_indexed_message[MH_SLAB_MESSAGES] */
+	guint32       n;
+	string_arena  strings;
+	GHashTable   *interned;    /* file, folder, mailbox: one copy each */
+	GHashTable   *participants; /* lower-case From/To/Cc addresses seen (interned) */
+
+	guint32      *threshold;   /* per message: largest bottom unit when the
+	                            * sample was cut, else G_MAXUINT32 */
+	gsize         threshold_cap;
+
+	key_table     message_ids;
+	key_table     subjects;
+
+	postings      units;
+	guint64      *pending;     /* (u << 32 | id) not yet merged into units */
+	gsize         pending_len;
+	gsize         pending_cap;
+	gboolean      pending_sorted;
+
+	/* messages by the top bits of their threshold: how many of them could
+	 * hold a given unit in their bottom sample (boilerplate estimate) */
+	guint32       threshold_histogram[MH_THRESHOLD_BINS];
+
+	guint         capped_texts;   /* bodies cut at MH_MAX_TEXT */
+};
+
+/* -- small helpers ------------------------------------------------------- */
+
+static char *
+arena_add (string_arena *arena, const char *s, gsize len)
+{
+	if (len + 1 > arena->left) {
+		gsize size = MAX (MH_ARENA_BLOCK, len + 1);
+		char *block = g_malloc (size);
+		g_ptr_array_add (arena->blocks, block);
+		arena->cur = block;
+		arena->left = size;
+		arena->bytes += size;
+	}
+	char *copy = arena->cur;
+	memcpy (copy, s, len);
+	copy[len] = '\0';
+	arena->cur += len + 1;
+	arena->left -= len + 1;
+	return copy;
+}
+
+/* Length of @s cut to at most @max bytes on a UTF-8 character boundary. */
+static gsize
+utf8_cap (const char *s, gsize len, gsize max)
+{
+	if (len <= max)
+		return len;
+	gsize cut = max;
+	while (cut > 0 && ((guchar) s[cut] & 0xC0) == 0x80)
+		cut--;
+	return cut;
+}
+
+static guint32
+mix32 (guint64 h)
+{
+	h ^= h >> 33;
+	h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return (guint32) h;
+}
+
+/* FNV-1a over the bytes, then mixed. */
+static guint32
+string_hash (const char *s, gsize len)
+{
+	guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+	for (gsize i = 0; i < len; i++) {
+		h ^= (guchar) s[i];
+		h *= G_GUINT64_CONSTANT (0x100000001b3);
+	}
+	return mix32 (h ^ MH_HASH_SEED);
+}
+
+static int
+compare_u64 (const void *a, const void *b)
+{
+	guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+	return x < y ? -1 : x > y;
+}
+
+static int
+compare_u32 (const void *a, const void *b)
+{
+	guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+	return x < y ? -1 : x > y;
+}
+
+static void
+key_table_add (key_table *table, guint32 hash, guint32 id)
+{
+	if (table->len == table->cap) {
+		table->cap = MAX (1024, table->cap + table->cap / 4);   /* slack stays small */
+		table->keys = g_renew (guint64, table->keys, table->cap);
+	}
+	table->keys[table->len++] = (guint64) hash << 32 | id;
+}
+
+/* Sorts what was appended since the last query and merges it in: a
+ * query after many adds costs one sort of the new keys. */
+static void
+key_table_settle (key_table *table)
+{
+	if (table->sorted_len == table->len)
+		return;
+	gsize old = table->sorted_len, added = table->len - old;
+	qsort (table->keys + old, added, sizeof (guint64), compare_u64);
+	if (old > 0 && table->keys[old - 1] > table->keys[old]) {
+		guint64 *merged = g_new (guint64, table->cap);
+		gsize i = 0, j = old, k = 0;
+		while (i < old && j < table->len)
+			merged[k++] = table->keys[i] <= table->keys[j] ? table->keys[i++] : table->keys[j++];
+		while (i < old)
+			merged[k++] = table->keys[i++];
+		while (j < table->len)
+			merged[k++] = table->keys[j++];
+		g_free (table->keys);
+		table->keys = merged;
+	}
+	table->sorted_len = table->len;
+}
+
+/* First position whose key is >= @key. */
+static gsize
+key_table_lower_bound (const key_table *table, guint64 key)
+{
+	gsize lo = 0, hi = table->sorted_len;
+	while (lo < hi) {
+		gsize mid = lo + (hi - lo) / 2;
+		if (table->keys[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static const char *
+intern (mh_thread_index *index, const char *s)
+{
+	if (!s)
+		return NULL;
+	const char *known = g_hash_table_lookup (index->interned, s);
+	if (known)
+		return known;
+	/* file paths are not capped by MH_STRING_MAX: the analyst needs them whole */
+	char *copy = arena_add (&index->strings, s, strlen (s));
+	g_hash_table_add (index->interned, copy);
+	return copy;
+}
+
+/* Keeps at most MH_STRING_MAX bytes of @s, as valid UTF-8: readers
+ * decode to UTF-8, but a string that is not must not reach the case
+ * mapping and normalisation functions, which assume it is. */
+static const char *
+keep_string (mh_thread_index *index, const char *s)
+{
+	if (!s)
+		return NULL;
+	g_autofree char *valid = g_utf8_validate (s, -1, NULL) ? NULL : g_utf8_make_valid (s, -1);
+	if (valid)
+		s = valid;
+	return arena_add (&index->strings, s, utf8_cap (s, strlen (s), MH_STRING_MAX));
+}
+
+/* @s in lower case; made valid UTF-8 first when it is not. */
+static char *
+lower_case (const char *s)
+{
+	if (g_utf8_validate (s, -1, NULL))
+		return g_utf8_strdown (s, -1);
+	g_autofree char *valid = g_utf8_make_valid (s, -1);
+	return g_utf8_strdown (valid, -1);
+}
+
+/* The Message-ID without white space and angle brackets, capped as kept. */
+static gsize
+message_id_key (const char *s, const char **start)
+{
+	gsize len = strlen (s);
+	while (len > 0 && g_ascii_isspace (*s))
+		s++, len--;
+	while (len > 0 && g_ascii_isspace (s[len - 1]))
+		len--;
+	if (len > 0 && *s == '<')
+		s++, len--;
+	if (len > 0 && s[len - 1] == '>')
+		len--;
+	*start = s;
+	return utf8_cap (s, len, MH_STRING_MAX);
+}
+
+/* The subject key: the subject capped as kept, then normalised, so the
+ * key of a kept subject can be recomputed from it. */
+static char *
+subject_key (const char *subject)
+{
+	g_autofree char *valid = g_utf8_validate (subject, -1, NULL) ? NULL : g_utf8_make_valid (subject, -1);
+	if (valid)
+		subject = valid;
+	gsize len = utf8_cap (subject, strlen (subject), MH_STRING_MAX);
+	g_autofree char *capped = g_strndup (subject, len);
+	return mh_subject_normalise (capped);
+}
+
+/* -- fingerprint ---------------------------------------------------------- */
+
+static gboolean
+is_ignored_char (gunichar c)
+{
+	if (c == '>' || g_unichar_isspace (c))
+		return TRUE;
+	switch (g_unichar_type (c)) {
+	case G_UNICODE_CONTROL:
+	case G_UNICODE_FORMAT:      /* zero-width spaces, BOM, bidi marks */
+	case G_UNICODE_UNASSIGNED:
+	case G_UNICODE_SURROGATE:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+/* The sampled shingle hashes of @text in text order (repeats included);
+ * sets *capped when the text was cut at MH_MAX_TEXT. */
+/* Whose mailbox this is: every address that sent or received one of its
+ * messages, kept once (an address is short and a mailbox has few). */
+static void
+add_participant (mh_thread_index *index, const char *addr)
+{
+	if (!addr || !*addr || strlen (addr) > MH_STRING_MAX)
+		return;
+	g_autofree char *lower = lower_case (addr);
+	if (!g_hash_table_contains (index->participants, lower))
+		g_hash_table_add (index->participants, (gpointer) intern (index, lower));
+}
+
+static void
+add_participants (mh_thread_index *index, const mh_message *message)
+{
+	add_participant (index, message->from.addr);
+	GPtrArray *lists[] = { message->to, message->cc };
+	for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+		for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
+			const mh_address *a = g_ptr_array_index (lists[l], i);
+			if (a)
+				add_participant (index, a->addr);
+		}
+}
+
+static GArray *
+fingerprint (const char *text, gsize len, gboolean *capped)
+{
+	GArray *units = g_array_new (FALSE, FALSE, sizeof (guint32));
+	*capped = len > MH_MAX_TEXT;
+	if (!text || len == 0)
+		return units;
+	len = utf8_cap (text, len, MH_MAX_TEXT);
+	g_autofree char *valid = g_utf8_make_valid (text, (gssize) len);
+	/* NFKC leaves ASCII as it is; most English mail skips the work */
+	g_autofree char *normal = g_str_is_ascii (valid) ? NULL
+	                          : g_utf8_normalize (valid, -1, G_NORMALIZE_NFKC);
+	const char *p = normal ? normal : valid;
+
+	/* polynomial rolling hash over the last MH_SHINGLE_CHARS characters */
+	const guint64 mult = G_GUINT64_CONSTANT (0x100000001b3);
+	guint64 mult_out = 1;   /* mult ^ MH_SHINGLE_CHARS */
+	for (int i = 0; i < MH_SHINGLE_CHARS; i++)
+		mult_out *= mult;
+	gunichar ring[MH_SHINGLE_CHARS] = { 0 };
+	guint64 rolling = 0;
+	gsize count = 0;
+	for (; *p; p = g_utf8_next_char (p)) {
+		gunichar c = g_utf8_get_char (p);
+		if (is_ignored_char (c))
+			continue;
+		c = g_unichar_tolower (c);
+		gsize slot = count % MH_SHINGLE_CHARS;
+		rolling = rolling * mult + c;
+		if (count >= MH_SHINGLE_CHARS)
+			rolling -= (guint64) ring[slot] * mult_out;
+		ring[slot] = c;
+		count++;
+		if (count < MH_SHINGLE_CHARS)
+			continue;
+		guint32 h = mix32 (rolling ^ MH_HASH_SEED);
+		if (h % MH_SAMPLE_MODULUS == 0)
+			g_array_append_val (units, h);
+	}
+	return units;
+}
+
+/* Sorts and removes repeats. */
+static void
+units_sort_unique (GArray *units)
+{
+	if (units->len < 2)
+		return;
+	qsort (units->data, units->len, sizeof (guint32), compare_u32);
+	guint32 *u = (guint32 *) units->data;
+	guint k = 1;
+	for (guint i = 1; i < units->len; i++)
+		if (u[i] != u[k - 1])
+			u[k++] = u[i];
+	g_array_set_size (units, k);
+}
+
+/* -- postings ------------------------------------------------------------- */
+
+static void
+postings_free (postings *p)
+{
+	g_free (p->offsets);
+	g_free (p->residual);
+	g_free (p->ids);
+	memset (p, 0, sizeof *p);
+}
+
+static void
+pending_sort (mh_thread_index *index)
+{
+	if (!index->pending_sorted) {
+		qsort (index->pending, index->pending_len, sizeof (guint64), compare_u64);
+		index->pending_sorted = TRUE;
+	}
+}
+
+/* Merges the pending postings into the compact table (both sorted: one
+ * linear pass). */
+static void
+postings_merge (mh_thread_index *index)
+{
+	postings *old = &index->units;
+	pending_sort (index);
+	gsize n = old->n + index->pending_len;
+	postings merged = {
+		.offsets = g_new0 (guint32, MH_BUCKETS + 1),
+		.residual = g_new (guint16, MAX (n, 1)),
+		.ids = g_new (guint32, MAX (n, 1)),
+		.n = n,
+	};
+	gsize i = 0, j = 0, k = 0;
+	guint32 bucket = 0;
+	while (i < old->n || j < index->pending_len) {
+		guint64 from_old = G_MAXUINT64, from_pending = G_MAXUINT64;
+		if (i < old->n) {
+			while (old->offsets[bucket + 1] <= i)
+				bucket++;
+			guint64 u = (guint64) bucket << 16 | old->residual[i];
+			from_old = u << 32 | old->ids[i];
+		}
+		if (j < index->pending_len)
+			from_pending = index->pending[j];
+		guint64 key;
+		if (from_old <= from_pending) {
+			key = from_old;
+			i++;
+		} else {
+			key = from_pending;
+			j++;
+		}
+		guint32 u = (guint32) (key >> 32);
+		merged.residual[k] = (guint16) (u & 0xFFFF);
+		merged.ids[k] = (guint32) key;
+		merged.offsets[(u >> 16) + 1]++;
+		k++;
+	}
+	for (guint b = 0; b < MH_BUCKETS; b++)
+		merged.offsets[b + 1] += merged.offsets[b];
+	postings_free (old);
+	*old = merged;
+	index->pending_len = 0;
+	index->pending_sorted = TRUE;
+	/* buffer a sixteenth of the table before the next merge: each merge
+	 * is one linear pass, and the buffer stays small beside the table */
+	gsize cap = MAX (MH_PENDING_MIN, n / 16);
+	if (cap != index->pending_cap) {
+		g_free (index->pending);
+		index->pending = g_new (guint64, cap);
+		index->pending_cap = cap;
+	}
+}
+
+static void
+postings_add (mh_thread_index *index, guint32 unit, guint32 id)
+{
+	if (index->pending_len == index->pending_cap)
+		postings_merge (index);
+	index->pending[index->pending_len++] = (guint64) (unit / MH_SAMPLE_MODULUS) << 32 | id;
+	index->pending_sorted = FALSE;
+}
+
+/* Where the messages keeping @unit are: [*lo, *hi) in the compact table
+ * and [*plo, *phi) in the (sorted) pending buffer. */
+static void
+postings_find (const mh_thread_index *index, guint32 unit,
+               gsize *lo, gsize *hi, gsize *plo, gsize *phi)
+{
+	const postings *p = &index->units;
+	guint32 u = unit / MH_SAMPLE_MODULUS;
+	*lo = *hi = 0;
+	if (p->n > 0) {
+		guint16 residual = (guint16) (u & 0xFFFF);
+		gsize a = p->offsets[u >> 16], b = p->offsets[(u >> 16) + 1];
+		while (a < b) {
+			gsize mid = a + (b - a) / 2;
+			if (p->residual[mid] < residual)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		gsize end = a, limit = p->offsets[(u >> 16) + 1];
+		while (end < limit && p->residual[end] == residual)
+			end++;
+		*lo = a;
+		*hi = end;
+	}
+	guint64 key = (guint64) u << 32;
+	gsize a = 0, b = index->pending_len;
+	while (a < b) {
+		gsize mid = a + (b - a) / 2;
+		if (index->pending[mid] < key)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	gsize end = a;
+	while (end < index->pending_len && (guint32) (index->pending[end] >> 32) == u)
+		end++;
+	*plo = a;
+	*phi = end;
+}
+
+/* -- the index ------------------------------------------------------------ */
+
+mh_thread_index *
+mh_thread_index_new (void)
+{
+	mh_thread_index *index = g_new0 (mh_thread_index, 1);
+	index->slabs = g_ptr_array_new_with_free_func (g_free);
+	index->strings.blocks = g_ptr_array_new_with_free_func (g_free);
+	index->interned = g_hash_table_new (g_str_hash, g_str_equal);
+	index->participants = g_hash_table_new (g_str_hash, g_str_equal);
+	index->pending_cap = MH_PENDING_MIN;
+	index->pending = g_new (guint64, index->pending_cap);
+	index->pending_sorted = TRUE;
+	return index;
+}
+
+void
+mh_thread_index_free (mh_thread_index *index)
+{
+	if (!index)
+		return;
+	g_ptr_array_unref (index->slabs);
+	g_ptr_array_unref (index->strings.blocks);
+	g_hash_table_unref (index->interned);
+	g_hash_table_unref (index->participants);
+	g_free (index->threshold);
+	g_free (index->message_ids.keys);
+	g_free (index->subjects.keys);
+	postings_free (&index->units);
+	g_free (index->pending);
+	g_free (index);
+}
+
+/* "a@x, b@y": the To and Cc addr-specs in lower case, whole ones only,
+ * at most MH_STRING_MAX bytes. */
+static char *
+recipients (const mh_message *message)
+{
+	GString *out = g_string_new (NULL);
+	GPtrArray *lists[] = { message->to, message->cc };
+	for (guint l = 0; l < G_N_ELEMENTS (lists); l++) {
+		for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
+			const mh_address *a = g_ptr_array_index (lists[l], i);
+			if (!a || !a->addr || !*a->addr)
+				continue;
+			g_autofree char *lower = lower_case (a->addr);
+			gsize need = strlen (lower) + (out->len ? 2 : 0);
+			if (out->len + need > MH_STRING_MAX)
+				goto done;
+			if (out->len)
+				g_string_append (out, ", ");
+			g_string_append (out, lower);
+		}
+	}
+done:
+	if (out->len == 0) {
+		g_string_free (out, TRUE);
+		return NULL;
+	}
+	return g_string_free (out, FALSE);
+}
+
+/* Keeps the sample of one original: the first MH_PREFIX_UNITS distinct
+ * units in text order and the MH_BOTTOM_UNITS smallest; returns the
+ * threshold (largest bottom unit when there were more, else G_MAXUINT32). */
+static guint32
+add_fingerprint (mh_thread_index *index, guint32 id, const char *body)
+{
+	gboolean capped = FALSE;
+	g_autoptr (GArray) units = fingerprint (body, body ? strlen (body) : 0, &capped);
+	if (capped)
+		index->capped_texts++;
+
+	guint32 prefix[MH_PREFIX_UNITS];
+	guint n_prefix = 0;
+	for (guint i = 0; i < units->len && n_prefix < MH_PREFIX_UNITS; i++) {
+		guint32 u = g_array_index (units, guint32, i);
+		gboolean seen = FALSE;
+		for (guint j = 0; j < n_prefix && !seen; j++)
+			seen = prefix[j] == u;
+		if (!seen)
+			prefix[n_prefix++] = u;
+	}
+
+	units_sort_unique (units);
+	guint32 threshold = G_MAXUINT32;
+	if (units->len > MH_BOTTOM_UNITS) {
+		threshold = g_array_index (units, guint32, MH_BOTTOM_UNITS - 1);
+		g_array_set_size (units, MH_BOTTOM_UNITS);
+	}
+	for (guint j = 0; j < n_prefix; j++)
+		if (prefix[j] > threshold)
+			g_array_append_val (units, prefix[j]);
+	for (guint i = 0; i < units->len; i++)
+		postings_add (index, g_array_index (units, guint32, i), id);
+	return threshold;
+}
+
+guint32
+mh_thread_index_add (mh_thread_index *index, const mh_message *message, const char *mailbox)
+{
+	g_return_val_if_fail (index && message, G_MAXUINT32);
+	if (index->n >= MH_MAX_MESSAGES)
+		return G_MAXUINT32;
+
+	guint32 id = index->n;
+	if (id % MH_SLAB_MESSAGES == 0)
+		g_ptr_array_add (index->slabs, g_new0 (mh_indexed_message, MH_SLAB_MESSAGES));
+	mh_indexed_message *m = (mh_indexed_message *) g_ptr_array_index (index->slabs, id / MH_SLAB_MESSAGES)
+	                        + id % MH_SLAB_MESSAGES;
+	m->id = id;
+	m->mailbox = intern (index, mailbox);
+	m->file = intern (index, message->locator.file);
+	m->folder = intern (index, message->locator.folder);
+	m->index = message->locator.index;
+	m->offset = message->locator.offset;
+	m->date_unix = message->date_unix;
+
+	if (message->message_id) {
+		const char *start;
+		gsize len = message_id_key (message->message_id, &start);
+		if (len > 0) {
+			m->message_id = arena_add (&index->strings, start, len);
+			key_table_add (&index->message_ids, string_hash (start, len), id);
+		}
+	}
+	m->subject = keep_string (index, message->subject);
+	if (m->subject) {
+		g_autofree char *key = subject_key (m->subject);
+		if (key && *key)
+			key_table_add (&index->subjects, string_hash (key, strlen (key)), id);
+	}
+	if (message->from.addr && *message->from.addr) {
+		g_autofree char *lower = lower_case (message->from.addr);
+		m->from = keep_string (index, lower);
+	}
+	g_autofree char *to = recipients (message);
+	m->to = keep_string (index, to);
+	add_participants (index, message);
+
+	if (id == index->threshold_cap) {
+		index->threshold_cap = MAX (1024, index->threshold_cap + index->threshold_cap / 4);
+		index->threshold = g_renew (guint32, index->threshold, index->threshold_cap);
+	}
+	index->threshold[id] = add_fingerprint (index, id, message->body_text);
+	index->threshold_histogram[index->threshold[id] >> 20]++;
+	index->n++;
+	return id;
+}
+
+gboolean
+mh_thread_index_has_participant (const mh_thread_index *index, const char *addr)
+{
+	if (!index || !addr)
+		return FALSE;
+	g_autofree char *lower = lower_case (addr);
+	return g_hash_table_contains (index->participants, lower);
+}
+
+guint
+mh_thread_index_capped (const mh_thread_index *index)
+{
+	return index ? index->capped_texts : 0;
+}
+
+guint
+mh_thread_index_size (const mh_thread_index *index)
+{
+	return index ? index->n : 0;
+}
+
+const mh_indexed_message *
+mh_thread_index_get (const mh_thread_index *index, guint32 id)
+{
+	if (!index || id >= index->n)
+		return NULL;
+	return (const mh_indexed_message *) g_ptr_array_index (index->slabs, id / MH_SLAB_MESSAGES)
+	       + id % MH_SLAB_MESSAGES;
+}
+
+GArray *
+mh_thread_index_by_message_id (const mh_thread_index *index, const char *message_id)
+{
+	GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+	if (!index || !message_id)
+		return ids;
+	const char *start;
+	gsize len = message_id_key (message_id, &start);
+	if (len == 0)
+		return ids;
+	/* lazily sorted: a query settles what was added since the last one */
+	key_table *table = (key_table *) &index->message_ids;
+	key_table_settle (table);
+	guint32 hash = string_hash (start, len);
+	for (gsize i = key_table_lower_bound (table, (guint64) hash << 32);
+	     i < table->len && (guint32) (table->keys[i] >> 32) == hash; i++) {
+		guint32 id = (guint32) table->keys[i];
+		const mh_indexed_message *m = mh_thread_index_get (index, id);
+		if (m->message_id && strlen (m->message_id) == len && memcmp (m->message_id, start, len) == 0)
+			g_array_append_val (ids, id);
+	}
+	return ids;
+}
+
+GArray *
+mh_thread_index_by_subject (const mh_thread_index *index, const char *subject)
+{
+	GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+	if (!index || !subject)
+		return ids;
+	g_autofree char *key = subject_key (subject);
+	if (!key || !*key)
+		return ids;
+	key_table *table = (key_table *) &index->subjects;
+	key_table_settle (table);
+	guint32 hash = string_hash (key, strlen (key));
+	for (gsize i = key_table_lower_bound (table, (guint64) hash << 32);
+	     i < table->len && (guint32) (table->keys[i] >> 32) == hash; i++) {
+		guint32 id = (guint32) table->keys[i];
+		const mh_indexed_message *m = mh_thread_index_get (index, id);
+		g_autofree char *other = subject_key (m->subject);
+		if (g_strcmp0 (other, key) == 0)
+			g_array_append_val (ids, id);
+	}
+	return ids;
+}
+
+typedef struct {
+	guint32 matched;
+	guint32 above;    /* matched units above the original's threshold (prefix units) */
+} candidate;
+
+/* Best first: by the score shrunk towards 0 by one unit, matched / (total
+ * + 1), so that a score resting on few units counts for less: between an
+ * original and a later reply that quotes it whole, both contain the quote,
+ * but the original's sample holds more of it (its prefix units) than the
+ * reply's.  Then the units matched, the score, the id. */
+static int
+compare_matches (const void *a, const void *b)
+{
+	const mh_link_match *x = a, *y = b;
+	double kx = (double) x->matched / (x->total + 1), ky = (double) y->matched / (y->total + 1);
+	if (kx != ky)
+		return kx < ky ? 1 : -1;
+	if (x->matched != y->matched)
+		return x->matched < y->matched ? 1 : -1;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+GArray *
+mh_thread_index_find_text (const mh_thread_index *index, const char *text, gsize len,
+                           double min_score, guint max)
+{
+	GArray *matches = g_array_new (FALSE, FALSE, sizeof (mh_link_match));
+	if (!index || !text || len == 0 || max == 0 || index->n == 0)
+		return matches;
+
+	gboolean capped = FALSE;
+	g_autoptr (GArray) units = fingerprint (text, len, &capped);
+	units_sort_unique (units);
+	if (units->len > MH_QUERY_UNITS)
+		g_array_set_size (units, MH_QUERY_UNITS);   /* the smallest: a consistent sample */
+	if (units->len == 0)
+		return matches;
+
+	/* the pending buffer is searched sorted; sorting it does not change
+	 * what the index holds */
+	pending_sort ((mh_thread_index *) index);
+
+	guint boilerplate = MAX (MH_BOILERPLATE_MIN, index->n / MH_BOILERPLATE_SHARE);
+	/* holders[b]: messages whose threshold reaches bin b */
+	g_autofree guint32 *holders = g_new (guint32, MH_THRESHOLD_BINS + 1);
+	holders[MH_THRESHOLD_BINS] = 0;
+	for (guint b = MH_THRESHOLD_BINS; b-- > 0;)
+		holders[b] = holders[b + 1] + index->threshold_histogram[b];
+	g_autoptr (GHashTable) candidates = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+	g_autoptr (GArray) kept = g_array_sized_new (FALSE, FALSE, sizeof (guint32), units->len);
+	for (guint i = 0; i < units->len; i++) {
+		guint32 unit = g_array_index (units, guint32, i);
+		gsize lo, hi, plo, phi;
+		postings_find (index, unit, &lo, &hi, &plo, &phi);
+		gsize found = (hi - lo) + (phi - plo);
+		if (found > boilerplate)
+			continue;   /* in too many messages to point at one */
+		/* a message keeps a unit in its bottom sample only when its
+		 * threshold reaches it: scale those postings up to the whole index */
+		gsize bottom = 0;
+		for (gsize k = 0; k < found; k++) {
+			guint32 id = k < hi - lo ? index->units.ids[lo + k]
+			                         : (guint32) index->pending[plo + k - (hi - lo)];
+			bottom += unit <= index->threshold[id];
+		}
+		if (bottom >= MH_BOILERPLATE_SEEN) {
+			double estimate = (double) (found - bottom)
+			                  + (double) bottom * index->n / MAX (holders[unit >> 20], 1u);
+			if (estimate > boilerplate)
+				continue;
+		}
+		g_array_append_val (kept, unit);
+		for (gsize k = 0; k < found; k++) {
+			guint32 id = k < hi - lo ? index->units.ids[lo + k]
+			                         : (guint32) index->pending[plo + k - (hi - lo)];
+			candidate *c = g_hash_table_lookup (candidates, GUINT_TO_POINTER (id));
+			if (!c) {
+				c = g_new0 (candidate, 1);
+				g_hash_table_insert (candidates, GUINT_TO_POINTER (id), c);
+			}
+			c->matched++;
+			if (unit > index->threshold[id])
+				c->above++;
+		}
+	}
+
+	const guint32 *q = (const guint32 *) kept->data;
+	GHashTableIter iter;
+	gpointer key, value;
+	g_hash_table_iter_init (&iter, candidates);
+	while (g_hash_table_iter_next (&iter, &key, &value)) {
+		guint32 id = GPOINTER_TO_UINT (key);
+		const candidate *c = value;
+		/* the quote's units the original's sample must hold if it contains
+		 * the quote: all those up to its threshold, plus the prefix units
+		 * above it that did match */
+		guint32 threshold = index->threshold[id];
+		gsize a = 0, b = kept->len;
+		while (a < b) {
+			gsize mid = a + (b - a) / 2;
+			if (q[mid] <= threshold)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		guint expected = (guint) a + c->above;
+		guint total = MAX (expected, MIN (kept->len, MH_MIN_EVIDENCE));
+		mh_link_match match = {
+			.id = id,
+			.matched = MIN (c->matched, total),
+			.total = total,
+		};
+		match.score = (double) match.matched / total;
+		if (match.score >= min_score)
+			g_array_append_val (matches, match);
+	}
+	if (matches->len > 1)
+		qsort (matches->data, matches->len, sizeof (mh_link_match), compare_matches);
+	if (matches->len > max)
+		g_array_set_size (matches, max);
+	return matches;
+}
+
+gsize
+mh_thread_index_memory (const mh_thread_index *index)
+{
+	if (!index)
+		return 0;
+	gsize bytes = sizeof *index;
+	bytes += index->slabs->len * (MH_SLAB_MESSAGES * sizeof (mh_indexed_message) + sizeof (gpointer));
+	bytes += index->strings.bytes + index->strings.blocks->len * sizeof (gpointer);
+	/* a GHashTable used as a set keeps a key pointer and a hash per slot,
+	 * with at most half the slots used: 24 bytes per entry, plus the table */
+	bytes += 64 + g_hash_table_size (index->interned) * 24;
+	bytes += 64 + g_hash_table_size (index->participants) * 24;
+	bytes += index->threshold_cap * sizeof (guint32);
+	bytes += (index->message_ids.cap + index->subjects.cap) * sizeof (guint64);
+	if (index->units.offsets)
+		bytes += (MH_BUCKETS + 1) * sizeof (guint32)
+		         + MAX (index->units.n, 1) * (sizeof (guint16) + sizeof (guint32));
+	bytes += index->pending_cap * sizeof (guint64);
+	return bytes;
+}
