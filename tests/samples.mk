@@ -2,7 +2,7 @@
 # built with the tests; `make samples` rewrites the committed samples from
 # it, and tests/samples.py checks that they still agree.
 noinst_PROGRAMS += tests/gen-samples
-tests_gen_samples_SOURCES = tests/gen-samples.c
+tests_gen_samples_SOURCES = tests/gen-samples.c tests/gen-mail.c tests/gen-mail.h
 tests_gen_samples_CFLAGS = $(AM_CFLAGS)
 tests_gen_samples_LDADD = $(DEPS_LIBS)
 

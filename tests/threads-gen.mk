@@ -7,7 +7,7 @@
 # tests/threads-samples.py checks determinism, agreement with the committed
 # copy, and the structure of every file.
 noinst_PROGRAMS += tests/gen-threads
-tests_gen_threads_SOURCES = tests/gen-threads.c
+tests_gen_threads_SOURCES = tests/gen-threads.c tests/gen-mail.c tests/gen-mail.h
 tests_gen_threads_CFLAGS = $(AM_CFLAGS)
 tests_gen_threads_LDADD = $(DEPS_LIBS)
 
