@@ -39,6 +39,20 @@ bad = json.loads(lines[-1])
 del bad['flagged']
 ok(not validator.is_valid(bad), "schema rejects a summary without flagged counts")
 
+# check: every message with its case (A, B, not-spoof) and its originals
+samples = os.path.join(SRC, 'samples-benign')
+lines = validate_scan('samples, mailhunt check', os.path.join(samples, 'threads', 'eml'),
+                      args=('check', '--mailbox', os.path.join(samples, 'threads', 'mbox', 'history.mbox')))
+cases = {json.loads(line)['case']['verdict'] for line in lines if json.loads(line).get('type') == 'message'}
+eq(cases, {'A-confirmed', 'B', 'not-spoof'}, "samples, mailhunt check: the three verdicts appear")
+# exposure: address lines
+lines = validate_scan('samples, mailhunt exposure', os.path.join(samples, 'thunderbird-profile'),
+                      args=('exposure',))
+eq({json.loads(line)['type'] for line in lines}, {'address', 'summary'}, "exposure: address lines and the summary")
+bad = json.loads(lines[0])
+bad['from'] = -1
+ok(not validator.is_valid(bad), "schema rejects a negative address count")
+
 corpora = os.environ.get('MH_CORPORA', '')
 if os.path.isdir(corpora):
     lines = validate_scan('corpora', corpora)
