@@ -119,3 +119,31 @@ mh_office_cli_clear (mh_office_cli *c)
 	g_free (c->ocr_languages);
 	g_clear_pointer (&c->lures, mh_lure_db_free);
 }
+
+void
+mh_cmd_on_error (const char *file, const char *folder, gint64 index, const char *what, gpointer reading)
+{
+	mh_cmd_reading *r = reading;
+	mh_scan_summary_add_error (&r->summary, file, folder, index, what);
+	if (r->quiet)
+		return;
+	if (index >= 0)
+		fprintf (stderr, "mailhunt: %s: message #%" G_GINT64_FORMAT ": %s\n", file, index, what);
+	else
+		fprintf (stderr, "mailhunt: %s: %s\n", file, what);
+}
+
+void
+mh_cmd_on_skipped (const char *file, const char *reason, gpointer reading)
+{
+	mh_cmd_reading *r = reading;
+	mh_scan_summary_add_skipped (&r->summary, file, reason);
+}
+
+void
+mh_cmd_on_folder (const char *file, const char *folder, const char *role, guint messages,
+                  gpointer reading)
+{
+	mh_cmd_reading *r = reading;
+	mh_scan_summary_add_folder (&r->summary, file, folder, role, messages);
+}

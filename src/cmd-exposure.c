@@ -40,18 +40,17 @@ mh_cmd_exposure_help (void)
 }
 
 typedef struct {
+	mh_cmd_reading   r;   /* first: the shared callbacks take the state */
 	mh_exposure     *exposure;
-	mh_scan_summary  summary;
-	gboolean         quiet;
 } exposure_state;
 
 static void
 on_message (mh_message *m, gpointer user_data)
 {
 	exposure_state *st = user_data;
-	st->summary.messages++;
+	st->r.summary.messages++;
 	if (m->locator.deleted)
-		st->summary.deleted_messages++;
+		st->r.summary.deleted_messages++;
 	mh_exposure_add_message (st->exposure, m);
 	mh_message_free (m);
 }
@@ -60,28 +59,8 @@ static void
 on_contact (const mh_pst_contact *c, gpointer user_data)
 {
 	exposure_state *st = user_data;
-	st->summary.contacts++;
+	st->r.summary.contacts++;
 	mh_exposure_add_contact (st->exposure, c);
-}
-
-static void
-on_error (const char *file, const char *folder, gint64 index, const char *what, gpointer user_data)
-{
-	exposure_state *st = user_data;
-	mh_scan_summary_add_error (&st->summary, file, folder, index, what);
-	if (st->quiet)
-		return;
-	if (index >= 0)
-		fprintf (stderr, "mailhunt: %s: message #%" G_GINT64_FORMAT ": %s\n", file, index, what);
-	else
-		fprintf (stderr, "mailhunt: %s: %s\n", file, what);
-}
-
-static void
-on_skipped (const char *file, const char *reason, gpointer user_data)
-{
-	exposure_state *st = user_data;
-	mh_scan_summary_add_skipped (&st->summary, file, reason);
 }
 
 static void
@@ -90,14 +69,7 @@ on_input (const char *file, const char *kind, gpointer user_data)
 	exposure_state *st = user_data;
 	(void) file;
 	(void) kind;
-	st->summary.inputs++;
-}
-
-static void
-on_folder (const char *file, const char *folder, const char *role, guint messages, gpointer user_data)
-{
-	exposure_state *st = user_data;
-	mh_scan_summary_add_folder (&st->summary, file, folder, role, messages);
+	st->r.summary.inputs++;
 }
 
 int
@@ -127,26 +99,26 @@ mh_cmd_exposure (int argc, char **argv)
 	report.printer->quiet = quiet;
 	report.printer->addresses = TRUE;
 
-	exposure_state st = { .exposure = mh_exposure_new (MAX_ADDRESSES), .quiet = quiet };
-	mh_scan_summary_init (&st.summary);
+	exposure_state st = { .r.quiet = quiet, .exposure = mh_exposure_new (MAX_ADDRESSES) };
+	mh_scan_summary_init (&st.r.summary);
 	mh_limits limits;
 	mh_limits_init_default (&limits);
-	mh_reader_callbacks cb = { on_message, on_error, on_skipped, on_input, NULL, on_contact, on_folder };
+	mh_reader_callbacks cb = { on_message, mh_cmd_on_error, mh_cmd_on_skipped, on_input, NULL, on_contact, mh_cmd_on_folder };
 	gint64 start = g_get_monotonic_time ();
 	for (int i = 0; paths[i]; i++)
 		mh_read_path (paths[i], &limits, &cb, &st);
 	if (mh_exposure_dropped (st.exposure) > 0)
-		mh_scan_summary_add_error (&st.summary, "(all inputs)", NULL, -1,
+		mh_scan_summary_add_error (&st.r.summary, "(all inputs)", NULL, -1,
 		                           "more than 5000000 addresses: the rest are counted, not listed");
 
 	mh_printer_begin (report.printer);
 	GPtrArray *addresses = mh_exposure_addresses (st.exposure);
 	for (guint i = 0; i < addresses->len; i++)
 		mh_printer_address (report.printer, g_ptr_array_index (addresses, i));
-	st.summary.elapsed_seconds = (double) (g_get_monotonic_time () - start) / 1e6;
-	int rc = st.summary.errors > 0 ? MH_EXIT_UNREADABLE : MH_EXIT_CLEAN;
-	rc = mh_report_output_close (&report, &st.summary, quiet, rc);
-	mh_scan_summary_clear (&st.summary);
+	st.r.summary.elapsed_seconds = (double) (g_get_monotonic_time () - start) / 1e6;
+	int rc = st.r.summary.errors > 0 ? MH_EXIT_UNREADABLE : MH_EXIT_CLEAN;
+	rc = mh_report_output_close (&report, &st.r.summary, quiet, rc);
+	mh_scan_summary_clear (&st.r.summary);
 	mh_exposure_free (st.exposure);
 	return rc;
 }

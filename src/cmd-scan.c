@@ -97,10 +97,9 @@ mh_cmd_check_help (void)
 }
 
 typedef struct {
+	mh_cmd_reading   r;             /* first: the shared callbacks take the state */
 	mh_printer      *printer;
-	mh_scan_summary  summary;
 	gboolean         all;
-	gboolean         quiet;
 	gboolean         contacts;
 	char            *current_file;  /* the input being read (contacts carry no file) */
 	mh_analyse_options analyse;
@@ -115,7 +114,7 @@ count_documents (scan_state *st, const mh_message *m)
 	for (guint i = 0; i < m->attachments->len; i++) {
 		const mh_attachment *a = g_ptr_array_index (m->attachments, i);
 		if (a->document)
-			mh_scan_summary_add_document (&st->summary, a->document);
+			mh_scan_summary_add_document (&st->r.summary, a->document);
 		if (a->nested)
 			count_documents (st, a->nested);
 	}
@@ -124,7 +123,7 @@ count_documents (scan_state *st, const mh_message *m)
 static void
 count_attachments (scan_state *st, const mh_message *m)
 {
-	st->summary.attachments += m->attachments->len;
+	st->r.summary.attachments += m->attachments->len;
 	for (guint i = 0; i < m->attachments->len; i++) {
 		const mh_attachment *a = g_ptr_array_index (m->attachments, i);
 		if (a->nested)
@@ -155,12 +154,12 @@ on_message (mh_message *m, gpointer user_data)
 	scan_state *st = user_data;
 
 	mh_analyse_message (m, &st->analyse);
-	st->summary.messages++;
+	st->r.summary.messages++;
 	count_documents (st, m);
 	if (m->locator.deleted)
-		st->summary.deleted_messages++;
+		st->r.summary.deleted_messages++;
 	if (m->problems->len > 0)
-		st->summary.problems++;
+		st->r.summary.problems++;
 	count_attachments (st, m);
 
 	mh_severity level = MH_SEVERITY_LOW;
@@ -173,8 +172,8 @@ on_message (mh_message *m, gpointer user_data)
 		flagged = flag_level (m, &level);
 	}
 	if (flagged) {
-		st->summary.flagged++;
-		st->summary.flagged_by_severity[level]++;
+		st->r.summary.flagged++;
+		st->r.summary.flagged_by_severity[level]++;
 	}
 	if (flagged || st->all)
 		mh_printer_message (st->printer, m);
@@ -201,14 +200,14 @@ on_document (const char *file, const char *container, GBytes *data, gpointer use
 	(void) container;
 
 	if (!st->analyse.documents) {
-		mh_scan_summary_add_skipped (&st->summary, file, "Office document or archive (--no-documents)");
+		mh_scan_summary_add_skipped (&st->r.summary, file, "Office document or archive (--no-documents)");
 		return;
 	}
 	g_autoptr (mh_document) doc = mh_document_analyse (bytes, len, name, &st->analyse.office);
-	mh_scan_summary_add_document (&st->summary, doc);
+	mh_scan_summary_add_document (&st->r.summary, doc);
 	mh_verdict verdict = mh_document_overall_verdict (doc);
 	if (verdict >= MH_VERDICT_MACROS)
-		st->summary.flagged_documents++;
+		st->r.summary.flagged_documents++;
 	if (verdict >= MH_VERDICT_MACROS || st->all)
 		mh_printer_document (st->printer, file, doc);
 }
@@ -217,36 +216,9 @@ static void
 on_contact (const mh_pst_contact *contact, gpointer user_data)
 {
 	scan_state *st = user_data;
-	st->summary.contacts++;
+	st->r.summary.contacts++;
 	if (st->contacts)
 		mh_printer_contact (st->printer, st->current_file, contact);
-}
-
-static void
-on_folder (const char *file, const char *folder, const char *role, guint messages, gpointer user_data)
-{
-	scan_state *st = user_data;
-	mh_scan_summary_add_folder (&st->summary, file, folder, role, messages);
-}
-
-static void
-on_error (const char *file, const char *folder, gint64 index, const char *what, gpointer user_data)
-{
-	scan_state *st = user_data;
-	mh_scan_summary_add_error (&st->summary, file, folder, index, what);
-	if (st->quiet)
-		return;
-	if (index >= 0)
-		fprintf (stderr, "mailhunt: %s: message #%" G_GINT64_FORMAT ": %s\n", file, index, what);
-	else
-		fprintf (stderr, "mailhunt: %s: %s\n", file, what);
-}
-
-static void
-on_skipped (const char *file, const char *reason, gpointer user_data)
-{
-	scan_state *st = user_data;
-	mh_scan_summary_add_skipped (&st->summary, file, reason);
 }
 
 static void
@@ -254,7 +226,7 @@ on_input (const char *file, const char *kind, gpointer user_data)
 {
 	scan_state *st = user_data;
 	(void) kind;
-	st->summary.inputs++;
+	st->r.summary.inputs++;
 	g_free (st->current_file);
 	st->current_file = g_strdup (file);
 }
@@ -311,13 +283,13 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 	st.check = check;
 	st.contacts = contacts;
 	st.analyse.documents = !no_documents;
-	st.quiet = quiet;
-	mh_scan_summary_init (&st.summary);
+	st.r.quiet = quiet;
+	mh_scan_summary_init (&st.r.summary);
 	gint64 start = g_get_monotonic_time ();
 
 	if (mailboxes && mailboxes[0]) {
 		st.index = mh_thread_index_new ();
-		mh_reader_callbacks index_cb = { on_indexed_message, on_error, on_skipped, NULL, NULL, NULL, NULL };
+		mh_reader_callbacks index_cb = { on_indexed_message, mh_cmd_on_error, mh_cmd_on_skipped, NULL, NULL, NULL, NULL };
 		for (int i = 0; mailboxes[i]; i++) {
 			st.indexing = mailboxes[i];
 			mh_read_path (mailboxes[i], &limits, &index_cb, &st);
@@ -330,16 +302,16 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 			         capped == 1 ? "" : "s");
 	}
 
-	mh_reader_callbacks cb = { on_message, on_error, on_skipped, on_input, on_document, on_contact, on_folder };
+	mh_reader_callbacks cb = { on_message, mh_cmd_on_error, mh_cmd_on_skipped, on_input, on_document, on_contact, mh_cmd_on_folder };
 	mh_printer_begin (st.printer);
 	for (int i = 0; paths[i]; i++)
 		mh_read_path (paths[i], &limits, &cb, &st);
-	st.summary.elapsed_seconds = (double) (g_get_monotonic_time () - start) / 1e6;
-	int rc = st.summary.errors > 0 ? MH_EXIT_UNREADABLE
-	       : st.summary.flagged + st.summary.flagged_documents > 0 ? MH_EXIT_FLAGGED
+	st.r.summary.elapsed_seconds = (double) (g_get_monotonic_time () - start) / 1e6;
+	int rc = st.r.summary.errors > 0 ? MH_EXIT_UNREADABLE
+	       : st.r.summary.flagged + st.r.summary.flagged_documents > 0 ? MH_EXIT_FLAGGED
 	       : MH_EXIT_CLEAN;
-	rc = mh_report_output_close (&report, &st.summary, quiet, rc);
-	mh_scan_summary_clear (&st.summary);
+	rc = mh_report_output_close (&report, &st.r.summary, quiet, rc);
+	mh_scan_summary_clear (&st.r.summary);
 	g_free (st.current_file);
 	g_clear_pointer (&st.index, mh_thread_index_free);
 	return rc;

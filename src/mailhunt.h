@@ -23,6 +23,21 @@ int      mh_cmd_parse_options   (const char *command, const char *help_text, con
                                  GOptionEntry *entries, int *argc, char ***argv,
                                  const gboolean *help, char **const *paths);
 
+/* What the reading commands (scan, check, exposure) keep about their
+ * inputs: the summary, and whether errors go to standard error.  Their
+ * state starts with it, so that the shared callbacks below take that
+ * state as their user_data (src/cmd-common.c). */
+typedef struct {
+	mh_scan_summary summary;
+	gboolean        quiet;
+} mh_cmd_reading;
+
+void mh_cmd_on_error   (const char *file, const char *folder, gint64 index, const char *what,
+                        gpointer reading);
+void mh_cmd_on_skipped (const char *file, const char *reason, gpointer reading);
+void mh_cmd_on_folder  (const char *file, const char *folder, const char *role, guint messages,
+                        gpointer reading);
+
 /* The report of a command (src/cmd-common.c). */
 typedef struct {
 	const char *command;   /* for messages: "scan", "doc" */

@@ -1,9 +1,12 @@
 /* Shared by the sample generators: see gen-mail.h. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "gen-mail.h"
 
@@ -228,4 +231,19 @@ append_encoded_body (GString *out, const char *bytes, transfer_encoding cte)
 			g_string_append_c (out, '\n');
 		break;
 	}
+}
+
+/* Writes @data to OUTDIR/REL, creating the directories; any failure ends
+ * the generator (a half-written sample set is worse than none). */
+void
+write_file (const char *outdir, const char *rel, const char *data, gsize len)
+{
+	g_autofree char *path = g_build_filename (outdir, rel, NULL);
+	g_autofree char *dir = g_path_get_dirname (path);
+	g_autoptr (GError) error = NULL;
+
+	if (g_mkdir_with_parents (dir, 0755) != 0)
+		g_error ("cannot create %s: %s", dir, g_strerror (errno));
+	if (!g_file_set_contents_full (path, data, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
+		g_error ("%s", error->message);
 }

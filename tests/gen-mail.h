@@ -32,5 +32,6 @@ void append_base64 (GString *out, const guint8 *data, gsize len);
 void append_qp (GString *out, const char *text);
 const char *cte_name (transfer_encoding cte);
 void append_encoded_body (GString *out, const char *bytes, transfer_encoding cte);
+void write_file (const char *outdir, const char *rel, const char *data, gsize len);
 
 #endif

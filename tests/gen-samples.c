@@ -1146,19 +1146,6 @@ gzip_bytes (const char *data, gsize len)
 }
 
 static void
-write_file (const char *outdir, const char *rel, const char *data, gsize len)
-{
-	g_autofree char *path = g_build_filename (outdir, rel, NULL);
-	g_autofree char *dir = g_path_get_dirname (path);
-	g_autoptr (GError) error = NULL;
-
-	if (g_mkdir_with_parents (dir, 0755) != 0)
-		g_error ("cannot create %s: %s", dir, g_strerror (errno));
-	if (!g_file_set_contents_full (path, data, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
-		g_error ("%s", error->message);
-}
-
-static void
 write_sample_file (const char *outdir, const scenario *first, const GString *content)
 {
 	switch (first->format) {
