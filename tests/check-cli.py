@@ -18,6 +18,8 @@ JSON is what the schema says.
 import csv
 import json
 import os
+import tempfile
+from datetime import datetime, timezone
 
 import mhtest
 from mhtest import eq, ok
@@ -107,7 +109,8 @@ flagged = [m for m in msgs if m['severity'] in ('low', 'medium', 'high')]
 ok(flagged and all(m['case'] for m in flagged), "scan --mailbox: every flagged mail has its case")
 ok(all(m['case'] is None for m in msgs if m not in flagged), "scan --mailbox: unflagged mails have none")
 rc, lines, summary, err = mhtest.scan_lines(os.path.join(SAMPLES, 'quarantine'))
-ok(all(o.get('case') is None for o in lines if o.get('type') == 'message'), "scan without --mailbox: no case")
+flagged = [o for o in lines if o.get('type') == 'message' and o['severity'] in ('low', 'medium', 'high')]
+ok(flagged and all(m['case'] for m in flagged), "scan without --mailbox: every flagged mail still has its case")
 
 # text: short enough for a ticket, with the original and the next steps
 row = [r for r in a_rows][0]
@@ -150,5 +153,91 @@ inbox_by_id = {(m['message_id'] or '').strip('<>'): m['case']['verdict'] for m i
 ids = [r['message_id'].strip('<>') for r in SCENARIOS]
 eq({i: inbox_by_id.get(i) for i in ids},
    {i: by_id[i]['case']['verdict'] if i in by_id else None for i in ids}, "threads: the Maildir inbox agrees with the .eml files")
+
+# scan alone: the messages scanned are the index.  The spoofs of the inbox
+# find their originals in the history read after them, and the report is
+# the same whichever comes first.
+INBOX = os.path.join(THREADS, 'mbox', 'inbox.mbox')
+
+
+def iso(t):
+    return datetime.fromtimestamp(t, timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def scan_threads(*paths, extra=()):
+    rc, lines, summary, err = mhtest.scan_lines(*paths, extra=tuple(extra))
+    msgs = {(m['message_id'] or '').strip('<>'): m for m in lines if m.get('type') == 'message'
+            and m['locator']['file'] == INBOX}
+    threads = [o for o in lines if o.get('type') == 'thread']
+    return msgs, threads, summary
+scanned, threads, summary = scan_threads(INBOX, HISTORY)
+for row in SCENARIOS:
+    label = os.path.basename(row['file'])
+    m = scanned.get(row['message_id'].strip('<>'))
+    if not ok(m is not None, f"scan {label}: in the inbox"):
+        continue
+    verdict = m['case']['verdict'] if m['case'] else None
+    if row['case'] == 'not-spoof':
+        ok(verdict in (None, 'not-spoof') and m['severity'] not in ('low', 'medium', 'high'),
+           f"scan {label}: a genuine reply stays unflagged ({verdict}, {m['severity']})")
+        continue
+    eq(verdict, want_verdict[row['case']], f"scan {label}: {row['case']} without --mailbox")
+    if row['case'] == 'A':
+        got = m['case']['originals'][0]['message_id'] if m['case']['originals'] else None
+        eq(got and got.strip('<>'), row['original_message_id'].strip('<>'), f"scan {label}: its original")
+        ok(HISTORY in m['case']['holding_mailboxes'], f"scan {label}: the history holds it",
+           m['case']['holding_mailboxes'])
+        ok(m['case']['thread'] and len(m['case']['thread']) == 12, f"scan {label}: names its thread")
+
+# the stolen-thread map, checked against the messages it sums up
+a_msgs = [m for m in scanned.values() if m['case'] and m['case']['verdict'] == 'A-confirmed']
+eq(summary['stolen_threads'], len(threads), "map: the summary counts its threads")
+eq(sorted(t['thread'] for t in threads), sorted({m['case']['thread'] for m in a_msgs}),
+   "map: one thread per thread id of the case A mails")
+for t in threads:
+    mine = [m for m in a_msgs if m['case']['thread'] == t['thread']]
+    eq(t['spoofs'], len(mine), f"map {t['thread']}: spoofs counted")
+    eq(t['verdict'], 'A-confirmed', f"map {t['thread']}: confirmed")
+    eq(t['originals'], sorted({m['case']['originals'][0]['message_id'] for m in mine}),
+       f"map {t['thread']}: the messages quoted")
+    want_people = set()
+    for m in mine:
+        o = m['case']['originals'][0]
+        want_people |= {o['from']} | {a.strip() for a in (o['to'] or '').split(',') if a.strip()}
+    eq(set(t['participants']), want_people, f"map {t['thread']}: participants of the originals")
+    ok(HISTORY in t['mailboxes'], f"map {t['thread']}: held by the history", t['mailboxes'])
+    dates = sorted(m['date_unix'] for m in mine)
+    eq((t['first_seen'], t['last_seen']), (iso(dates[0]), iso(dates[-1])),
+       f"map {t['thread']}: first and last seen")
+    eq(len(t['spoof_list']), len(mine), f"map {t['thread']}: the spoofs listed")
+ok(any(t['spoofs'] > 1 for t in threads), "map: some thread is reused by several spoofs",
+   [(t['subject'], t['spoofs']) for t in threads])
+spoofs = sorted(t['spoofs'] for t in threads)
+ok(spoofs == sorted(spoofs) and [t['spoofs'] for t in threads] == sorted(spoofs, reverse=True),
+   "map: most reused first")
+
+# the order of the inputs does not change anything
+scanned2, threads2, summary2 = scan_threads(HISTORY, INBOX)
+eq({i: (m['case'], sorted(f['id'] for f in m['findings'])) for i, m in scanned2.items()},
+   {i: (m['case'], sorted(f['id'] for f in m['findings'])) for i, m in scanned.items()},
+   "scan: history first or last, the same cases and findings")
+eq(threads2, threads, "scan: history first or last, the same stolen-thread map")
+
+# the map in the other formats
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, 'threads.csv')
+    rc, text, err = mhtest.run('scan', '--format', 'csv', '--thread-map', out, INBOX, HISTORY)
+    with open(out, newline='', encoding='utf-8') as f:
+        rows = list(csv.DictReader(f))
+    eq([r['thread'] for r in rows], [t['thread'] for t in threads], "--thread-map csv: one row per thread, same order")
+    eq([int(r['spoofs']) for r in rows], [t['spoofs'] for t in threads], "--thread-map csv: spoofs")
+    eq([r['participants'] for r in rows], ['; '.join(t['participants']) for t in threads],
+       "--thread-map csv: participants joined by '; '")
+    ok(text.startswith('file,') and 'stolen thread' not in text, "csv report: messages only")
+    ok(err.count('== stolen thread ') == len(threads), "csv report: the map on standard error as text")
+    rc, text, err = mhtest.run('scan', '--format', 'text', INBOX, HISTORY)
+    eq(text.count('== stolen thread '), len(threads), "text report: one block per thread")
+    ok(text.index('== stolen thread ') < text.index('Summary'), "text report: the map before the summary")
+    ok('stolen threads:   %d' % len(threads) in text, "text summary: stolen threads counted")
 
 mhtest.done()

@@ -67,7 +67,9 @@ eq(spoof['locator']['folder'], 'inbox.mbox', "an mbox file is a folder")
 eq(spoof['locator']['index'], 1, "message index in the mbox")
 eq(sorted({f['id'] for f in spoof['findings']}),
    ['header.authentication-failure', 'header.display-name-address',
-    'header.reply-to-mismatch', 'header.reply-without-reference'], "findings on the spoofed reply")
+    'header.reply-to-mismatch', 'header.reply-without-reference', 'thread.generated-reply'],
+   "findings on the spoofed reply (case B: its quote is in no mailbox scanned)")
+eq(spoof['case'] and spoof['case']['verdict'], 'B', "scan gives the flagged spoof its case")
 first = by_id['orig-1@example.co.jp']
 eq(first['from']['name'], '山田花子', "ISO-2022-JP display name decoded")
 eq(first['locator']['offset'], 33, "offset points after the From_ line")
@@ -112,7 +114,7 @@ try:
     with open(report, newline='') as f:
         rows = f.read().split('\r\n')
     ok(rows[0].startswith('file,container,folder,index'), "csv header row")
-    eq(len([r for r in rows[1:] if r]), 6, "csv: one row per finding (5 + 1)")
+    eq(len([r for r in rows[1:] if r]), 7, "csv: one row per finding (6 + 1)")
 
     # findings on an attached message get CSV rows naming its MIME part
     fwd = os.path.join(tmp, 'fwd.eml')

@@ -110,6 +110,8 @@ for m in messages:
     found[key] = m
 ok(not twice, "no message reported twice", "\n".join(twice))
 
+LINK_FINDING = {'A': 'thread.stolen-quote', 'B': 'thread.generated-reply'}
+CASE_VERDICT = {'A': 'A-confirmed', 'B': 'B', 'genuine': 'not-spoof'}
 for row in rows:
     key = (row['path'], int(row['index']))
     where = f"{row['scenario']} ({row['path']} [{row['index']}])"
@@ -122,8 +124,15 @@ for row in rows:
     names = [a['filename'] for a in m['attachments']]
     eq(names, row['attachments'].split('|') if row['attachments'] else [], f"{where}: attachment names")
     flagged = sorted({f['id'] for f in m['findings'] if f['severity'] != 'info'})
-    eq(flagged, sorted(row['findings'].split(',')) if row['findings'] else [],
-       f"{where}: finding ids above info")
+    # scan gives every flagged mail its case, found among all the samples
+    # scanned: the scenario's case brings its link finding
+    want = row['findings'].split(',') if row['findings'] else []
+    if want and row['case'] in LINK_FINDING:
+        want.append(LINK_FINDING[row['case']])
+    eq(flagged, sorted(want), f"{where}: finding ids above info")
+    if want:
+        verdict = m['case'] and m['case']['verdict']
+        eq(verdict, CASE_VERDICT.get(row['case'], 'undecided'), f"{where}: case {row['case'] or '-'} found by scan")
 
 # messages from files the generator writes, but not in expected.tsv
 generated_tops = {r['path'].split('/')[0] for r in rows + skipped_rows}

@@ -45,6 +45,12 @@ lines = validate_scan('samples, mailhunt check', os.path.join(samples, 'threads'
                       args=('check', '--mailbox', os.path.join(samples, 'threads', 'mbox', 'history.mbox')))
 cases = {json.loads(line)['case']['verdict'] for line in lines if json.loads(line).get('type') == 'message'}
 eq(cases, {'A-confirmed', 'B', 'not-spoof'}, "samples, mailhunt check: the three verdicts appear")
+# scan: the stolen-thread map
+lines = validate_scan('samples, scan of the thread mailboxes', os.path.join(samples, 'threads', 'mbox'))
+threads = [json.loads(line) for line in lines if json.loads(line)['type'] == 'thread']
+ok(len(threads) >= 5, f"scan: the stolen-thread map has {len(threads)} thread lines")
+bad = dict(threads[0], thread='not-hex')
+ok(not validator.is_valid(bad), "schema rejects a thread id that is not 12 hex digits")
 # exposure: address lines
 lines = validate_scan('samples, mailhunt exposure', os.path.join(samples, 'thunderbird-profile'),
                       args=('exposure',))

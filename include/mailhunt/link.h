@@ -120,6 +120,9 @@ GArray          *mh_thread_index_find_text (const mh_thread_index *index, const 
  * without regard to case): the mailboxes given are that person's, or
  * their correspondents'. */
 gboolean         mh_thread_index_has_participant (const mh_thread_index *index, const char *addr);
+/* How many messages of the index @addr sent or received (From, To, Cc). */
+guint            mh_thread_index_participant_messages (const mh_thread_index *index,
+                                                       const char *addr);
 /* How many bodies were cut at the index's text cap (docs/linking.md). */
 guint            mh_thread_index_capped (const mh_thread_index *index);
 
@@ -128,6 +131,9 @@ guint            mh_thread_index_capped (const mh_thread_index *index);
 gsize            mh_thread_index_memory (const mh_thread_index *index);
 
 /* -- case.c ------------------------------------------------------------- */
+
+/* Addresses kept per stolen thread (mh_thread_case.thread_participants). */
+#define MH_THREAD_PARTICIPANTS_MAX 64
 
 /* The guidance's two cases (docs/linking.md has the rules). */
 typedef enum {
@@ -164,6 +170,11 @@ typedef struct {
  * to compare with, so at best A-likely).  The message itself, and copies
  * of it (same Message-ID), are never taken for its original. */
 mh_case_result *mh_case_classify (const mh_message *message, const mh_thread_index *index);
+/* The same when @index may hold @message itself (scan indexes every
+ * message it reads): @self_indexed says it does, which matters only
+ * when the message has no Message-ID to find its copies by. */
+mh_case_result *mh_case_classify_indexed (const mh_message *message, const mh_thread_index *index,
+                                          gboolean self_indexed);
 void            mh_case_result_free (mh_case_result *result);
 /* "A-confirmed", "A-likely", "B", "not-spoof", "undecided" */
 const char     *mh_case_to_string (mh_case verdict);
@@ -178,6 +189,23 @@ void            mh_case_attach (mh_message *message, const mh_case_result *resul
 /* What the guidance says to do next for a verdict ("A-confirmed", ...):
  * a NULL-terminated list of sentences, static. */
 const char *const *mh_case_next_steps (const char *verdict);
+
+/* -- map.c -------------------------------------------------------------- */
+
+/* The stolen-thread map of a scan: flagged mails grouped by the thread
+ * they quote (mh_thread_case.thread). */
+typedef struct _mh_thread_map mh_thread_map;
+
+/* Threads kept; the mails of further ones are counted, not kept. */
+#define MH_THREAD_MAP_MAX 100000
+
+mh_thread_map *mh_thread_map_new (void);
+void           mh_thread_map_free (mh_thread_map *map);
+/* Adds @message when its case names a thread (case A). */
+void           mh_thread_map_add (mh_thread_map *map, const mh_message *message);
+/* The threads, most reused first; owned by @map (free the array only). */
+GPtrArray     *mh_thread_map_threads (mh_thread_map *map);
+guint          mh_thread_map_dropped (const mh_thread_map *map);
 
 /* -- exposure.c --------------------------------------------------------- */
 
@@ -196,6 +224,7 @@ GPtrArray   *mh_exposure_addresses (mh_exposure *exposure);
 guint        mh_exposure_dropped (const mh_exposure *exposure);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_exposure, mh_exposure_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_thread_map, mh_thread_map_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_thread_index, mh_thread_index_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_case_result, mh_case_result_free)
 

@@ -99,6 +99,12 @@ typedef struct {
 	char       *shown_sender;      /* case A: whose terminal is likely infected */
 	guint       quotes;            /* quote levels found in the body */
 	const char *quote_style;       /* style of the first level, or NULL; static */
+	/* case A: the stolen thread, for the stolen-thread map (docs/linking.md) */
+	char       *thread;            /* its id: 12 hex digits, the same in every scan
+	                                * and shard; NULL for other verdicts */
+	char       *thread_subject;    /* the original's subject (A-likely: the quoted one) */
+	GPtrArray  *thread_participants; /* of char*: addr-specs of the original's From,
+	                                  * To and Cc (A-likely: of the quoted headers) */
 } mh_thread_case;
 
 mh_thread_case *mh_thread_case_new (void);
@@ -154,6 +160,10 @@ void         mh_limits_init_default (mh_limits *limits);
 /* Builds the model from the raw bytes of one RFC 5322 message.  The
  * locator is copied.  Never fails on malformed input: what could not be
  * understood ends up in message->problems. */
+/* Lets go of the parsed MIME tree and the attachment bytes once the
+ * message is analysed: what the report prints stays (scan keeps flagged
+ * mails until the whole scan is indexed). */
+void         mh_message_drop_content (mh_message *message);
 mh_message  *mh_message_new_from_bytes (const char *data, gsize len,
                                         const mh_locator *locator,
                                         const mh_limits *limits);

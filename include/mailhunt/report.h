@@ -47,6 +47,9 @@ typedef struct {
 	guint      pictures_read;     /* of which OCR read (docs/lures.md) */
 	double     ocr_seconds;       /* time spent in OCR */
 	guint      contacts;          /* address-book entries of Outlook stores (lists included) */
+	guint      stolen_threads;    /* threads of the stolen-thread map */
+	guint      linked_early;      /* flagged mails linked before the whole scan was indexed
+	                               * (more were waiting than scan keeps: docs/linking.md) */
 	guint      folders;           /* folders of Outlook stores ... */
 	GPtrArray *store_folders;     /* ... of mh_store_folder*, the first MH_REPORT_LIST_MAX */
 	guint      skipped;           /* all skipped inputs ... */
@@ -85,6 +88,24 @@ typedef struct {
 	gint64  last_seen;   /* G_MININT64 when none has a date */
 } mh_exposed_address;
 
+/* A thread the flagged mails of a scan quote (case A): the stolen-thread
+ * map of scan (src/link/map.c, docs/linking.md). */
+typedef struct {
+	char       *thread;        /* id, mh_thread_case.thread */
+	char       *subject;       /* the original's subject as written, or NULL */
+	const char *verdict;       /* "A-confirmed" when a mailbox holds it, else "A-likely"; static */
+	GPtrArray  *participants;  /* of char*: addr-specs of the original messages */
+	GPtrArray  *mailboxes;     /* of char*: mailboxes holding the stolen messages */
+	GPtrArray  *originals;     /* of char*: Message-IDs of the messages quoted */
+	GPtrArray  *shown_senders; /* of char*: accounts the spoofs show as sender */
+	guint       spoofs;        /* flagged mails reusing the thread */
+	GPtrArray  *spoof_list;    /* of char*: "file #index" of the first MH_THREAD_LIST_MAX */
+	gint64      first_seen;    /* Date of the first and last spoof, */
+	gint64      last_seen;     /* G_MININT64 when none has one */
+} mh_stolen_thread;
+
+#define MH_THREAD_LIST_MAX 64
+
 typedef struct _mh_printer mh_printer;
 
 typedef struct {
@@ -97,6 +118,8 @@ typedef struct {
 	void (*contact)  (mh_printer *printer, const char *file, const mh_pst_contact *contact);
 	/* an exposed address (mailhunt exposure; the printer's addresses mode) */
 	void (*address)  (mh_printer *printer, const mh_exposed_address *address);
+	/* a thread of the stolen-thread map (after the messages, before the summary) */
+	void (*thread)  (mh_printer *printer, const mh_stolen_thread *thread);
 	void (*summary) (mh_printer *printer, const mh_scan_summary *summary);
 } mh_printer_class;
 
@@ -106,6 +129,8 @@ struct _mh_printer {
 	gboolean quiet;      /* text: no summary */
 	gboolean show_code;  /* macro source in the report */
 	gboolean addresses;  /* the report lists addresses (exposure): CSV columns differ */
+	gboolean threads;    /* the report lists only the stolen-thread map (scan
+	                      * --thread-map): CSV columns differ */
 	gpointer priv;
 };
 
@@ -118,6 +143,7 @@ static inline void mh_printer_message (mh_printer *p, const mh_message *m) { p->
 static inline void mh_printer_document (mh_printer *p, const char *file, const mh_document *d) { p->klass->document (p, file, d); }
 static inline void mh_printer_contact (mh_printer *p, const char *file, const mh_pst_contact *c) { if (p->klass->contact) p->klass->contact (p, file, c); }
 static inline void mh_printer_address (mh_printer *p, const mh_exposed_address *a) { p->klass->address (p, a); }
+static inline void mh_printer_thread (mh_printer *p, const mh_stolen_thread *t) { p->klass->thread (p, t); }
 static inline void mh_printer_summary (mh_printer *p, const mh_scan_summary *s) { p->klass->summary (p, s); }
 
 extern const mh_printer_class mh_text_printer;

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <gmime/gmime.h>
+
 #include "mailhunt/link.h"
 
 /* A quote shorter than this says too little to be matched ("Thanks!") */
@@ -147,6 +149,19 @@ link_order (gconstpointer a, gconstpointer b, gpointer data)
 	gint64 dx = ox ? ox->date_unix : G_MININT64, dy = oy ? oy->date_unix : G_MININT64;
 	if (dx != dy && dx != G_MININT64 && dy != G_MININT64)
 		return dx < dy ? -1 : 1;
+	/* copies of one message: by where they are, not by when they were
+	 * read, so that the order of the inputs does not show */
+	if (ox && oy) {
+		int c = g_strcmp0 (ox->mailbox, oy->mailbox);
+		if (!c)
+			c = g_strcmp0 (ox->file, oy->file);
+		if (!c)
+			c = g_strcmp0 (ox->folder, oy->folder);
+		if (c)
+			return c;
+		if (ox->index != oy->index)
+			return ox->index < oy->index ? -1 : 1;
+	}
 	return x->original < y->original ? -1 : x->original > y->original ? 1 : 0;
 }
 
@@ -195,6 +210,12 @@ link_quotes (mh_case_result *r, const mh_message *m, const mh_thread_index *inde
 	g_array_sort_with_data (r->links, link_order, (gpointer) index);
 }
 
+static gint
+compare_mailboxes (gconstpointer a, gconstpointer b)
+{
+	return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 static void
 add_mailbox_once (GPtrArray *list, const char *mailbox)
 {
@@ -226,6 +247,17 @@ shown_sender (const mh_message *m)
 		return g_strdup_printf ("%s <%s>", name, addr ? addr : "");
 	}
 	return g_strdup (addr ? addr : "(no sender)");
+}
+
+static gboolean
+has_finding (const mh_message *m, const char *id)
+{
+	for (guint i = 0; i < m->findings->len; i++) {
+		const mh_finding *f = g_ptr_array_index (m->findings, i);
+		if (strcmp (f->id, id) == 0 && f->severity >= MH_SEVERITY_LOW)
+			return TRUE;
+	}
+	return FALSE;
 }
 
 /* The header findings that say the sender may not be who it shows. */
@@ -283,15 +315,26 @@ quote_headers_fit (mh_case_result *r, const mh_message *m, const mh_quote *q)
 	return TRUE;
 }
 
-/* A recipient (To, Cc) of @m whose mail the index holds, or NULL. */
+/* A recipient (To, Cc) of @m whose mail the index holds, or NULL: mail
+ * other than @m itself and its copies (same Message-ID), which the index
+ * holds too when the scan indexes what it reads (@self_indexed). */
 static const char *
-recipient_known (const mh_message *m, const mh_thread_index *index)
+recipient_known (const mh_message *m, const mh_thread_index *index, gboolean self_indexed)
 {
+	if (!index)
+		return NULL;
+	guint own = 0;
+	if (m->message_id) {
+		g_autoptr (GArray) copies = mh_thread_index_by_message_id (index, m->message_id);
+		own = copies->len;
+	}
+	if (own == 0 && self_indexed)
+		own = 1;
 	GPtrArray *lists[] = { m->to, m->cc };
-	for (guint l = 0; index && l < G_N_ELEMENTS (lists); l++)
+	for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
 		for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
 			const mh_address *a = g_ptr_array_index (lists[l], i);
-			if (a && a->addr && mh_thread_index_has_participant (index, a->addr))
+			if (a && a->addr && mh_thread_index_participant_messages (index, a->addr) > own)
 				return a->addr;
 		}
 	return NULL;
@@ -299,6 +342,12 @@ recipient_known (const mh_message *m, const mh_thread_index *index)
 
 mh_case_result *
 mh_case_classify (const mh_message *m, const mh_thread_index *index)
+{
+	return mh_case_classify_indexed (m, index, FALSE);
+}
+
+mh_case_result *
+mh_case_classify_indexed (const mh_message *m, const mh_thread_index *index, gboolean self_indexed)
 {
 	mh_case_result *r = g_new0 (mh_case_result, 1);
 	r->reasons = g_ptr_array_new_with_free_func (g_free);
@@ -324,6 +373,7 @@ mh_case_classify (const mh_message *m, const mh_thread_index *index)
 			if (c)
 				add_mailbox_once (r->holding_mailboxes, c->mailbox);
 		}
+		g_ptr_array_sort (r->holding_mailboxes, compare_mailboxes);
 		reason (r, "quote level %u reproduces message %s (%s, %s #%u) of mailbox %s: %u of %u "
 		        "fingerprint units, score %.2f", best->quote_level,
 		        o->message_id ? o->message_id : "(no Message-ID)", o->subject ? o->subject : "",
@@ -355,7 +405,7 @@ mh_case_classify (const mh_message *m, const mh_thread_index *index)
 	/* Emotet replies to the people of the thread it stole: when a mailbox
 	 * given holds the recipient's mail, a real quoted thread would be in
 	 * it, and a quote it lacks was made up */
-	const char *known = recipient_known (m, index);
+	const char *known = recipient_known (m, index, self_indexed);
 	if (first && known) {
 		r->verdict = MH_CASE_B;
 		reason (r, "the mailboxes given hold the mail of the recipient %s but not the quoted "
@@ -380,8 +430,11 @@ mh_case_classify (const mh_message *m, const mh_thread_index *index)
 		return r;
 	}
 
-	guint signs = spoof_evidence (r, m, FALSE);
-	if (first || reply || signs > 0) {
+	/* a mail that neither replies nor quotes is case B when it passes for
+	 * a harvested address (display name, diverted replies, failed
+	 * authentication); an envelope sender of another domain alone is what
+	 * mailing lists and bulk senders do */
+	if (first || reply || spoof_evidence (r, m, FALSE) > (has_finding (m, "header.envelope-from-mismatch") ? 1u : 0u)) {
 		r->verdict = MH_CASE_B;
 		if (first)
 			reason (r, "the quoted text (%s) matches no message of the mailboxes given and has no "
@@ -395,6 +448,71 @@ mh_case_classify (const mh_message *m, const mh_thread_index *index)
 	}
 	r->verdict = MH_CASE_UNDECIDED;
 	return r;
+}
+
+/* -- the stolen thread ------------------------------------------------------- */
+
+static void
+add_participant_once (GPtrArray *list, const char *addr)
+{
+	if (!addr || !*addr || !strchr (addr, '@') || list->len >= MH_THREAD_PARTICIPANTS_MAX)
+		return;
+	g_autofree char *lower = g_utf8_strdown (addr, -1);
+	for (guint i = 0; i < list->len; i++)
+		if (strcmp (g_ptr_array_index (list, i), lower) == 0)
+			return;
+	g_ptr_array_add (list, g_steal_pointer (&lower));
+}
+
+/* The addr-specs of a header value as written in a quote ("Name
+ * <a@example.jp>, b@example.com"), or of the index's ", " lists. */
+static void
+add_participants_of (GPtrArray *list, const char *value)
+{
+	if (!value || !*value)
+		return;
+	InternetAddressList *l = internet_address_list_parse (NULL, value);
+	for (int i = 0; l && i < internet_address_list_length (l); i++) {
+		InternetAddress *a = internet_address_list_get_address (l, i);
+		if (INTERNET_ADDRESS_IS_MAILBOX (a))
+			add_participant_once (list, internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (a)));
+	}
+	if (l)
+		g_object_unref (l);
+}
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+	return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Names the thread a case A mail stole: spoofs that quote different
+ * messages of one thread, or one message in different mailboxes, fall
+ * together.  The key is the normalised subject (what a thread keeps from
+ * message to message; the participants change with every Cc), else the
+ * participants; its id is a hash of the key, so that shards and later
+ * scans give the same id. */
+static void
+name_thread (mh_thread_case *c, const char *subject, const char *fallback)
+{
+	g_ptr_array_sort (c->thread_participants, compare_strings);
+	g_autofree char *normal = mh_subject_normalise (subject ? subject : "");
+	g_autoptr (GString) key = g_string_new (NULL);
+	if (*normal)
+		g_string_append_printf (key, "subject:%s", normal);
+	else if (c->thread_participants->len) {
+		g_string_append (key, "participants:");
+		for (guint i = 0; i < c->thread_participants->len; i++)
+			g_string_append_printf (key, "%s%s", i ? "," : "",
+			                        (const char *) g_ptr_array_index (c->thread_participants, i));
+	} else if (fallback)
+		g_string_append_printf (key, "message:%s", fallback);
+	else
+		return;
+	g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key->str, (gssize) key->len);
+	c->thread = g_strndup (hash, 12);
+	c->thread_subject = g_strdup (subject && *subject ? subject : NULL);
 }
 
 /* -- onto the message ------------------------------------------------------- */
@@ -471,6 +589,17 @@ mh_case_attach (mh_message *m, const mh_case_result *r, const mh_thread_index *i
 		mh_message_add_problem (m, "%s", (const char *) g_ptr_array_index (r->problems, i));
 
 	const mh_original *o = c->originals->len ? g_ptr_array_index (c->originals, 0) : NULL;
+	const mh_quote *q = r->quotes->len ? g_ptr_array_index (r->quotes, 0) : NULL;
+	if (r->verdict == MH_CASE_A_CONFIRMED && o) {
+		add_participant_once (c->thread_participants, o->from);
+		add_participants_of (c->thread_participants, o->to);
+		name_thread (c, o->subject, o->message_id ? o->message_id : o->file);
+	} else if (r->verdict == MH_CASE_A_LIKELY && q) {
+		add_participants_of (c->thread_participants, q->from);
+		add_participants_of (c->thread_participants, q->to);
+		add_participants_of (c->thread_participants, q->cc);
+		name_thread (c, q->subject ? q->subject : m->subject, m->message_id);
+	}
 	switch (r->verdict) {
 	case MH_CASE_A_CONFIRMED:
 		mh_message_add_finding (m, "thread.stolen-quote", MH_SEVERITY_HIGH,
@@ -487,9 +616,15 @@ mh_case_attach (mh_message *m, const mh_case_result *r, const mh_thread_index *i
 		                        c->shown_sender);
 		break;
 	case MH_CASE_B:
-		mh_message_add_finding (m, "thread.generated-reply", MH_SEVERITY_LOW, c->quote_style,
-		                        "Looks like a reply but quotes no real message: built from addresses "
-		                        "(case B); the sender shown is not necessarily infected.");
+		if (c->quotes || mh_subject_is_reply (m->subject))
+			mh_message_add_finding (m, "thread.generated-reply", MH_SEVERITY_LOW, c->quote_style,
+			                        "Looks like a reply but quotes no real message: built from addresses "
+			                        "(case B); the sender shown is not necessarily infected.");
+		else
+			mh_message_add_finding (m, "thread.generated-reply", MH_SEVERITY_LOW, NULL,
+			                        "Passes for a sender it does not come from, with no thread behind "
+			                        "it: built from harvested addresses (case B); the sender shown is "
+			                        "not necessarily infected.");
 		break;
 	case MH_CASE_NOT_SPOOF:
 	case MH_CASE_UNDECIDED:

@@ -85,7 +85,7 @@ struct _mh_thread_index {
 	guint32       n;
 	string_arena  strings;
 	GHashTable   *interned;    /* file, folder, mailbox: one copy each */
-	GHashTable   *participants; /* lower-case From/To/Cc addresses seen (interned) */
+	GHashTable   *participants; /* lower-case From/To/Cc address (interned) -> messages naming it */
 
 	guint32      *threshold;   /* per message: largest bottom unit when the
 	                            * sample was cut, else G_MAXUINT32 */
@@ -315,27 +315,42 @@ is_ignored_char (gunichar c)
 /* The sampled shingle hashes of @text in text order (repeats included);
  * sets *capped when the text was cut at MH_MAX_TEXT. */
 /* Whose mailbox this is: every address that sent or received one of its
- * messages, kept once (an address is short and a mailbox has few). */
+ * messages, kept once with the number of messages naming it (an address
+ * is short and a mailbox has few).  The count lets the case rules leave
+ * out the mail being judged and its copies when it is indexed too. */
 static void
-add_participant (mh_thread_index *index, const char *addr)
+add_participant (mh_thread_index *index, const char *addr, GHashTable *seen)
 {
 	if (!addr || !*addr || strlen (addr) > MH_STRING_MAX)
 		return;
 	g_autofree char *lower = lower_case (addr);
-	if (!g_hash_table_contains (index->participants, lower))
-		g_hash_table_add (index->participants, (gpointer) intern (index, lower));
+	if (g_hash_table_contains (seen, lower))
+		return;
+	gpointer key, count;
+	if (g_hash_table_lookup_extended (index->participants, lower, &key, &count)) {
+		guint n = GPOINTER_TO_UINT (count);
+		if (n < G_MAXUINT)
+			n++;
+		g_hash_table_insert (index->participants, key, GUINT_TO_POINTER (n));
+	} else {
+		key = (gpointer) intern (index, lower);
+		g_hash_table_insert (index->participants, key, GUINT_TO_POINTER (1));
+	}
+	g_hash_table_add (seen, key);
 }
 
 static void
 add_participants (mh_thread_index *index, const mh_message *message)
 {
-	add_participant (index, message->from.addr);
+	/* one count per message, however often it names the address */
+	g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+	add_participant (index, message->from.addr, seen);
 	GPtrArray *lists[] = { message->to, message->cc };
 	for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
 		for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
 			const mh_address *a = g_ptr_array_index (lists[l], i);
 			if (a)
-				add_participant (index, a->addr);
+				add_participant (index, a->addr, seen);
 		}
 }
 
@@ -675,10 +690,16 @@ mh_thread_index_add (mh_thread_index *index, const mh_message *message, const ch
 gboolean
 mh_thread_index_has_participant (const mh_thread_index *index, const char *addr)
 {
+	return mh_thread_index_participant_messages (index, addr) > 0;
+}
+
+guint
+mh_thread_index_participant_messages (const mh_thread_index *index, const char *addr)
+{
 	if (!index || !addr)
-		return FALSE;
+		return 0;
 	g_autofree char *lower = lower_case (addr);
-	return g_hash_table_contains (index->participants, lower);
+	return GPOINTER_TO_UINT (g_hash_table_lookup (index->participants, lower));
 }
 
 guint
@@ -759,10 +780,11 @@ typedef struct {
  * original and a later reply that quotes it whole, both contain the quote,
  * but the original's sample holds more of it (its prefix units) than the
  * reply's.  Then the units matched, the score, the id. */
-static int
-compare_matches (const void *a, const void *b)
+static gint
+compare_matches (gconstpointer a, gconstpointer b, gpointer data)
 {
 	const mh_link_match *x = a, *y = b;
+	const mh_thread_index *index = data;
 	double kx = (double) x->matched / (x->total + 1), ky = (double) y->matched / (y->total + 1);
 	if (kx != ky)
 		return kx < ky ? 1 : -1;
@@ -770,6 +792,25 @@ compare_matches (const void *a, const void *b)
 		return x->matched < y->matched ? 1 : -1;
 	if (x->score != y->score)
 		return x->score < y->score ? 1 : -1;
+	/* then by what the messages are, not by when they were read: the
+	 * matches kept must not depend on the order of the inputs */
+	const mh_indexed_message *ox = mh_thread_index_get (index, x->id);
+	const mh_indexed_message *oy = mh_thread_index_get (index, y->id);
+	if (ox && oy) {
+		if (ox->date_unix != oy->date_unix)
+			return ox->date_unix < oy->date_unix ? -1 : 1;
+		int c = g_strcmp0 (ox->message_id, oy->message_id);
+		if (!c)
+			c = g_strcmp0 (ox->mailbox, oy->mailbox);
+		if (!c)
+			c = g_strcmp0 (ox->file, oy->file);
+		if (!c)
+			c = g_strcmp0 (ox->folder, oy->folder);
+		if (c)
+			return c;
+		if (ox->index != oy->index)
+			return ox->index < oy->index ? -1 : 1;
+	}
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
@@ -868,7 +909,7 @@ mh_thread_index_find_text (const mh_thread_index *index, const char *text, gsize
 			g_array_append_val (matches, match);
 	}
 	if (matches->len > 1)
-		qsort (matches->data, matches->len, sizeof (mh_link_match), compare_matches);
+		g_array_sort_with_data (matches, compare_matches, (gpointer) index);
 	if (matches->len > max)
 		g_array_set_size (matches, max);
 	return matches;

@@ -214,6 +214,9 @@ mh_thread_case_free (mh_thread_case *c)
 	g_ptr_array_unref (c->originals);
 	g_ptr_array_unref (c->holding_mailboxes);
 	g_free (c->shown_sender);
+	g_free (c->thread);
+	g_free (c->thread_subject);
+	g_ptr_array_unref (c->thread_participants);
 	g_free (c);
 }
 
@@ -226,7 +229,22 @@ mh_thread_case_new (void)
 	c->reasons = g_ptr_array_new_with_free_func (g_free);
 	c->originals = g_ptr_array_new_with_free_func (original_free);
 	c->holding_mailboxes = g_ptr_array_new_with_free_func (g_free);
+	c->thread_participants = g_ptr_array_new_with_free_func (g_free);
 	return c;
+}
+
+void
+mh_message_drop_content (mh_message *m)
+{
+	if (!m)
+		return;
+	g_clear_object (&m->mime);
+	for (guint i = 0; i < m->attachments->len; i++) {
+		mh_attachment *a = g_ptr_array_index (m->attachments, i);
+		g_clear_object (&a->part);
+		g_clear_pointer (&a->data, g_bytes_unref);
+		mh_message_drop_content (a->nested);
+	}
 }
 
 void

@@ -40,10 +40,16 @@ static const char *const address_columns[] = {
 	"first_seen", "last_seen", NULL,
 };
 
+/* scan --thread-map: one row per stolen thread, lists joined by "; " */
+static const char *const thread_columns[] = {
+	"thread", "verdict", "subject", "spoofs", "first_seen", "last_seen", "participants",
+	"mailboxes", "originals", "shown_senders", "spoofs_listed", NULL,
+};
+
 static void
 csv_begin (mh_printer *p)
 {
-	const char *const *cols = p->addresses ? address_columns : columns;
+	const char *const *cols = p->addresses ? address_columns : p->threads ? thread_columns : columns;
 	for (int i = 0; cols[i]; i++)
 		fprintf (p->out, "%s%s", cols[i], cols[i + 1] ? "," : "\r\n");
 }
@@ -192,6 +198,38 @@ csv_document (mh_printer *p, const char *file, const mh_document *d)
 }
 
 static void
+list_field (FILE *out, GPtrArray *list, gboolean last)
+{
+	g_autoptr (GString) joined = g_string_new (NULL);
+	for (guint i = 0; i < list->len; i++)
+		g_string_append_printf (joined, "%s%s", i ? "; " : "", (const char *) g_ptr_array_index (list, i));
+	field (out, joined->str, last);
+}
+
+static void
+csv_thread (mh_printer *p, const mh_stolen_thread *t)
+{
+	/* a report of messages has no columns for threads: scan prints the
+	 * map elsewhere (--thread-map, or as text with the summary) */
+	if (!p->threads)
+		return;
+	FILE *out = p->out;
+	g_autofree char *first = iso_date (t->first_seen);
+	g_autofree char *last = iso_date (t->last_seen);
+	field (out, t->thread, FALSE);
+	field (out, t->verdict, FALSE);
+	field (out, t->subject, FALSE);
+	count_field (out, t->spoofs);
+	field (out, first, FALSE);
+	field (out, last, FALSE);
+	list_field (out, t->participants, FALSE);
+	list_field (out, t->mailboxes, FALSE);
+	list_field (out, t->originals, FALSE);
+	list_field (out, t->shown_senders, FALSE);
+	list_field (out, t->spoof_list, TRUE);
+}
+
+static void
 csv_summary (mh_printer *p, const mh_scan_summary *s)
 {
 	/* a CSV file holds rows only; the summary goes to the terminal */
@@ -205,5 +243,6 @@ const mh_printer_class mh_csv_printer = {
 	.message = csv_message,
 	.document = csv_document,
 	.address = csv_address,
+	.thread = csv_thread,
 	.summary = csv_summary,
 };

@@ -276,6 +276,9 @@ add_thread_case (JsonBuilder *b, const mh_thread_case *c)
 	json_builder_end_array (b);
 	add_string_list (b, "holding_mailboxes", c->holding_mailboxes);
 	add_string (b, "shown_sender", c->shown_sender);
+	add_string (b, "thread", c->thread);
+	add_string (b, "thread_subject", c->thread_subject);
+	add_string_list (b, "thread_participants", c->thread_participants);
 	json_builder_set_member_name (b, "next_steps");
 	json_builder_begin_array (b);
 	for (const char *const *step = mh_case_next_steps (c->verdict); *step; step++)
@@ -452,6 +455,26 @@ jsonl_contact (mh_printer *p, const char *file, const mh_pst_contact *c)
 	write_line (p, b);
 }
 
+static void
+jsonl_thread (mh_printer *p, const mh_stolen_thread *t)
+{
+	g_autoptr (JsonBuilder) b = json_builder_new ();
+	json_builder_begin_object (b);
+	add_string (b, "type", "thread");
+	add_string (b, "thread", t->thread);
+	add_string (b, "verdict", t->verdict);
+	add_string (b, "subject", t->subject);
+	add_count (b, "spoofs", t->spoofs);
+	add_date (b, "first_seen", t->first_seen);
+	add_date (b, "last_seen", t->last_seen);
+	add_string_list (b, "participants", t->participants);
+	add_string_list (b, "mailboxes", t->mailboxes);
+	add_string_list (b, "originals", t->originals);
+	add_string_list (b, "shown_senders", t->shown_senders);
+	add_string_list (b, "spoof_list", t->spoof_list);
+	json_builder_end_object (b);
+	write_line (p, b);
+}
 
 static void
 jsonl_summary (mh_printer *p, const mh_scan_summary *s)
@@ -488,6 +511,8 @@ jsonl_summary (mh_printer *p, const mh_scan_summary *s)
 	json_builder_end_object (b);
 
 	add_count (b, "contacts", s->contacts);
+	add_count (b, "stolen_threads", s->stolen_threads);
+	add_count (b, "linked_early", s->linked_early);
 	add_count (b, "folders_total", s->folders);
 	json_builder_set_member_name (b, "folders");
 	json_builder_begin_array (b);
@@ -542,5 +567,6 @@ const mh_printer_class mh_jsonl_printer = {
 	.document = jsonl_document,
 	.address = jsonl_address,
 	.contact = jsonl_contact,
+	.thread = jsonl_thread,
 	.summary = jsonl_summary,
 };

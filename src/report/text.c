@@ -239,6 +239,42 @@ text_address (mh_printer *p, const mh_exposed_address *a)
 }
 
 static void
+print_list (FILE *out, const char *label, GPtrArray *list)
+{
+	if (!list->len)
+		return;
+	fprintf (out, "   %-13s ", label);
+	for (guint i = 0; i < list->len; i++)
+		fprintf (out, "%s%s", i ? ", " : "", (const char *) g_ptr_array_index (list, i));
+	fputc ('\n', out);
+}
+
+/* One thread of the stolen-thread map: what step 6 of the guidance needs
+ * (who to warn) and what ties the spoofs together. */
+static void
+text_thread (mh_printer *p, const mh_stolen_thread *t)
+{
+	FILE *out = p->out;
+	fprintf (out, "== stolen thread %s: \"%s\" (%s), reused by %u spoofed mail%s\n", t->thread,
+	         t->subject ? t->subject : "(no subject)", t->verdict, t->spoofs, t->spoofs == 1 ? "" : "s");
+	if (t->first_seen != G_MININT64) {
+		g_autoptr (GDateTime) first = g_date_time_new_from_unix_utc (t->first_seen);
+		g_autoptr (GDateTime) last = g_date_time_new_from_unix_utc (t->last_seen);
+		g_autofree char *f = first ? g_date_time_format_iso8601 (first) : NULL;
+		g_autofree char *l = last ? g_date_time_format_iso8601 (last) : NULL;
+		fprintf (out, "   %-13s %s to %s\n", "spoofs seen", f ? f : "?", l ? l : "?");
+	}
+	print_list (out, "participants", t->participants);
+	print_list (out, "held by", t->mailboxes);
+	print_list (out, "originals", t->originals);
+	print_list (out, "shown sender", t->shown_senders);
+	print_list (out, "spoofs", t->spoof_list);
+	if (t->spoofs > t->spoof_list->len)
+		fprintf (out, "   %-13s ... and %u more\n", "", t->spoofs - t->spoof_list->len);
+	fputc ('\n', out);
+}
+
+static void
 text_contact (mh_printer *p, const char *file, const mh_pst_contact *c)
 {
 	fprintf (p->out, "== %s folder \"%s\" %s #%u: %s", file, c->folder ? c->folder : "",
@@ -284,6 +320,11 @@ text_summary (mh_printer *p, const mh_scan_summary *s)
 		         s->pictures_read, s->ocr_seconds);
 	if (s->contacts)
 		fprintf (out, "  contacts:         %u (address book entries of Outlook stores)\n", s->contacts);
+	if (s->stolen_threads)
+		fprintf (out, "  stolen threads:   %u (quoted by case A mails: the map above)\n", s->stolen_threads);
+	if (s->linked_early)
+		fprintf (out, "  linked early:     %u flagged mails linked before the whole scan was indexed\n",
+		         s->linked_early);
 	if (s->folders)
 		fprintf (out, "  Outlook folders:  %u\n", s->folders);
 	for (guint i = 0; i < s->store_folders->len; i++) {
@@ -322,5 +363,6 @@ const mh_printer_class mh_text_printer = {
 	.document = text_document,
 	.address = text_address,
 	.contact = text_contact,
+	.thread = text_thread,
 	.summary = text_summary,
 };

@@ -1,0 +1,4 @@
+/* Reading JSON Lines records back (placeholder: being written). */
+#include "config.h"
+
+#include "mailhunt/records.h"

@@ -1,0 +1,1 @@
+# bench: see the helper report / docs

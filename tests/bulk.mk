@@ -1,0 +1,1 @@
+# bulk: see the helper report / docs

@@ -1,0 +1,1 @@
+# records: see the helper report / docs
