@@ -103,6 +103,41 @@ test_html (void)
 	g_assert_cmpuint (strlen (cut), <=, 8);
 }
 
+/* mh_text_nfkc must give what g_utf8_normalize gives on the whole text,
+ * wherever its pieces are cut: random mixes of ASCII and of characters
+ * NFKC changes, composes or leaves alone, at every length. */
+static void
+test_nfkc_equals_glib (void)
+{
+	static const gunichar alphabet[] = {
+		'a', 'e', 'Z', ' ', '\n', '>', '1',
+		0x3042, 0x304B, 0x30AB, 0x30FC, 0x4E00, 0x3002, 0x300C,   /* left alone */
+		0x3099, 0x309A, 0x0301, 0x0308, 0x0327,                   /* combining */
+		0xFF76, 0xFF9E, 0xFF9F, 0xFF21, 0xFF11, 0x3000,           /* half/full width */
+		0x2460, 0x3231, 0xFB01, 0x00C5, 0x212B, 0x1E9B, 0xFDFA,   /* compatibility */
+		0x1100, 0x1161, 0x11A8, 0xAC00,                           /* Hangul jamo */
+	};
+	GRand *rand = g_rand_new_with_seed (20261126);
+	guint compared = 0;
+	for (guint round = 0; round < 400; round++) {
+		g_autoptr (GString) text = g_string_new (NULL);
+		guint n = (guint) g_rand_int_range (rand, 0, round < 200 ? 40 : 2000);
+		for (guint i = 0; i < n; i++)
+			g_string_append_unichar (text, alphabet[g_rand_int_range (rand, 0, G_N_ELEMENTS (alphabet))]);
+		g_autofree char *want = g_utf8_normalize (text->str, -1, G_NORMALIZE_NFKC);
+		g_autofree char *got = mh_text_nfkc (text->str, -1);
+		g_assert_cmpstr (got, ==, want);
+		/* and with a length, on a prefix */
+		gsize half = (gsize) (g_utf8_offset_to_pointer (text->str, n / 2) - text->str);
+		g_autofree char *want_half = g_utf8_normalize (text->str, (gssize) half, G_NORMALIZE_NFKC);
+		g_autofree char *got_half = mh_text_nfkc (text->str, (gssize) half);
+		g_assert_cmpstr (got_half, ==, want_half);
+		compared += 2;
+	}
+	g_rand_free (rand);
+	g_assert_cmpuint (compared, ==, 800);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -119,5 +154,6 @@ main (int argc, char **argv)
 	}
 	g_test_add_func ("/text/header/normalize", test_normalize_keeps_structure);
 	g_test_add_func ("/text/html", test_html);
+	g_test_add_func ("/text/nfkc", test_nfkc_equals_glib);
 	return g_test_run ();
 }

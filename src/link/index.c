@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "mailhunt/link.h"
+#include "mailhunt/text.h"
 
 /* Fingerprint parameters (docs/linking-index.md: "The fingerprint"). */
 #define MH_SHINGLE_CHARS     12      /* characters per shingle, after normalisation */
@@ -299,7 +300,9 @@ subject_key (const char *subject)
 static gboolean
 is_ignored_char (gunichar c)
 {
-	if (c == '>' || g_unichar_isspace (c))
+	if (c < 0x80)   /* most of any mail: no table lookups */
+		return c == '>' || c <= ' ' || c == 0x7F;
+	if (g_unichar_isspace (c))
 		return TRUE;
 	switch (g_unichar_type (c)) {
 	case G_UNICODE_CONTROL:
@@ -354,6 +357,12 @@ add_participants (mh_thread_index *index, const mh_message *message)
 		}
 }
 
+/* NFKC of @text, piece by piece: g_utf8_normalize over a whole body
+ * grows worse than linearly (a long Japanese mail took most of a scan's
+ * time), and NFKC leaves ASCII as it is.  A piece ends just before an
+ * ASCII character: that character is a starter no earlier character
+ * composes with, so the pieces normalise to what the whole would; pieces
+ * without a byte above 0x7F are copied as they are. */
 static GArray *
 fingerprint (const char *text, gsize len, gboolean *capped)
 {
@@ -363,9 +372,7 @@ fingerprint (const char *text, gsize len, gboolean *capped)
 		return units;
 	len = utf8_cap (text, len, MH_MAX_TEXT);
 	g_autofree char *valid = g_utf8_make_valid (text, (gssize) len);
-	/* NFKC leaves ASCII as it is; most English mail skips the work */
-	g_autofree char *normal = g_str_is_ascii (valid) ? NULL
-	                          : g_utf8_normalize (valid, -1, G_NORMALIZE_NFKC);
+	g_autofree char *normal = g_str_is_ascii (valid) ? NULL : mh_text_nfkc (valid, -1);
 	const char *p = normal ? normal : valid;
 
 	/* polynomial rolling hash over the last MH_SHINGLE_CHARS characters */
@@ -380,7 +387,7 @@ fingerprint (const char *text, gsize len, gboolean *capped)
 		gunichar c = g_utf8_get_char (p);
 		if (is_ignored_char (c))
 			continue;
-		c = g_unichar_tolower (c);
+		c = c < 0x80 ? (gunichar) g_ascii_tolower ((gchar) c) : g_unichar_tolower (c);
 		gsize slot = count % MH_SHINGLE_CHARS;
 		rolling = rolling * mult + c;
 		if (count >= MH_SHINGLE_CHARS)
@@ -621,12 +628,33 @@ add_fingerprint (mh_thread_index *index, guint32 id, const char *body)
 			prefix[n_prefix++] = u;
 	}
 
-	units_sort_unique (units);
-	guint32 threshold = G_MAXUINT32;
-	if (units->len > MH_BOTTOM_UNITS) {
-		threshold = g_array_index (units, guint32, MH_BOTTOM_UNITS - 1);
-		g_array_set_size (units, MH_BOTTOM_UNITS);
+	/* the MH_BOTTOM_UNITS smallest distinct units, kept sorted as they
+	 * come: most units are larger than the largest kept and cost one
+	 * comparison (sorting every unit of a long mail was most of the work) */
+	guint32 bottom[MH_BOTTOM_UNITS];
+	guint n_bottom = 0;
+	gboolean more = FALSE;   /* units were left out above the bottom ones */
+	for (guint i = 0; i < units->len; i++) {
+		guint32 u = g_array_index (units, guint32, i);
+		if (n_bottom == MH_BOTTOM_UNITS && u >= bottom[n_bottom - 1]) {
+			more = more || u > bottom[n_bottom - 1];
+			continue;
+		}
+		guint at = n_bottom;
+		while (at > 0 && bottom[at - 1] > u)
+			at--;
+		if (at > 0 && bottom[at - 1] == u)
+			continue;
+		if (n_bottom == MH_BOTTOM_UNITS)
+			more = TRUE;
+		else
+			n_bottom++;
+		memmove (bottom + at + 1, bottom + at, (n_bottom - 1 - at) * sizeof *bottom);
+		bottom[at] = u;
 	}
+	g_array_set_size (units, 0);
+	g_array_append_vals (units, bottom, n_bottom);
+	guint32 threshold = more ? bottom[MH_BOTTOM_UNITS - 1] : G_MAXUINT32;
 	for (guint j = 0; j < n_prefix; j++)
 		if (prefix[j] > threshold)
 			g_array_append_val (units, prefix[j]);

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "office-private.h"
+#include "mailhunt/text.h"
 
 /* The built-in templates: src/data/lures.txt compiled in by tests/office-lure.mk. */
 extern const char _mh_lures_txt[];
@@ -36,6 +37,9 @@ typedef struct {
 	guint    n_chars;
 	guint    max_distance;
 	guint64 *peq;        /* per character class of the database: where it occurs */
+	guint    slot;       /* phrases of the same characters and distance share one
+	                      * search per text ("Enable Content" is in many templates) */
+	guint32 *bigrams;    /* pair_bit of its neighbouring characters, n_chars - 1 */
 } lure_phrase;
 
 typedef struct {
@@ -60,6 +64,7 @@ struct _mh_lure_db {
 	 * phrases and each phrase's match table is a small array. */
 	GHashTable *classes;    /* gunichar -> class */
 	guint       n_classes;
+	guint       n_slots;    /* distinct phrases (lure_phrase.slot) */
 };
 
 /* -- normalisation ---------------------------------------------------- */
@@ -79,7 +84,7 @@ is_cjk (gunichar c)
 static gunichar *
 normalise (const char *text, gssize len, guint *n_out)
 {
-	g_autofree char *nfkc = g_utf8_normalize (text, len, G_NORMALIZE_NFKC);
+	g_autofree char *nfkc = mh_text_nfkc (text, len);
 	g_autofree char *folded = nfkc ? g_utf8_casefold (nfkc, -1) : NULL;
 	glong n = 0;
 	g_autofree gunichar *ucs = folded ? g_utf8_to_ucs4_fast (folded, -1, &n) : NULL;
@@ -114,6 +119,7 @@ lure_phrase_free (gpointer p)
 	g_free (phrase->language);
 	g_free (phrase->chars);
 	g_free (phrase->peq);
+	g_free (phrase->bigrams);
 	g_free (phrase);
 }
 
@@ -172,6 +178,18 @@ lure_db_find (const mh_lure_db *db, const char *name)
 	return NULL;
 }
 
+/* The bit of a pair of character classes in a text's set of pairs: a
+ * hash, so that the set has one size whatever the templates; two pairs
+ * sharing a bit only make the filter of source_may_hold let more through. */
+#define PAIR_BITS 65536u
+
+static guint32
+pair_bit (guint32 a, guint32 b)
+{
+	guint64 x = ((guint64) a << 32 | b) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+	return (guint32) (x >> 48) % PAIR_BITS;
+}
+
 /* Gives every phrase character a class and builds each phrase's table;
  * called once the database holds all its templates. */
 static void
@@ -190,16 +208,33 @@ lure_db_index (mh_lure_db *db)
 			}
 		}
 	}
+	g_autoptr (GHashTable) slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	db->n_slots = 0;
 	for (guint i = 0; i < db->templates->len; i++) {
 		lure_template *t = g_ptr_array_index (db->templates, i);
 		for (guint j = 0; j < t->phrases->len; j++) {
 			lure_phrase *p = g_ptr_array_index (t->phrases, j);
 			g_free (p->peq);
+			g_free (p->bigrams);
 			p->peq = g_new0 (guint64, db->n_classes);
+			p->bigrams = g_new0 (guint32, p->n_chars);
+			guint prev = 0;
 			for (guint k = 0; k < p->n_chars; k++) {
 				guint cls = GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
 				                                                   GUINT_TO_POINTER (p->chars[k])));
 				p->peq[cls] |= G_GUINT64_CONSTANT (1) << k;
+				if (k > 0)
+					p->bigrams[k - 1] = pair_bit (prev, cls);
+				prev = cls;
+			}
+			g_autofree char *chars = g_ucs4_to_utf8 (p->chars, p->n_chars, NULL, NULL, NULL);
+			g_autofree char *key = g_strdup_printf ("%u:%s", p->max_distance, chars ? chars : "");
+			gpointer slot;
+			if (g_hash_table_lookup_extended (slots, key, NULL, &slot))
+				p->slot = GPOINTER_TO_UINT (slot);
+			else {
+				p->slot = db->n_slots++;
+				g_hash_table_insert (slots, g_steal_pointer (&key), GUINT_TO_POINTER (p->slot));
 			}
 		}
 	}
@@ -520,6 +555,9 @@ typedef struct {
 	gunichar *chars;     /* normalised */
 	guint32  *classes;   /* the database's class of each character */
 	guint     n;
+	guint8   *bigrams;   /* PAIR_BITS: the class pairs of neighbouring characters */
+	guint8   *searched;  /* per phrase slot: 0 not yet, 1 no hit, 2 hit */
+	phrase_hit *hits;    /* per phrase slot, when searched is 2 */
 } lure_source;
 
 static void
@@ -528,6 +566,9 @@ lure_source_clear (lure_source *src)
 	g_free (src->where);
 	g_free (src->chars);
 	g_free (src->classes);
+	g_free (src->bigrams);
+	g_free (src->searched);
+	g_free (src->hits);
 }
 
 /* Normalises @text (@len bytes, not necessarily valid or NUL-free) for
@@ -567,7 +608,47 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 	for (guint i = 0; i < n; i++)
 		src->classes[i] = GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
 		                                                         GUINT_TO_POINTER (src->chars[i])));
+	src->bigrams = g_new0 (guint8, PAIR_BITS / 8);
+	for (guint i = 1; i < n; i++) {
+		guint32 pair = pair_bit (src->classes[i - 1], src->classes[i]);
+		src->bigrams[pair / 8] |= (guint8) (1u << (pair % 8));
+	}
+	src->searched = g_new0 (guint8, db->n_slots + 1);
+	src->hits = g_new0 (phrase_hit, db->n_slots + 1);
 	return n > 0;
+}
+
+/* Whether @p can be within its distance of some part of @src: an edit
+ * changes at most two of the phrase's neighbour pairs, so a match keeps
+ * n_chars - 1 - 2 * max_distance of them, and the text must hold those
+ * pairs somewhere.  Most texts lack most phrases' pairs: their search is
+ * skipped (the filter never drops a real match). */
+static gboolean
+source_may_hold (const lure_source *src, const lure_phrase *p)
+{
+	if (p->n_chars < 2 || p->n_chars - 1 <= 2 * p->max_distance)
+		return TRUE;
+	guint need = p->n_chars - 1 - 2 * p->max_distance, have = 0;
+	for (guint k = 0; k + 1 < p->n_chars; k++) {
+		guint32 pair = p->bigrams[k];
+		if (src->bigrams[pair / 8] & (1u << (pair % 8)))
+			if (++have >= need)
+				return TRUE;
+	}
+	return FALSE;
+}
+
+/* phrase_search, once per distinct phrase and text. */
+static gboolean
+source_search (const lure_source *src, const lure_phrase *p, phrase_hit *hit)
+{
+	lure_source *s = (lure_source *) src;   /* the cache only */
+	if (!s->searched[p->slot]) {
+		gboolean found = source_may_hold (s, p) && phrase_search (p, s->classes, s->n, &s->hits[p->slot]);
+		s->searched[p->slot] = found ? 2 : 1;
+	}
+	*hit = s->hits[p->slot];
+	return s->searched[p->slot] == 2;
 }
 
 /* What one template found in all the sources of a document. */
@@ -591,7 +672,7 @@ match_phrases (const lure_template *t, const lure_source *src, lure_result *r)
 	for (guint j = 0; j < t->phrases->len; j++) {
 		const lure_phrase *p = g_ptr_array_index (t->phrases, j);
 		phrase_hit hit;
-		if (!phrase_search (p, src->classes, src->n, &hit))
+		if (!source_search (src, p, &hit))
 			continue;
 		matched++;
 		closest = MIN (closest, hit.distance);

@@ -429,3 +429,67 @@ mh_text_to_utf8 (const char *charset, const char *data, gssize len, gboolean *ex
 			return out;
 	return utf8_with_replacements (data, (gsize) len);
 }
+
+/* -- NFKC ------------------------------------------------------------------ */
+
+#define NFKC_PIECE 256   /* bytes normalised at a time, at least */
+
+/* Characters NFKC leaves as they are and that nothing after them
+ * composes with: the bulk of Japanese text (kanji, hiragana and katakana
+ * with their voiced forms, the long vowel mark, Japanese punctuation and
+ * brackets).  Half-width katakana, full-width Latin and the combining
+ * voiced marks are not among them: those pieces are normalised. */
+static gboolean
+nfkc_inert (gunichar c)
+{
+	return (c >= 0x4E00 && c <= 0x9FFF) ||   /* CJK unified ideographs */
+	       (c >= 0x3041 && c <= 0x3096) ||   /* hiragana */
+	       (c >= 0x30A1 && c <= 0x30FA) ||   /* katakana */
+	       c == 0x30FC ||                    /* ー */
+	       (c >= 0x3001 && c <= 0x3002) ||   /* 、。 */
+	       (c >= 0x3008 && c <= 0x3011);     /* 〈〉《》「」『』【】 */
+}
+
+/* Whether a piece of valid UTF-8 needs NFKC at all. */
+static gboolean
+needs_nfkc (const char *p, const char *end)
+{
+	while (p < end) {
+		if ((guchar) *p < 0x80) {
+			p++;
+			continue;
+		}
+		if (!nfkc_inert (g_utf8_get_char (p)))
+			return TRUE;
+		p = g_utf8_next_char (p);
+	}
+	return FALSE;
+}
+
+char *
+mh_text_nfkc (const char *text, gssize len)
+{
+	const char *end = text + (len < 0 ? strlen (text) : (gsize) len);
+	GString *out = g_string_sized_new ((gsize) (end - text) + 16);
+	const char *start = text, *p = text;
+	gboolean wide = FALSE;
+	for (;; p++) {
+		guchar c = p < end ? (guchar) *p : 0;
+		gboolean cut = c == 0 || (c < 0x80 && p - start >= NFKC_PIECE);
+		if (cut && p > start) {
+			if (wide && needs_nfkc (start, p)) {
+				g_autofree char *piece = g_utf8_normalize (start, p - start, G_NORMALIZE_NFKC);
+				if (piece)
+					g_string_append (out, piece);
+			} else
+				g_string_append_len (out, start, p - start);
+			start = p;
+			wide = FALSE;
+		}
+		if (c == 0)
+			break;
+		if (c >= 0x80)
+			wide = TRUE;
+	}
+	return g_string_free (out, FALSE);
+}

@@ -32,7 +32,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
 	mh_thread_index *index = mh_thread_index_new ();
 	mh_thread_index_add (index, m, "fuzz");
-	mh_case_result *r = mh_case_classify (m, index);
+	/* as scan does: the mail is in the index it is linked against */
+	mh_case_result *r = mh_case_classify_indexed (m, index, TRUE);
 	for (guint i = 0; i < r->links->len; i++) {
 		const mh_quote_link *l = &g_array_index (r->links, mh_quote_link, i);
 		const mh_indexed_message *o = mh_thread_index_get (index, l->original);
@@ -43,6 +44,21 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 	}
 	mh_case_attach (m, r, index);
 	mh_case_result_free (r);
+
+	/* the stolen-thread map of what the mail became */
+	mh_thread_map *map = mh_thread_map_new ();
+	mh_thread_map_add (map, m);
+	mh_thread_map_add (map, m);
+	GPtrArray *threads = mh_thread_map_threads (map);
+	if (threads->len != (m->thread_case && m->thread_case->thread ? 1u : 0u))
+		__builtin_trap ();
+	for (guint i = 0; i < threads->len; i++) {
+		const mh_stolen_thread *t = g_ptr_array_index (threads, i);
+		if (t->spoofs != 2 || strlen (t->thread) != 12 || t->participants->len > MH_THREAD_LIST_MAX)
+			__builtin_trap ();
+	}
+	g_ptr_array_unref (threads);
+	mh_thread_map_free (map);
 
 	mh_exposure *e = mh_exposure_new (1000);
 	mh_exposure_add_message (e, m);
