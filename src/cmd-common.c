@@ -28,7 +28,7 @@ mh_cmd_parse_options (const char *command, const char *help_text, const char *wh
 		fputs (help_text, stdout);
 		return MH_EXIT_CLEAN;
 	}
-	if (!*paths || !(*paths)[0]) {
+	if (paths && (!*paths || !(*paths)[0])) {
 		fprintf (stderr, "mailhunt %s: no %s given\n\n%s", command, what, help_text);
 		return MH_EXIT_UNREADABLE;
 	}

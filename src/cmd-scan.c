@@ -3,8 +3,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mailhunt.h"
@@ -12,6 +16,8 @@
 #include "mailhunt/analyse.h"
 #include "mailhunt/mailbox.h"
 #include "mailhunt/report.h"
+#include "mailhunt/bulk.h"
+#include "mailhunt/records.h"
 
 static const char scan_help[] =
 	"Usage: mailhunt scan [OPTIONS] PATH...\n"
@@ -40,6 +46,18 @@ static const char scan_help[] =
 	"                         always looked in): docs/linking.md\n"
 	"  --thread-map FILE      also write the stolen-thread map to FILE, in the\n"
 	"                         report's format (for CSV: its own columns)\n"
+	"  -j, --jobs N           worker processes (default: the number of cores);\n"
+	"                         the report is the same whatever N is\n"
+	"  --files-from FILE      also read the paths listed in FILE (\"-\": standard\n"
+	"                         input), one per line or NUL-separated (find -print0)\n"
+	"  --shard I/N            read only shard I of N of the inputs (1 <= I <= N):\n"
+	"                         N machines split one job; see docs/bulk.md\n"
+	"  --format records       write what `mailhunt merge` puts together (a shard)\n"
+	"  --split-size BYTES     read mboxes larger than this in ranges of about this\n"
+	"                         size, cut at message boundaries (default 67108864)\n"
+	"  --progress             a progress line on standard error even when it is\n"
+	"                         not a terminal (--no-progress: never)\n"
+	"  --summary-only         print the summary alone\n"
 	"  -h, --help             this text\n"
 	"\n"
 	"Every flagged mail gets its case A or B (docs/linking.md): the original\n"
@@ -107,11 +125,19 @@ mh_cmd_check_help (void)
 	return check_help;
 }
 
+/* Where reading ends and linking begins.  In one process (--jobs 1, and
+ * check) the reader's callbacks analyse each message and hand it on at
+ * once.  Worker processes and shards (records mode) write what they read
+ * as records instead (include/mailhunt/bulk.h); the parent, or `mailhunt
+ * merge`, reads them back in the order of the plan and goes on from there
+ * exactly as one process would. */
 typedef struct {
 	mh_cmd_reading   r;             /* first: the shared callbacks take the state */
+	const char      *command;
 	mh_printer      *printer;
 	gboolean         all;
 	gboolean         contacts;
+	gboolean         summary_only;  /* --summary-only: print no message, document, contact, thread */
 	char            *current_file;  /* the input being read (contacts carry no file) */
 	mh_analyse_options analyse;
 	mh_thread_index *index;         /* the --mailbox messages (and scan's own), or NULL */
@@ -122,6 +148,24 @@ typedef struct {
 	FILE            *spool;         /* the report after the first waiting mail */
 	FILE            *report_out;    /* where the report goes in the end */
 	mh_thread_map   *map;           /* scan: the stolen-thread map */
+
+	/* records mode: a worker, or scan --format records */
+	FILE            *records;       /* where the records go, or NULL */
+	mh_printer      *record_printer; /* jsonl, onto records */
+
+	/* the plan (scan) */
+	GPtrArray       *units;         /* of mh_work_unit*, all of them */
+	GPtrArray       *roots;         /* of const char*: the PATH each unit was found under */
+	char            *base_path;     /* the mbox whose ranges are being numbered */
+	guint            base_next;     /* its next message index */
+	gint64           skip_through;  /* units up to it were read by an earlier range */
+
+	/* progress (stderr) */
+	gboolean         progress;
+	gint64           started;
+	gint64           shown;         /* when the line was last drawn */
+	guint64          bytes_total, bytes_done;
+	guint            units_total, units_done;
 } scan_state;
 
 /* A flagged mail is linked once every message of the scan is indexed:
@@ -179,7 +223,55 @@ flag_level (const mh_message *m, mh_severity *level)
 	return flagged;
 }
 
-/* Counts a reported message and prints it. */
+/* -- progress --------------------------------------------------------------- */
+
+static void
+progress_clear (scan_state *st)
+{
+	if (st->progress && st->shown) {
+		fputs ("\r\033[K", stderr);
+		st->shown = 0;
+	}
+}
+
+/* One line on standard error, redrawn at most twice a second: inputs and
+ * bytes done of the total, messages and MB per second, flagged so far,
+ * and the time left at that rate. */
+static void
+progress_show (scan_state *st, gboolean force)
+{
+	if (!st->progress)
+		return;
+	gint64 now = g_get_monotonic_time ();
+	if (!force && st->shown && now - st->shown < G_USEC_PER_SEC / 2)
+		return;
+	double seconds = MAX ((double) (now - st->started) / G_USEC_PER_SEC, 0.001);
+	double mb = (double) st->bytes_done / 1e6;
+	g_autofree char *eta = NULL;
+	if (st->bytes_done > 0 && st->bytes_total > st->bytes_done) {
+		double left = seconds * (double) (st->bytes_total - st->bytes_done) / (double) st->bytes_done;
+		eta = g_strdup_printf (", %d:%02d left", (int) (left / 60), (int) left % 60);
+	}
+	fprintf (stderr, "\r\033[Kmailhunt %s: %u/%u inputs, %.0f/%.0f MB, %.0f messages/s, %.1f MB/s, "
+	         "%u flagged%s", st->command, st->units_done, st->units_total, mb,
+	         (double) st->bytes_total / 1e6, st->r.summary.messages / seconds, mb / seconds,
+	         st->r.summary.flagged + st->r.summary.flagged_documents + (st->waiting ? st->waiting->len : 0),
+	         eta ? eta : "");
+	fflush (stderr);
+	st->shown = now;
+}
+
+static void
+on_error (const char *file, const char *folder, gint64 index, const char *what, gpointer user_data)
+{
+	scan_state *st = user_data;
+	if (!st->r.quiet)
+		progress_clear (st);
+	mh_cmd_on_error (file, folder, index, what, user_data);
+}
+
+/* -- linking and printing ----------------------------------------------------- */
+
 static void
 report_message (scan_state *st, mh_message *m)
 {
@@ -191,7 +283,7 @@ report_message (scan_state *st, mh_message *m)
 	}
 	if (st->map)
 		mh_thread_map_add (st->map, m);
-	if (flagged || st->all)
+	if ((flagged || st->all) && !st->summary_only)
 		mh_printer_message (st->printer, m);
 }
 
@@ -221,20 +313,12 @@ open_spool (scan_state *st)
 	st->printer->out = st->spool;
 }
 
+/* An analysed message, with its index entry when the scan indexes it
+ * (@entry is taken): indexed, then linked at the end when flagged, else
+ * reported now. */
 static void
-on_message (mh_message *m, gpointer user_data)
+take_message (scan_state *st, mh_message *m, mh_index_entry *entry)
 {
-	scan_state *st = user_data;
-
-	mh_analyse_message (m, &st->analyse);
-	st->r.summary.messages++;
-	count_documents (st, m);
-	if (m->locator.deleted)
-		st->r.summary.deleted_messages++;
-	if (m->problems->len > 0)
-		st->r.summary.problems++;
-	count_attachments (st, m);
-
 	mh_severity level = MH_SEVERITY_LOW;
 	gboolean flagged = flag_level (m, &level);
 	if (st->check) {
@@ -243,7 +327,8 @@ on_message (mh_message *m, gpointer user_data)
 		link_message (st, m);
 	} else {
 		/* scan: every message may be the original a flagged one quotes */
-		mh_thread_index_add (st->index, m, st->scanning);
+		if (entry)
+			mh_thread_index_add_entry (st->index, entry);
 		if (flagged && st->waiting->len < MAX_WAITING) {
 			if (!st->spool)
 				open_spool (st);
@@ -251,6 +336,7 @@ on_message (mh_message *m, gpointer user_data)
 				mh_message_drop_content (m);
 				waiting_mail w = { m, ftell (st->spool) };
 				g_array_append_val (st->waiting, w);
+				mh_index_entry_free (entry);
 				return;
 			}
 		}
@@ -259,6 +345,7 @@ on_message (mh_message *m, gpointer user_data)
 			link_message (st, m);
 		}
 	}
+	mh_index_entry_free (entry);
 	report_message (st, m);
 	mh_message_free (m);
 }
@@ -286,7 +373,7 @@ copy_spool (FILE *spool, long until, FILE *out)
 /* The end of a scan: every message is indexed, so the waiting mails are
  * linked and put back in their place in the report. */
 static void
-finish_waiting (scan_state *st, const char *command)
+finish_waiting (scan_state *st)
 {
 	if (!st->spool)
 		return;
@@ -304,10 +391,45 @@ finish_waiting (scan_state *st, const char *command)
 	ok = ok && copy_spool (st->spool, -1, st->report_out);
 	if (!ok)
 		fprintf (stderr, "mailhunt %s: the report could not be put together from its spool file: %s\n",
-		         command, g_strerror (errno));
+		         st->command, g_strerror (errno));
 	g_array_set_size (st->waiting, 0);
 	fclose (st->spool);
 	st->spool = NULL;
+}
+
+/* -- reading ---------------------------------------------------------------------- */
+
+static void
+on_message (mh_message *m, gpointer user_data)
+{
+	scan_state *st = user_data;
+
+	mh_analyse_message (m, &st->analyse);
+	st->r.summary.messages++;
+	count_documents (st, m);
+	if (m->locator.deleted)
+		st->r.summary.deleted_messages++;
+	if (m->problems->len > 0)
+		st->r.summary.problems++;
+	count_attachments (st, m);
+	mh_index_entry *entry = st->check ? NULL : mh_index_entry_new (m, st->scanning);
+
+	if (st->records) {
+		/* a worker or a shard: the parent or merge links and prints */
+		mh_bulk_write_entry (st->records, entry);
+		mh_index_entry_free (entry);
+		mh_severity level = MH_SEVERITY_LOW;
+		if (flag_level (m, &level) || st->all) {
+			/* the report has no body; linking reads its quotes */
+			mh_bulk_write_body (st->records, m->body_text);
+			mh_printer_message (st->record_printer, m);
+		}
+		mh_message_free (m);
+		return;
+	}
+	take_message (st, m, entry);
+	if (st->r.summary.messages % 256 == 0)
+		progress_show (st, FALSE);
 }
 
 /* A message of a --mailbox: kept in the thread index, not reported. */
@@ -330,7 +452,10 @@ on_document (const char *file, const char *container, GBytes *data, gpointer use
 	(void) container;
 
 	if (!st->analyse.documents) {
-		mh_scan_summary_add_skipped (&st->r.summary, file, "Office document or archive (--no-documents)");
+		if (st->records)
+			mh_bulk_write_skipped (st->records, file, "Office document or archive (--no-documents)");
+		else
+			mh_scan_summary_add_skipped (&st->r.summary, file, "Office document or archive (--no-documents)");
 		return;
 	}
 	g_autoptr (mh_document) doc = mh_document_analyse (bytes, len, name, &st->analyse.office);
@@ -338,8 +463,12 @@ on_document (const char *file, const char *container, GBytes *data, gpointer use
 	mh_verdict verdict = mh_document_overall_verdict (doc);
 	if (verdict >= MH_VERDICT_MACROS)
 		st->r.summary.flagged_documents++;
-	if (verdict >= MH_VERDICT_MACROS || st->all)
-		mh_printer_document (st->printer, file, doc);
+	if (verdict >= MH_VERDICT_MACROS || st->all) {
+		if (st->records)
+			mh_printer_document (st->record_printer, file, doc);
+		else if (!st->summary_only)
+			mh_printer_document (st->printer, file, doc);
+	}
 }
 
 static void
@@ -347,7 +476,11 @@ on_contact (const mh_pst_contact *contact, gpointer user_data)
 {
 	scan_state *st = user_data;
 	st->r.summary.contacts++;
-	if (st->contacts)
+	if (!st->contacts)
+		return;
+	if (st->records)
+		mh_printer_contact (st->record_printer, st->current_file, contact);
+	else if (!st->summary_only)
 		mh_printer_contact (st->printer, st->current_file, contact);
 }
 
@@ -355,24 +488,550 @@ static void
 on_input (const char *file, const char *kind, gpointer user_data)
 {
 	scan_state *st = user_data;
-	(void) kind;
-	st->r.summary.inputs++;
 	g_free (st->current_file);
 	st->current_file = g_strdup (file);
+	if (st->records)
+		mh_bulk_write_input (st->records, file, kind);
+	else
+		st->r.summary.inputs++;
 }
+
+/* records mode: what the reader says goes into the records */
+static void
+record_error (const char *file, const char *folder, gint64 index, const char *what, gpointer user_data)
+{
+	scan_state *st = user_data;
+	mh_bulk_write_error (st->records, file, folder, index, what);
+}
+
+static void
+record_skipped (const char *file, const char *reason, gpointer user_data)
+{
+	scan_state *st = user_data;
+	mh_bulk_write_skipped (st->records, file, reason);
+}
+
+static void
+record_folder (const char *file, const char *folder, const char *role, guint messages, gpointer user_data)
+{
+	scan_state *st = user_data;
+	mh_bulk_write_folder (st->records, file, folder, role, messages);
+}
+
+static const mh_reader_callbacks direct_callbacks = {
+	on_message, on_error, mh_cmd_on_skipped, on_input, on_document, on_contact, mh_cmd_on_folder
+};
+static const mh_reader_callbacks record_callbacks = {
+	on_message, record_error, record_skipped, on_input, on_document, on_contact, record_folder
+};
+
+/* The locator index of the first message of a unit: the ranges of an
+ * mbox go on from where the range before them ended (mh_plan_merge). */
+static guint
+unit_base (scan_state *st, const char *path, guint range)
+{
+	if (range == 0 || !st->base_path || strcmp (st->base_path, path) != 0)
+		return 0;
+	return st->base_next;
+}
+
+/* After unit @unit: where the next range of its mbox goes on, and which
+ * later units it read instead of them (their results are left out). */
+static void
+unit_done (scan_state *st, guint unit, const char *path, guint base, const mh_unit_result *result)
+{
+	g_free (st->base_path);
+	st->base_path = g_strdup (path);
+	st->base_next = base + result->messages;
+	if (result->superseded)
+		st->skip_through = MAX (st->skip_through, (gint64) unit + result->superseded);
+}
+
+/* Writes the records of unit @i onto @out (records mode). */
+static void
+write_unit (scan_state *st, guint i, const mh_limits *limits, FILE *out)
+{
+	const mh_work_unit *u = g_ptr_array_index (st->units, i);
+	mh_unit_head head = { i, u->key, u->path, (char *) g_ptr_array_index (st->roots, i), u->range, u->ranges };
+	mh_bulk_write_head (out, &head);
+	mh_scan_summary_clear (&st->r.summary);
+	mh_scan_summary_init (&st->r.summary);
+	st->records = out;
+	st->record_printer->out = out;
+	st->scanning = g_ptr_array_index (st->roots, i);
+	mh_unit_tail tail = { .unit = i };
+	mh_read_unit (u, 0, limits, &record_callbacks, st, &tail.result);
+	tail.counts = st->r.summary;
+	mh_bulk_write_tail (out, &tail);
+	st->records = NULL;
+}
+
+/* -- reading records back ------------------------------------------------------------ */
+
+/* What the parent keeps while it reads one unit's records. */
+typedef struct {
+	scan_state  *st;
+	const char  *source;     /* the records file, for errors */
+	guint        line;
+	gboolean     in_unit;
+	mh_unit_head head;
+	guint        base;       /* added to the locator indexes of its messages */
+	gboolean     discard;    /* a range an earlier range read instead */
+	gboolean     ended;      /* its unit-end was read */
+	char        *body;       /* the body record before a message record */
+} record_reader;
+
+static void
+record_problem (record_reader *rr, const char *what)
+{
+	g_autofree char *where = g_strdup_printf ("%s (records)", rr->source);
+	on_error (where, NULL, rr->line, what, rr->st);
+}
+
+/* One record line; what does not belong is an error naming the line. */
+static void
+take_record (record_reader *rr, const char *line, gsize len)
+{
+	scan_state *st = rr->st;
+	g_autoptr (GError) error = NULL;
+	mh_record_kind kind;
+	g_autoptr (JsonNode) node = mh_record_parse_line (line, len, &kind, &error);
+	if (!node) {
+		if (!g_error_matches (error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY))
+			record_problem (rr, error->message);
+		return;
+	}
+	JsonObject *o = json_node_get_object (node);
+	const char *type = json_object_get_string_member_with_default (o, "type", "");
+	if (strcmp (type, "unit") == 0) {
+		mh_unit_head_clear (&rr->head);
+		if (!mh_bulk_read_head (o, &rr->head, &error)) {
+			record_problem (rr, error->message);
+			return;
+		}
+		rr->in_unit = TRUE;
+		rr->discard = (gint64) rr->head.unit <= st->skip_through;
+		rr->base = unit_base (st, rr->head.path, rr->head.range);
+		st->scanning = rr->head.root;
+		return;
+	}
+	if (!rr->in_unit) {
+		record_problem (rr, "a record before the first unit record");
+		return;
+	}
+	if (rr->discard && strcmp (type, "unit-end") != 0)
+		return;
+	if (strcmp (type, "input") == 0) {
+		g_autofree char *file = NULL, *what = NULL;
+		if (mh_bulk_get_string (o, "file", FALSE, &file, &error) &&
+		    mh_bulk_get_string (o, "kind", TRUE, &what, &error))
+			on_input (file, what, st);
+	} else if (strcmp (type, "error") == 0) {
+		g_autofree char *file = NULL, *folder = NULL, *what = NULL;
+		gint64 index;
+		if (mh_bulk_get_string (o, "file", FALSE, &file, &error) &&
+		    mh_bulk_get_string (o, "folder", TRUE, &folder, &error) &&
+		    mh_bulk_get_int (o, "index", -1, G_MAXUINT, &index, &error) &&
+		    mh_bulk_get_string (o, "error", FALSE, &what, &error))
+			on_error (file, folder, index >= 0 ? index + rr->base : -1, what, st);
+	} else if (strcmp (type, "skipped") == 0) {
+		g_autofree char *file = NULL, *reason = NULL;
+		if (mh_bulk_get_string (o, "file", FALSE, &file, &error) &&
+		    mh_bulk_get_string (o, "reason", FALSE, &reason, &error))
+			mh_cmd_on_skipped (file, reason, st);
+	} else if (strcmp (type, "folder") == 0) {
+		g_autofree char *file = NULL, *folder = NULL, *role = NULL;
+		gint64 messages;
+		if (mh_bulk_get_string (o, "file", FALSE, &file, &error) &&
+		    mh_bulk_get_string (o, "folder", TRUE, &folder, &error) &&
+		    mh_bulk_get_string (o, "role", TRUE, &role, &error) &&
+		    mh_bulk_get_int (o, "messages", 0, G_MAXUINT, &messages, &error)) {
+			/* the summary keeps the role as a static string */
+			const char *roles[] = { "sent-items", "deleted-items" };
+			const char *known = NULL;
+			for (gsize i = 0; role && i < G_N_ELEMENTS (roles); i++)
+				if (strcmp (role, roles[i]) == 0)
+					known = roles[i];
+			mh_cmd_on_folder (file, folder, known, (guint) messages, st);
+		}
+	} else if (strcmp (type, "indexed") == 0) {
+		mh_index_entry *entry = mh_bulk_read_entry (o, &error);
+		if (entry) {
+			entry->index += rr->base;
+			g_free (entry->mailbox);
+			entry->mailbox = g_strdup (rr->head.root);
+			mh_thread_index_add_entry (st->index, entry);
+			mh_index_entry_free (entry);
+		}
+	} else if (strcmp (type, "body") == 0) {
+		g_clear_pointer (&rr->body, g_free);
+		mh_bulk_get_string (o, "text", TRUE, &rr->body, &error);
+	} else if (kind == MH_RECORD_MESSAGE) {
+		mh_message *m = mh_message_from_json (node, &error);
+		if (m) {
+			m->locator.index += rr->base;
+			if (rr->body) {
+				g_free (m->body_text);
+				m->body_text = g_steal_pointer (&rr->body);
+			}
+			take_message (st, m, NULL);
+		}
+		g_clear_pointer (&rr->body, g_free);
+	} else if (kind == MH_RECORD_DOCUMENT) {
+		g_autofree char *file = NULL;
+		g_autoptr (mh_document) doc = mh_document_from_json (node, &file, &error);
+		if (doc && !st->summary_only)
+			mh_printer_document (st->printer, file, doc);
+	} else if (kind == MH_RECORD_CONTACT) {
+		g_autofree char *file = NULL;
+		mh_pst_contact *c = mh_bulk_read_contact (o, &file, &error);
+		if (c && !st->summary_only)
+			mh_printer_contact (st->printer, file, c);
+		if (c)
+			mh_pst_contact_free (c);
+	} else if (strcmp (type, "unit-end") == 0) {
+		mh_unit_tail tail;
+		if (mh_bulk_read_tail (o, &tail, &error)) {
+			if (!rr->discard) {
+				mh_bulk_add_counts (&st->r.summary, &tail.counts);
+				unit_done (st, rr->head.unit, rr->head.path, rr->base, &tail.result);
+			}
+			rr->ended = TRUE;
+			rr->in_unit = FALSE;
+		}
+	} else {
+		g_autofree char *what = g_strdup_printf ("a record of type \"%s\" is not read here", type);
+		record_problem (rr, what);
+		return;
+	}
+	if (error)
+		record_problem (rr, error->message);
+}
+
+/* Reads the records of one stream, line by line. */
+static void
+take_records (scan_state *st, FILE *in, const char *source)
+{
+	record_reader rr = { .st = st, .source = source };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	while ((len = getline (&line, &cap, in)) >= 0) {
+		rr.line++;
+		if (len > 0 && line[len - 1] == '\n')
+			len--;
+		take_record (&rr, line, (gsize) len);
+	}
+	free (line);
+	if (rr.in_unit && !rr.ended)
+		record_problem (&rr, "the records of a unit end without its unit-end record: cut short");
+	mh_unit_head_clear (&rr.head);
+	g_free (rr.body);
+}
+
+/* -- worker processes --------------------------------------------------------------- */
+
+/* A worker is a forked copy of the scan that reads the units it is told
+ * (a line "K\n" on its pipe) into records files of the spool directory
+ * and answers "K\n" when one is complete.  A worker that dies (a decoder
+ * crash, the OOM killer) costs the unit it was reading, which the report
+ * names as an error; another worker takes its place. */
+typedef struct {
+	GPid  pid;
+	int   to;        /* the parent writes unit numbers here */
+	int   from;      /* and reads the answers here */
+	gint  unit;      /* the unit it is reading, or -1 */
+	GString *answer; /* bytes of an answer read so far */
+} worker;
+
+typedef enum {
+	UNIT_WAITING = 0,
+	UNIT_READING,
+	UNIT_READ,
+	UNIT_LOST,       /* its worker died */
+} unit_state;
+
+static char *
+unit_file (const char *spool_dir, guint unit)
+{
+	g_autofree char *name = g_strdup_printf ("%u.jsonl", unit);
+	return g_build_filename (spool_dir, name, NULL);
+}
+
+G_GNUC_NORETURN static void
+worker_main (scan_state *st, const mh_limits *limits, const char *spool_dir, int from, int to)
+{
+	FILE *in = fdopen (from, "r");
+	char line[64];
+	while (in && fgets (line, sizeof line, in)) {
+		guint unit = (guint) g_ascii_strtoull (line, NULL, 10);
+		if (unit >= st->units->len)
+			break;
+		g_autofree char *path = unit_file (spool_dir, unit);
+		/* the tests' way to show that a worker's death costs one input */
+		const char *doomed = g_getenv ("MAILHUNT_TEST_KILL_WORKER_ON");
+		const mh_work_unit *u = g_ptr_array_index (st->units, unit);
+		if (doomed && *doomed && strstr (u->path, doomed))
+			raise (SIGKILL);
+		FILE *out = fopen (path, "w");
+		if (out) {
+			write_unit (st, unit, limits, out);
+			if (fclose (out) != 0)
+				unlink (path);
+		}
+		g_autofree char *answer = g_strdup_printf ("%u\n", unit);
+		if (write (to, answer, strlen (answer)) < 0)
+			break;
+	}
+	mh_ocr_thread_cleanup ();
+	_exit (0);
+}
+
+static gboolean
+worker_start (scan_state *st, const mh_limits *limits, const char *spool_dir, worker *w,
+              worker *all, guint n_all)
+{
+	int down[2], up[2];
+	if (pipe (down) != 0)
+		return FALSE;
+	if (pipe (up) != 0) {
+		close (down[0]);
+		close (down[1]);
+		return FALSE;
+	}
+	fflush (NULL);
+	pid_t pid = fork ();
+	if (pid < 0) {
+		close (down[0]); close (down[1]); close (up[0]); close (up[1]);
+		return FALSE;
+	}
+	if (pid == 0) {
+		close (down[1]);
+		close (up[0]);
+		for (guint i = 0; i < n_all; i++)
+			if (all[i].pid > 0) {
+				close (all[i].to);
+				close (all[i].from);
+			}
+		worker_main (st, limits, spool_dir, down[0], up[1]);
+	}
+	close (down[0]);
+	close (up[1]);
+	w->pid = pid;
+	w->to = down[1];
+	w->from = up[0];
+	w->unit = -1;
+	if (!w->answer)
+		w->answer = g_string_new (NULL);
+	g_string_truncate (w->answer, 0);
+	return TRUE;
+}
+
+static void
+worker_stop (worker *w, int *status)
+{
+	close (w->to);
+	close (w->from);
+	*status = 0;
+	waitpid (w->pid, status, 0);
+	w->pid = 0;
+}
+
+static gboolean
+worker_give (worker *w, guint unit)
+{
+	g_autofree char *line = g_strdup_printf ("%u\n", unit);
+	if (write (w->to, line, strlen (line)) != (ssize_t) strlen (line))
+		return FALSE;
+	w->unit = (gint) unit;
+	return TRUE;
+}
+
+/* The records of unit @u, read back in plan order; a lost unit is an
+ * error of its file. */
+static void
+take_unit (scan_state *st, const char *spool_dir, guint u, unit_state state, int status)
+{
+	const mh_work_unit *unit = g_ptr_array_index (st->units, u);
+	g_autofree char *path = unit_file (spool_dir, u);
+	if (state == UNIT_READ) {
+		FILE *in = fopen (path, "r");
+		if (in) {
+			take_records (st, in, path);
+			fclose (in);
+		} else
+			state = UNIT_LOST;
+	}
+	if (state == UNIT_LOST && (gint64) u > st->skip_through) {
+		g_autofree char *what = WIFSIGNALED (status)
+			? g_strdup_printf ("the worker process reading it died of signal %d (%s): not scanned",
+			                   WTERMSIG (status), g_strsignal (WTERMSIG (status)))
+			: g_strdup ("the worker process reading it stopped: not scanned");
+		on_error (unit->path, NULL, -1, what, st);
+	}
+	unlink (path);
+	st->units_done++;
+	st->bytes_done += (guint64) MAX (unit->size, 0);
+}
+
+/* scan --jobs N: the units go to N workers; their records come back in
+ * plan order, whatever order the workers finish in. */
+static void
+scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const guint8 *wanted)
+{
+	g_autoptr (GError) error = NULL;
+	g_autofree char *spool_dir = g_dir_make_tmp ("mailhunt-XXXXXX", &error);
+	if (!spool_dir) {
+		fprintf (stderr, "mailhunt %s: no directory for the workers' records (%s): reading in one "
+		         "process\n", st->command, error->message);
+		jobs = 1;
+	}
+	guint n = st->units->len;
+	g_autofree unit_state *state = g_new0 (unit_state, n);
+	g_autofree int *status = g_new0 (int, n);
+	g_autofree worker *workers = g_new0 (worker, MAX (jobs, 1u));
+	guint started = 0;
+	for (guint i = 0; spool_dir && i < jobs; i++)
+		if (worker_start (st, limits, spool_dir, &workers[i], workers, jobs))
+			started++;
+	if (started == 0 && spool_dir)
+		fprintf (stderr, "mailhunt %s: no worker process could be started: nothing read\n", st->command);
+
+	guint next_give = 0, next_take = 0;
+	while (next_take < n && started > 0) {
+		/* hand out the next wanted units to idle workers */
+		for (guint i = 0; i < jobs; i++) {
+			if (workers[i].pid <= 0 || workers[i].unit >= 0)
+				continue;
+			while (next_give < n && !wanted[next_give])
+				next_give++;
+			if (next_give >= n)
+				break;
+			if (worker_give (&workers[i], next_give))
+				state[next_give++] = UNIT_READING;
+		}
+		/* take what is done, in plan order */
+		while (next_take < n && (!wanted[next_take] || state[next_take] >= UNIT_READ)) {
+			if (wanted[next_take])
+				take_unit (st, spool_dir, next_take, state[next_take], status[next_take]);
+			next_take++;
+			progress_show (st, FALSE);
+		}
+		if (next_take >= n)
+			break;
+		/* wait for an answer or a death */
+		struct pollfd fds[64];
+		guint polled[64], n_fds = 0;
+		for (guint i = 0; i < jobs && n_fds < G_N_ELEMENTS (fds); i++)
+			if (workers[i].pid > 0 && workers[i].unit >= 0) {
+				fds[n_fds].fd = workers[i].from;
+				fds[n_fds].events = POLLIN;
+				polled[n_fds++] = i;
+			}
+		if (n_fds == 0)
+			break;
+		if (poll (fds, n_fds, st->progress ? 500 : -1) < 0 && errno != EINTR)
+			break;
+		for (guint f = 0; f < n_fds; f++) {
+			if (!(fds[f].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			worker *w = &workers[polled[f]];
+			char buf[256];
+			ssize_t got = read (w->from, buf, sizeof buf);
+			if (got > 0) {
+				g_string_append_len (w->answer, buf, got);
+				char *nl;
+				while ((nl = memchr (w->answer->str, '\n', w->answer->len))) {
+					guint u = (guint) g_ascii_strtoull (w->answer->str, NULL, 10);
+					g_string_erase (w->answer, 0, nl - w->answer->str + 1);
+					if (u < n && state[u] == UNIT_READING && (gint) u == w->unit) {
+						state[u] = UNIT_READ;
+						w->unit = -1;
+					}
+				}
+				continue;
+			}
+			/* the worker is gone: its unit is lost, another takes its place */
+			int code;
+			gint lost = w->unit;
+			worker_stop (w, &code);
+			started--;
+			if (lost >= 0) {
+				state[lost] = UNIT_LOST;
+				status[lost] = code;
+			}
+			if (worker_start (st, limits, spool_dir, w, workers, jobs))
+				started++;
+		}
+		progress_show (st, FALSE);
+	}
+	for (guint i = 0; i < jobs; i++)
+		if (workers[i].pid > 0) {
+			int code;
+			worker_stop (&workers[i], &code);
+		}
+	for (guint i = 0; i < jobs; i++)
+		if (workers[i].answer)
+			g_string_free (workers[i].answer, TRUE);
+	/* units never taken (no worker could run) are errors, not silence */
+	for (; next_take < n; next_take++)
+		if (wanted[next_take])
+			take_unit (st, spool_dir ? spool_dir : "/nonexistent", next_take, UNIT_LOST, 0);
+	if (spool_dir)
+		g_rmdir (spool_dir);
+}
+
+/* scan --jobs 1 (and check): the units are read here, one after the
+ * other, straight into linking. */
+static void
+scan_here (scan_state *st, const mh_limits *limits, const guint8 *wanted)
+{
+	for (guint i = 0; i < st->units->len; i++) {
+		if (!wanted[i])
+			continue;
+		const mh_work_unit *u = g_ptr_array_index (st->units, i);
+		if ((gint64) i > st->skip_through) {
+			st->scanning = st->check ? NULL : g_ptr_array_index (st->roots, i);
+			guint base = unit_base (st, u->path, u->range);
+			mh_unit_result result = { 0 };
+			mh_read_unit (u, base, limits, &direct_callbacks, st, &result);
+			unit_done (st, i, u->path, base, &result);
+		}
+		st->units_done++;
+		st->bytes_done += (guint64) MAX (u->size, 0);
+		progress_show (st, FALSE);
+	}
+}
+
+/* scan --format records: what a shard hands to `mailhunt merge`. */
+static void
+scan_to_records (scan_state *st, const mh_limits *limits, const guint8 *wanted, FILE *out)
+{
+	for (guint i = 0; i < st->units->len; i++) {
+		if (!wanted[i])
+			continue;
+		write_unit (st, i, limits, out);
+		const mh_work_unit *u = g_ptr_array_index (st->units, i);
+		st->units_done++;
+		st->bytes_done += (guint64) MAX (u->size, 0);
+		progress_show (st, FALSE);
+	}
+}
+
+/* -- the stolen-thread map and the end of a report -------------------------------------- */
 
 /* The stolen-thread map, after the messages: in the report (a CSV report
  * has no columns for it: there it goes to standard error as text) and in
  * @file when given.  FALSE when @file could not be written. */
 static gboolean
-print_thread_map (scan_state *st, const char *command, const mh_report_output *report,
-                  const char *file, gboolean quiet)
+print_thread_map (scan_state *st, const mh_report_output *report, const char *file, gboolean quiet)
 {
 	g_autoptr (GPtrArray) threads = mh_thread_map_threads (st->map);
 	st->r.summary.stolen_threads = threads->len;
 	gboolean csv = strcmp (report->format, "csv") == 0;
-	mh_printer *terminal = csv && !quiet && threads->len ? mh_printer_new ("text", stderr) : NULL;
-	for (guint i = 0; i < threads->len; i++) {
+	mh_printer *terminal = csv && !quiet && threads->len && !st->summary_only
+	                       ? mh_printer_new ("text", stderr) : NULL;
+	for (guint i = 0; i < threads->len && !st->summary_only; i++) {
 		mh_printer_thread (st->printer, g_ptr_array_index (threads, i));
 		if (terminal)
 			mh_printer_thread (terminal, g_ptr_array_index (threads, i));
@@ -380,12 +1039,12 @@ print_thread_map (scan_state *st, const char *command, const mh_report_output *r
 	g_clear_pointer (&terminal, mh_printer_free);
 	if (mh_thread_map_dropped (st->map) && !quiet)
 		fprintf (stderr, "mailhunt %s: %u flagged mails of threads past the first %u left out of "
-		         "the stolen-thread map\n", command, mh_thread_map_dropped (st->map), MH_THREAD_MAP_MAX);
+		         "the stolen-thread map\n", st->command, mh_thread_map_dropped (st->map), MH_THREAD_MAP_MAX);
 	if (!file)
 		return TRUE;
 	FILE *out = strcmp (file, "-") == 0 ? stdout : fopen (file, "w");
 	if (!out) {
-		fprintf (stderr, "mailhunt %s: cannot write %s: %s\n", command, file, g_strerror (errno));
+		fprintf (stderr, "mailhunt %s: cannot write %s: %s\n", st->command, file, g_strerror (errno));
 		return FALSE;
 	}
 	mh_printer *printer = mh_printer_new (report->format, out);
@@ -396,8 +1055,59 @@ print_thread_map (scan_state *st, const char *command, const mh_report_output *r
 	mh_printer_free (printer);
 	gboolean ok = fflush (out) == 0 && (out == stdout || fclose (out) == 0);
 	if (!ok)
-		fprintf (stderr, "mailhunt %s: writing %s failed: %s\n", command, file, g_strerror (errno));
+		fprintf (stderr, "mailhunt %s: writing %s failed: %s\n", st->command, file, g_strerror (errno));
 	return ok;
+}
+
+/* Links what waits, prints the map and the summary, frees the state. */
+static int
+finish_report (scan_state *st, mh_report_output *report, const char *thread_map, gboolean quiet,
+               gint64 start)
+{
+	progress_clear (st);
+	finish_waiting (st);
+	if (st->map && !print_thread_map (st, report, thread_map, quiet))
+		st->r.summary.errors++;
+	st->r.summary.elapsed_seconds = (double) (g_get_monotonic_time () - start) / 1e6;
+	int rc = st->r.summary.errors > 0 ? MH_EXIT_UNREADABLE
+	       : st->r.summary.flagged + st->r.summary.flagged_documents > 0 ? MH_EXIT_FLAGGED
+	       : MH_EXIT_CLEAN;
+	return mh_report_output_close (report, &st->r.summary, quiet, rc);
+}
+
+static void
+scan_state_clear (scan_state *st)
+{
+	mh_scan_summary_clear (&st->r.summary);
+	g_free (st->current_file);
+	g_free (st->base_path);
+	g_clear_pointer (&st->index, mh_thread_index_free);
+	g_clear_pointer (&st->map, mh_thread_map_free);
+	if (st->waiting)
+		g_array_unref (st->waiting);
+	if (st->units)
+		g_ptr_array_unref (st->units);
+	if (st->roots)
+		g_ptr_array_unref (st->roots);
+	g_clear_pointer (&st->record_printer, mh_printer_free);
+}
+
+/* "I/N" of --shard: shard I (from 1) of N. */
+static gboolean
+parse_shard (const char *text, guint *index, guint *count)
+{
+	guint64 i, n;
+	char *end;
+	i = g_ascii_strtoull (text, &end, 10);
+	if (end == text || *end != '/')
+		return FALSE;
+	const char *rest = end + 1;
+	n = g_ascii_strtoull (rest, &end, 10);
+	if (end == rest || *end || n == 0 || n > 1000000 || i == 0 || i > n)
+		return FALSE;
+	*index = (guint) i - 1;
+	*count = (guint) n;
+	return TRUE;
 }
 
 /* scan and check are one reading loop: check reports every message with
@@ -409,11 +1119,15 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 	g_autofree char *output = NULL;
 	g_auto (mh_office_cli) office_cli = { 0 };
 	gboolean all = FALSE, quiet = FALSE, help = FALSE, show_code = FALSE, no_documents = FALSE;
-	gboolean contacts = FALSE;
+	gboolean contacts = FALSE, progress = FALSE, no_progress = FALSE, summary_only = FALSE;
 	gint64 max_message = 0;
+	gint jobs = 0;
+	gint64 split_size = 0;
 	g_auto (GStrv) paths = NULL;
 	g_auto (GStrv) mailboxes = NULL;
 	g_autofree char *thread_map = NULL;
+	g_autofree char *files_from = NULL;
+	g_autofree char *shard = NULL;
 	GOptionEntry entries[] = {
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, NULL, NULL },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, NULL, NULL },
@@ -426,14 +1140,63 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 		{ "contacts", 0, 0, G_OPTION_ARG_NONE, &contacts, NULL, NULL },
 		{ "mailbox", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &mailboxes, NULL, NULL },
 		{ "thread-map", 0, check ? G_OPTION_FLAG_HIDDEN : 0, G_OPTION_ARG_FILENAME, &thread_map, NULL, NULL },
+		{ "jobs", 'j', check ? G_OPTION_FLAG_HIDDEN : 0, G_OPTION_ARG_INT, &jobs, NULL, NULL },
+		{ "files-from", 0, 0, G_OPTION_ARG_FILENAME, &files_from, NULL, NULL },
+		{ "shard", 0, check ? G_OPTION_FLAG_HIDDEN : 0, G_OPTION_ARG_STRING, &shard, NULL, NULL },
+		{ "progress", 0, 0, G_OPTION_ARG_NONE, &progress, NULL, NULL },
+		{ "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, NULL, NULL },
+		{ "summary-only", 0, 0, G_OPTION_ARG_NONE, &summary_only, NULL, NULL },
+		{ "split-size", 0, check ? G_OPTION_FLAG_HIDDEN : 0, G_OPTION_ARG_INT64, &split_size, NULL, NULL },
 		{ "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
+	/* --files-from may stand in for the paths */
+	gboolean listed = FALSE;
+	for (int i = 1; i < argc; i++)
+		if (g_str_has_prefix (argv[i], "--files-from"))
+			listed = TRUE;
 	int done = mh_cmd_parse_options (command, help_text, check ? "SUSPECT" : "PATH", entries,
-	                                 &argc, &argv, &help, &paths);
+	                                 &argc, &argv, &help, listed ? NULL : &paths);
 	if (done >= 0)
 		return done;
+
+	guint shard_index = 0, shard_count = 1;
+	if (shard && !parse_shard (shard, &shard_index, &shard_count)) {
+		fprintf (stderr, "mailhunt %s: --shard takes I/N, shard I of N (1 <= I <= N): '%s'\n", command, shard);
+		return MH_EXIT_UNREADABLE;
+	}
+	if (jobs < 0 || jobs > 256) {
+		fprintf (stderr, "mailhunt %s: --jobs takes 1 to 256 (default: the number of cores)\n", command);
+		return MH_EXIT_UNREADABLE;
+	}
+	if (jobs == 0)
+		jobs = (gint) MIN (g_get_num_processors (), 256u);
+	gboolean records = format && strcmp (format, "records") == 0;
+	if (records && check) {
+		fprintf (stderr, "mailhunt check: --format records is for scan\n");
+		return MH_EXIT_UNREADABLE;
+	}
+
+	/* what to read: the paths given, then those listed */
+	g_autoptr (GPtrArray) inputs = g_ptr_array_new_with_free_func (g_free);
+	for (int i = 0; paths && paths[i]; i++)
+		g_ptr_array_add (inputs, g_strdup (paths[i]));
+	if (files_from) {
+		g_autoptr (GError) error = NULL;
+		g_autoptr (GPtrArray) list = mh_read_file_list (files_from, &error);
+		if (!list) {
+			fprintf (stderr, "mailhunt %s: --files-from %s: %s\n", command, files_from, error->message);
+			return MH_EXIT_UNREADABLE;
+		}
+		for (guint i = 0; i < list->len && g_ptr_array_index (list, i); i++)
+			g_ptr_array_add (inputs, g_strdup (g_ptr_array_index (list, i)));
+	}
+	if (inputs->len == 0) {
+		fprintf (stderr, "mailhunt %s: no %s given (see mailhunt help %s)\n", command,
+		         check ? "SUSPECT" : "PATH", command);
+		return MH_EXIT_UNREADABLE;
+	}
 
 	mh_limits limits;
 	mh_limits_init_default (&limits);
@@ -441,11 +1204,13 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 		limits.max_message_size = (gsize) max_message;
 
 	scan_state st = { 0 };
+	st.command = command;
+	st.skip_through = -1;
 	mh_analyse_options_init_default (&st.analyse);
 	if (!mh_office_cli_apply (&office_cli, command, &st.analyse.office))
 		return MH_EXIT_UNREADABLE;
 	mh_report_output report;
-	if (!mh_report_output_open (&report, command, format, output))
+	if (!mh_report_output_open (&report, command, records ? "jsonl" : format, output))
 		return MH_EXIT_UNREADABLE;
 	st.printer = report.printer;
 	st.printer->quiet = quiet;
@@ -453,10 +1218,53 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 	st.all = all || check;
 	st.check = check;
 	st.contacts = contacts;
+	st.summary_only = summary_only;
 	st.analyse.documents = !no_documents;
 	st.r.quiet = quiet;
+	st.progress = !no_progress && !quiet && (progress || isatty (fileno (stderr)));
+	st.started = g_get_monotonic_time ();
+	st.record_printer = mh_printer_new ("jsonl", report.out);
+	st.record_printer->show_code = show_code;
 	mh_scan_summary_init (&st.r.summary);
 	gint64 start = g_get_monotonic_time ();
+
+	/* the plan: every unit of every input, in reading order; a shard keeps its own */
+	mh_plan_options plan;
+	mh_plan_options_init_default (&plan);
+	if (split_size > 0)
+		plan.split_size = MAX (split_size, 4096);
+	st.units = g_ptr_array_new_with_free_func ((GDestroyNotify) mh_work_unit_free);
+	st.roots = g_ptr_array_new ();
+	g_ptr_array_add (inputs, NULL);
+	for (guint i = 0; g_ptr_array_index (inputs, i); i++) {
+		const char *root = g_ptr_array_index (inputs, i);
+		mh_plan_add_path (st.units, root, &plan);
+		while (st.roots->len < st.units->len)
+			g_ptr_array_add (st.roots, (gpointer) root);
+	}
+	g_autofree guint8 *wanted = g_new0 (guint8, st.units->len + 1);
+	for (guint i = 0; i < st.units->len; i++) {
+		const mh_work_unit *u = g_ptr_array_index (st.units, i);
+		wanted[i] = shard_count == 1 || mh_unit_shard (u, shard_count) == shard_index;
+		if (wanted[i]) {
+			st.units_total++;
+			st.bytes_total += (guint64) MAX (u->size, 0);
+		}
+	}
+
+	if (records) {
+		/* a shard's records: nothing linked, nothing printed */
+		scan_to_records (&st, &limits, wanted, report.out);
+		progress_clear (&st);
+		int rc = fflush (report.out) == 0 && (report.out == stdout || fclose (report.out) == 0)
+		         ? MH_EXIT_CLEAN : MH_EXIT_UNREADABLE;
+		if (rc != MH_EXIT_CLEAN)
+			fprintf (stderr, "mailhunt %s: writing the records failed: %s\n", command, g_strerror (errno));
+		mh_printer_free (report.printer);
+		g_free (report.format);
+		scan_state_clear (&st);
+		return rc;
+	}
 
 	if (!check) {
 		st.index = mh_thread_index_new ();
@@ -467,7 +1275,7 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 	if (mailboxes && mailboxes[0]) {
 		if (!st.index)
 			st.index = mh_thread_index_new ();
-		mh_reader_callbacks index_cb = { on_indexed_message, mh_cmd_on_error, mh_cmd_on_skipped, NULL, NULL, NULL, NULL };
+		mh_reader_callbacks index_cb = { on_indexed_message, on_error, mh_cmd_on_skipped, NULL, NULL, NULL, NULL };
 		for (int i = 0; mailboxes[i]; i++) {
 			st.indexing = mailboxes[i];
 			mh_read_path (mailboxes[i], &limits, &index_cb, &st);
@@ -480,26 +1288,13 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 			         capped == 1 ? "" : "s");
 	}
 
-	mh_reader_callbacks cb = { on_message, mh_cmd_on_error, mh_cmd_on_skipped, on_input, on_document, on_contact, mh_cmd_on_folder };
 	mh_printer_begin (st.printer);
-	for (int i = 0; paths[i]; i++) {
-		st.scanning = check ? NULL : paths[i];
-		mh_read_path (paths[i], &limits, &cb, &st);
-	}
-	finish_waiting (&st, command);
-	if (st.map && !print_thread_map (&st, command, &report, thread_map, quiet))
-		st.r.summary.errors++;
-	st.r.summary.elapsed_seconds = (double) (g_get_monotonic_time () - start) / 1e6;
-	int rc = st.r.summary.errors > 0 ? MH_EXIT_UNREADABLE
-	       : st.r.summary.flagged + st.r.summary.flagged_documents > 0 ? MH_EXIT_FLAGGED
-	       : MH_EXIT_CLEAN;
-	rc = mh_report_output_close (&report, &st.r.summary, quiet, rc);
-	mh_scan_summary_clear (&st.r.summary);
-	g_free (st.current_file);
-	g_clear_pointer (&st.index, mh_thread_index_free);
-	g_clear_pointer (&st.map, mh_thread_map_free);
-	if (st.waiting)
-		g_array_unref (st.waiting);
+	if (!check && jobs > 1 && st.units_total > 1)
+		scan_with_workers (&st, &limits, (guint) MIN ((guint) jobs, st.units_total), wanted);
+	else
+		scan_here (&st, &limits, wanted);
+	int rc = finish_report (&st, &report, thread_map, quiet, start);
+	scan_state_clear (&st);
 	return rc;
 }
 
@@ -513,4 +1308,181 @@ int
 mh_cmd_check (int argc, char **argv)
 {
 	return run ("check", check_help, argc, argv, TRUE);
+}
+
+/* -- mailhunt merge ------------------------------------------------------------------------ */
+
+static const char merge_help[] =
+	"Usage: mailhunt merge [OPTIONS] RECORDS...\n"
+	"\n"
+	"Puts together the records of the shards of one scan (each written by\n"
+	"`mailhunt scan --shard I/N --format records`, on any machine) into one\n"
+	"report and one stolen-thread map, exactly as one scan of all the inputs\n"
+	"would have made them: the units are taken in the order of the plan, the\n"
+	"flagged mails linked against every message of every shard.  Run the\n"
+	"shards with the same PATHs, given from the same directory, and the same\n"
+	"options (--all, --contacts, --show-code, --no-documents); see docs/bulk.md.\n"
+	"\n"
+	"Options:\n"
+	"  --format FORMAT        text, jsonl or csv (default: text on a terminal,\n"
+	"                         jsonl otherwise)\n"
+	"  -o, --output FILE      write the report to FILE instead of standard output\n"
+	"  --all                  report every message the records hold\n"
+	"  -q, --quiet            no error lines on standard error and no text summary\n"
+	"  --show-code            include the source of macros (when the shards kept it)\n"
+	"  --mailbox MAILBOX      another mailbox that may hold the originals (repeatable)\n"
+	"  --thread-map FILE      also write the stolen-thread map to FILE\n"
+	"  --summary-only         print the summary alone\n"
+	"  -h, --help             this text\n"
+	"\n"
+	"Exit status: as scan: 0 nothing flagged, 1 something flagged, 2 some input\n"
+	"or record could not be read, or bad usage.\n";
+
+const char *
+mh_cmd_merge_help (void)
+{
+	return merge_help;
+}
+
+/* One shard's records, read a unit at a time. */
+typedef struct {
+	const char *path;
+	FILE       *in;
+	GString    *block;    /* the records of the next unit, whole lines */
+	gint64      unit;     /* its number, or -1 when the file is done */
+	guint       line;
+	gboolean    bad;      /* a line that is not a unit's start where one belongs */
+} shard_file;
+
+/* Reads the next unit's block of @f (its records up to unit-end). */
+static void
+shard_next (shard_file *f)
+{
+	g_string_truncate (f->block, 0);
+	f->unit = -1;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	while ((len = getline (&line, &cap, f->in)) >= 0) {
+		f->line++;
+		g_string_append_len (f->block, line, len);
+		if (len > 0 && line[len - 1] != '\n')
+			g_string_append_c (f->block, '\n');
+		if (f->unit < 0) {
+			/* the first line of a block names its unit */
+			const char *u = strstr (line, "\"unit\":");
+			if (!g_str_has_prefix (line, "{\"type\":\"unit\"") || !u) {
+				f->bad = TRUE;
+				continue;
+			}
+			f->unit = (gint64) g_ascii_strtoull (u + 7, NULL, 10);
+		} else if (g_str_has_prefix (line, "{\"type\":\"unit-end\""))
+			break;
+	}
+	free (line);
+	if (f->unit < 0 && f->block->len > 0)
+		f->unit = G_MAXINT64;   /* lines without a unit: read last, and reported */
+}
+
+int
+mh_cmd_merge (int argc, char **argv)
+{
+	g_autofree char *format = NULL;
+	g_autofree char *output = NULL;
+	g_autofree char *thread_map = NULL;
+	gboolean all = FALSE, quiet = FALSE, help = FALSE, show_code = FALSE, summary_only = FALSE;
+	g_auto (GStrv) paths = NULL;
+	g_auto (GStrv) mailboxes = NULL;
+	GOptionEntry entries[] = {
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, NULL, NULL },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, NULL, NULL },
+		{ "all", 0, 0, G_OPTION_ARG_NONE, &all, NULL, NULL },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, NULL, NULL },
+		{ "show-code", 0, 0, G_OPTION_ARG_NONE, &show_code, NULL, NULL },
+		{ "mailbox", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &mailboxes, NULL, NULL },
+		{ "thread-map", 0, 0, G_OPTION_ARG_FILENAME, &thread_map, NULL, NULL },
+		{ "summary-only", 0, 0, G_OPTION_ARG_NONE, &summary_only, NULL, NULL },
+		{ "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
+		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	int done = mh_cmd_parse_options ("merge", merge_help, "RECORDS", entries, &argc, &argv, &help, &paths);
+	if (done >= 0)
+		return done;
+
+	scan_state st = { 0 };
+	st.command = "merge";
+	st.skip_through = -1;
+	mh_report_output report;
+	if (!mh_report_output_open (&report, "merge", format, output))
+		return MH_EXIT_UNREADABLE;
+	st.printer = report.printer;
+	st.printer->quiet = quiet;
+	st.printer->show_code = show_code;
+	st.all = all;
+	st.summary_only = summary_only;
+	st.r.quiet = quiet;
+	st.report_out = report.out;
+	st.index = mh_thread_index_new ();
+	st.map = mh_thread_map_new ();
+	st.waiting = g_array_new (FALSE, FALSE, sizeof (waiting_mail));
+	mh_scan_summary_init (&st.r.summary);
+	gint64 start = g_get_monotonic_time ();
+
+	mh_limits limits;
+	mh_limits_init_default (&limits);
+	if (mailboxes && mailboxes[0]) {
+		mh_reader_callbacks index_cb = { on_indexed_message, on_error, mh_cmd_on_skipped, NULL, NULL, NULL, NULL };
+		for (int i = 0; mailboxes[i]; i++) {
+			st.indexing = mailboxes[i];
+			mh_read_path (mailboxes[i], &limits, &index_cb, &st);
+		}
+		st.indexing = NULL;
+	}
+
+	guint n = g_strv_length (paths);
+	g_autofree shard_file *files = g_new0 (shard_file, n);
+	for (guint i = 0; i < n; i++) {
+		files[i].path = paths[i];
+		files[i].block = g_string_new (NULL);
+		files[i].unit = -1;
+		files[i].in = strcmp (paths[i], "-") == 0 ? stdin : fopen (paths[i], "r");
+		if (!files[i].in) {
+			g_autofree char *what = g_strdup_printf ("cannot read the records: %s", g_strerror (errno));
+			on_error (paths[i], NULL, -1, what, &st);
+			continue;
+		}
+		shard_next (&files[i]);
+	}
+	mh_printer_begin (st.printer);
+	/* the units of all shards, smallest number first: the plan's order */
+	for (;;) {
+		gint best = -1;
+		for (guint i = 0; i < n; i++)
+			if (files[i].in && files[i].unit >= 0 &&
+			    (best < 0 || files[i].unit < files[best].unit))
+				best = (gint) i;
+		if (best < 0)
+			break;
+		shard_file *f = &files[best];
+		FILE *block = fmemopen (f->block->str, f->block->len, "r");
+		if (block) {
+			take_records (&st, block, f->path);
+			fclose (block);
+		}
+		if (f->bad) {
+			on_error (f->path, NULL, -1, "lines outside a unit's records were left out: not the "
+			          "records of `mailhunt scan --format records`?", &st);
+			f->bad = FALSE;
+		}
+		shard_next (f);
+	}
+	for (guint i = 0; i < n; i++) {
+		if (files[i].in && files[i].in != stdin)
+			fclose (files[i].in);
+		g_string_free (files[i].block, TRUE);
+	}
+	int rc = finish_report (&st, &report, thread_map, quiet, start);
+	scan_state_clear (&st);
+	return rc;
 }

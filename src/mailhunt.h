@@ -18,7 +18,8 @@ enum {
 /* Parses a command's options (src/cmd-common.c); @entries hold --help
  * (@help) and the remaining paths (@paths, which must not be empty: @what
  * names them in the message).  Returns -1 to go on, else the exit status
- * (help shown, or a usage error on standard error). */
+ * (help shown, or a usage error on standard error).  @paths NULL: the
+ * paths may be missing (scan --files-from). */
 int      mh_cmd_parse_options   (const char *command, const char *help_text, const char *what,
                                  GOptionEntry *entries, int *argc, char ***argv,
                                  const gboolean *help, char **const *paths);
@@ -79,7 +80,8 @@ typedef struct {
 	"                         (default: documents with macros or other risk\n" \
 	"                         findings, or one picture and no text), all, none\n" \
 	"  --ocr-timeout MS       time cap of OCR per picture (default 10000)\n" \
-	"  --ocr-languages LANGS  Tesseract languages (default eng+jpn)\n"
+	"  --ocr-languages LANGS  Tesseract languages (default jpn, which reads\n" \
+	"                         English too; eng+jpn is slower)\n"
 
 /* Loads the lure file and sets @options from @c; FALSE with the reason
  * on standard error. */
@@ -95,6 +97,8 @@ int mh_cmd_exposure (int argc, char **argv);
 const char *mh_cmd_exposure_help (void);
 int mh_cmd_doc (int argc, char **argv);
 const char *mh_cmd_doc_help (void);
+int mh_cmd_merge (int argc, char **argv);
+const char *mh_cmd_merge_help (void);
 int mh_cmd_lure_hash (int argc, char **argv);
 const char *mh_cmd_lure_hash_help (void);
 

@@ -19,6 +19,7 @@ static const struct {
 	{ "check", "a reported mail: malicious or not, case A or B, the original it quotes", mh_cmd_check, mh_cmd_check_help },
 	{ "exposure", "every address an infected mailbox exposes, for the warnings", mh_cmd_exposure, mh_cmd_exposure_help },
 	{ "doc", "analyse Office documents and archives: macros, auto-exec, remote templates", mh_cmd_doc, mh_cmd_doc_help },
+	{ "merge", "put the records of the shards of one scan together into one report", mh_cmd_merge, mh_cmd_merge_help },
 	{ "lure-hash", "print the fingerprints of lure pictures, for lure templates of your own", mh_cmd_lure_hash, mh_cmd_lure_hash_help },
 };
 

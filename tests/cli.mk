@@ -24,3 +24,19 @@ tests_fuzz_fuzz_link_CFLAGS = $(AM_CFLAGS) $(fuzz_flags)
 tests_fuzz_fuzz_link_LDFLAGS = $(fuzz_flags)
 tests_fuzz_fuzz_link_LDADD = $(fuzz_ldadd)
 endif
+
+# bulk scanning: --jobs, mbox ranges, shards and merge give one report (docs/bulk.md)
+EXTRA_DIST += tests/bulk-cli.py
+TESTS += tests/bulk-cli.py
+
+# libFuzzer harness: the records of bulk scanning that are not report lines
+check_PROGRAMS += tests/fuzz/replay-unit-records
+tests_fuzz_replay_unit_records_SOURCES = tests/fuzz/fuzz-unit-records.c tests/fuzz/standalone.c
+tests_fuzz_replay_unit_records_LDADD = $(fuzz_ldadd)
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-unit-records
+tests_fuzz_fuzz_unit_records_SOURCES = tests/fuzz/fuzz-unit-records.c
+tests_fuzz_fuzz_unit_records_CFLAGS = $(AM_CFLAGS) $(fuzz_flags)
+tests_fuzz_fuzz_unit_records_LDFLAGS = $(fuzz_flags)
+tests_fuzz_fuzz_unit_records_LDADD = $(fuzz_ldadd)
+endif

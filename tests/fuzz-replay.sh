@@ -57,6 +57,10 @@ check quote "$src/tests/fuzz/seeds/quote"
 # quote extraction on the header/HTML seeds too
 check quote "$src/tests/fuzz/seeds/header"
 # the link stage on the message seeds and on the scenario mails
+check records "$src/tests/fuzz/seeds/fuzz-records"
+# lines that are not records (mail, header seeds) must be refused cleanly
+check records "$src/tests/fuzz/seeds/message" "$src/tests/fuzz/seeds/header"
+check unit-records "$src/tests/fuzz/seeds/unit-records" "$src/tests/fuzz/seeds/fuzz-records"
 check link "$src/tests/fuzz/seeds/message" "$src/samples-benign/quarantine" "$src/samples-benign/maildir" \
 	"$src/samples-benign/threads/eml"
 # OLE2 input to the whole-document harness must be handled cleanly

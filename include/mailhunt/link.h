@@ -93,6 +93,30 @@ typedef struct {
 	guint   total;       /* fingerprint units of the quote */
 } mh_link_match;
 
+/* What the index takes of one message, made apart from the index: worker
+ * processes and the shards of a split scan make entries and send them as
+ * records (include/mailhunt/records.h); the index is built from them
+ * where the messages are linked.  Every field is owned. */
+typedef struct {
+	char      *mailbox;       /* as given to the index */
+	char      *file;
+	char      *folder;
+	guint      index;
+	gint64     offset;
+	gint64     date_unix;     /* G_MININT64 if unknown */
+	char      *message_id;    /* as written, or NULL */
+	char      *subject;       /* as written, or NULL */
+	char      *from;          /* addr-spec in lower case, or NULL */
+	char      *to;            /* To and Cc addr-specs in lower case, ", " between */
+	GPtrArray *participants;  /* of char*: From, To and Cc addresses, each once */
+	GArray    *units;         /* of guint32: the fingerprint sample kept */
+	guint32    threshold;     /* the sample's threshold (docs/linking.md) */
+	gboolean   capped;        /* the body was cut at the index's text cap */
+} mh_index_entry;
+
+mh_index_entry *mh_index_entry_new (const mh_message *message, const char *mailbox);
+void            mh_index_entry_free (mh_index_entry *entry);
+
 mh_thread_index *mh_thread_index_new (void);
 void             mh_thread_index_free (mh_thread_index *index);
 
@@ -102,6 +126,9 @@ void             mh_thread_index_free (mh_thread_index *index);
  * Returns its id. */
 guint32          mh_thread_index_add (mh_thread_index *index, const mh_message *message,
                                       const char *mailbox);
+/* Adds an entry made by mh_index_entry_new (here or elsewhere); the
+ * same as adding the message.  Returns its id. */
+guint32          mh_thread_index_add_entry (mh_thread_index *index, const mh_index_entry *entry);
 guint            mh_thread_index_size (const mh_thread_index *index);
 const mh_indexed_message *mh_thread_index_get (const mh_thread_index *index, guint32 id);
 
@@ -225,6 +252,7 @@ guint        mh_exposure_dropped (const mh_exposure *exposure);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_exposure, mh_exposure_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_thread_map, mh_thread_map_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_index_entry, mh_index_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_thread_index, mh_thread_index_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_case_result, mh_case_result_free)
 

@@ -320,49 +320,24 @@ is_ignored_char (gunichar c)
 /* Whose mailbox this is: every address that sent or received one of its
  * messages, kept once with the number of messages naming it (an address
  * is short and a mailbox has few).  The count lets the case rules leave
- * out the mail being judged and its copies when it is indexed too. */
+ * out the mail being judged and its copies when it is indexed too.
+ * @addr comes from an entry's participants: each once per message. */
 static void
-add_participant (mh_thread_index *index, const char *addr, GHashTable *seen)
+add_participant (mh_thread_index *index, const char *addr)
 {
 	if (!addr || !*addr || strlen (addr) > MH_STRING_MAX)
 		return;
 	g_autofree char *lower = lower_case (addr);
-	if (g_hash_table_contains (seen, lower))
-		return;
 	gpointer key, count;
 	if (g_hash_table_lookup_extended (index->participants, lower, &key, &count)) {
 		guint n = GPOINTER_TO_UINT (count);
 		if (n < G_MAXUINT)
 			n++;
 		g_hash_table_insert (index->participants, key, GUINT_TO_POINTER (n));
-	} else {
-		key = (gpointer) intern (index, lower);
-		g_hash_table_insert (index->participants, key, GUINT_TO_POINTER (1));
-	}
-	g_hash_table_add (seen, key);
+	} else
+		g_hash_table_insert (index->participants, (gpointer) intern (index, lower), GUINT_TO_POINTER (1));
 }
 
-static void
-add_participants (mh_thread_index *index, const mh_message *message)
-{
-	/* one count per message, however often it names the address */
-	g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-	add_participant (index, message->from.addr, seen);
-	GPtrArray *lists[] = { message->to, message->cc };
-	for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
-		for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
-			const mh_address *a = g_ptr_array_index (lists[l], i);
-			if (a)
-				add_participant (index, a->addr, seen);
-		}
-}
-
-/* NFKC of @text, piece by piece: g_utf8_normalize over a whole body
- * grows worse than linearly (a long Japanese mail took most of a scan's
- * time), and NFKC leaves ASCII as it is.  A piece ends just before an
- * ASCII character: that character is a starter no earlier character
- * composes with, so the pieces normalise to what the whole would; pieces
- * without a byte above 0x7F are copied as they are. */
 static GArray *
 fingerprint (const char *text, gsize len, gboolean *capped)
 {
@@ -606,16 +581,14 @@ done:
 	return g_string_free (out, FALSE);
 }
 
-/* Keeps the sample of one original: the first MH_PREFIX_UNITS distinct
- * units in text order and the MH_BOTTOM_UNITS smallest; returns the
- * threshold (largest bottom unit when there were more, else G_MAXUINT32). */
+/* The sample of one original: the first MH_PREFIX_UNITS distinct units
+ * in text order and the MH_BOTTOM_UNITS smallest; returns the threshold
+ * (largest bottom unit when there were more, else G_MAXUINT32). */
 static guint32
-add_fingerprint (mh_thread_index *index, guint32 id, const char *body)
+sample_units (const char *body, GArray **sample, gboolean *capped)
 {
-	gboolean capped = FALSE;
-	g_autoptr (GArray) units = fingerprint (body, body ? strlen (body) : 0, &capped);
-	if (capped)
-		index->capped_texts++;
+	GArray *units = fingerprint (body, body ? strlen (body) : 0, capped);
+	*sample = units;
 
 	guint32 prefix[MH_PREFIX_UNITS];
 	guint n_prefix = 0;
@@ -658,15 +631,74 @@ add_fingerprint (mh_thread_index *index, guint32 id, const char *body)
 	for (guint j = 0; j < n_prefix; j++)
 		if (prefix[j] > threshold)
 			g_array_append_val (units, prefix[j]);
-	for (guint i = 0; i < units->len; i++)
-		postings_add (index, g_array_index (units, guint32, i), id);
 	return threshold;
 }
 
-guint32
-mh_thread_index_add (mh_thread_index *index, const mh_message *message, const char *mailbox)
+/* -- entries ---------------------------------------------------------------- */
+
+static void
+entry_participant (GPtrArray *list, const char *addr)
 {
-	g_return_val_if_fail (index && message, G_MAXUINT32);
+	if (!addr || !*addr || strlen (addr) > MH_STRING_MAX)
+		return;
+	g_autofree char *lower = lower_case (addr);
+	for (guint i = 0; i < list->len; i++)
+		if (strcmp (g_ptr_array_index (list, i), lower) == 0)
+			return;
+	g_ptr_array_add (list, g_steal_pointer (&lower));
+}
+
+mh_index_entry *
+mh_index_entry_new (const mh_message *message, const char *mailbox)
+{
+	mh_index_entry *e = g_new0 (mh_index_entry, 1);
+	e->mailbox = g_strdup (mailbox);
+	e->file = g_strdup (message->locator.file);
+	e->folder = g_strdup (message->locator.folder);
+	e->index = message->locator.index;
+	e->offset = message->locator.offset;
+	e->date_unix = message->date_unix;
+	e->message_id = g_strdup (message->message_id);
+	e->subject = g_strdup (message->subject);
+	e->from = message->from.addr && *message->from.addr ? lower_case (message->from.addr) : NULL;
+	e->to = recipients (message);
+	/* each address once per message, however often it is named */
+	e->participants = g_ptr_array_new_with_free_func (g_free);
+	entry_participant (e->participants, message->from.addr);
+	GPtrArray *lists[] = { message->to, message->cc };
+	for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+		for (guint i = 0; lists[l] && i < lists[l]->len; i++) {
+			const mh_address *a = g_ptr_array_index (lists[l], i);
+			if (a)
+				entry_participant (e->participants, a->addr);
+		}
+	e->threshold = sample_units (message->body_text, &e->units, &e->capped);
+	return e;
+}
+
+void
+mh_index_entry_free (mh_index_entry *e)
+{
+	if (!e)
+		return;
+	g_free (e->mailbox);
+	g_free (e->file);
+	g_free (e->folder);
+	g_free (e->message_id);
+	g_free (e->subject);
+	g_free (e->from);
+	g_free (e->to);
+	if (e->participants)
+		g_ptr_array_unref (e->participants);
+	if (e->units)
+		g_array_unref (e->units);
+	g_free (e);
+}
+
+guint32
+mh_thread_index_add_entry (mh_thread_index *index, const mh_index_entry *e)
+{
+	g_return_val_if_fail (index && e, G_MAXUINT32);
 	if (index->n >= MH_MAX_MESSAGES)
 		return G_MAXUINT32;
 
@@ -676,42 +708,59 @@ mh_thread_index_add (mh_thread_index *index, const mh_message *message, const ch
 	mh_indexed_message *m = (mh_indexed_message *) g_ptr_array_index (index->slabs, id / MH_SLAB_MESSAGES)
 	                        + id % MH_SLAB_MESSAGES;
 	m->id = id;
-	m->mailbox = intern (index, mailbox);
-	m->file = intern (index, message->locator.file);
-	m->folder = intern (index, message->locator.folder);
-	m->index = message->locator.index;
-	m->offset = message->locator.offset;
-	m->date_unix = message->date_unix;
+	m->mailbox = intern (index, e->mailbox);
+	m->file = intern (index, e->file);
+	m->folder = intern (index, e->folder);
+	m->index = e->index;
+	m->offset = e->offset;
+	m->date_unix = e->date_unix;
 
-	if (message->message_id) {
+	if (e->message_id) {
 		const char *start;
-		gsize len = message_id_key (message->message_id, &start);
+		gsize len = message_id_key (e->message_id, &start);
 		if (len > 0) {
 			m->message_id = arena_add (&index->strings, start, len);
 			key_table_add (&index->message_ids, string_hash (start, len), id);
 		}
 	}
-	m->subject = keep_string (index, message->subject);
+	m->subject = keep_string (index, e->subject);
 	if (m->subject) {
 		g_autofree char *key = subject_key (m->subject);
 		if (key && *key)
 			key_table_add (&index->subjects, string_hash (key, strlen (key)), id);
 	}
-	if (message->from.addr && *message->from.addr) {
-		g_autofree char *lower = lower_case (message->from.addr);
+	if (e->from && *e->from) {
+		/* an entry from a record: lower case whatever the sender wrote */
+		g_autofree char *lower = lower_case (e->from);
 		m->from = keep_string (index, lower);
 	}
-	g_autofree char *to = recipients (message);
-	m->to = keep_string (index, to);
-	add_participants (index, message);
+	m->to = keep_string (index, e->to);
+	for (guint i = 0; e->participants && i < e->participants->len; i++)
+		add_participant (index, g_ptr_array_index (e->participants, i));
 
 	if (id == index->threshold_cap) {
 		index->threshold_cap = MAX (1024, index->threshold_cap + index->threshold_cap / 4);
 		index->threshold = g_renew (guint32, index->threshold, index->threshold_cap);
 	}
-	index->threshold[id] = add_fingerprint (index, id, message->body_text);
-	index->threshold_histogram[index->threshold[id] >> 20]++;
+	index->threshold[id] = e->threshold;
+	index->threshold_histogram[e->threshold >> 20]++;
+	for (guint i = 0; e->units && i < e->units->len && i < MH_PREFIX_UNITS + MH_BOTTOM_UNITS; i++)
+		postings_add (index, g_array_index (e->units, guint32, i), id);
+	if (e->capped)
+		index->capped_texts++;
 	index->n++;
+	return id;
+}
+
+guint32
+mh_thread_index_add (mh_thread_index *index, const mh_message *message, const char *mailbox)
+{
+	g_return_val_if_fail (index && message, G_MAXUINT32);
+	if (index->n >= MH_MAX_MESSAGES)
+		return G_MAXUINT32;
+	mh_index_entry *e = mh_index_entry_new (message, mailbox);
+	guint32 id = mh_thread_index_add_entry (index, e);
+	mh_index_entry_free (e);
 	return id;
 }
 

@@ -10,6 +10,15 @@
  *
  * The splitter is a push parser over a buffer that holds only the current
  * message, so memory is bounded by the largest message, itself capped.
+ *
+ * Lines are looked at only when the bytes fed reach a multiple of SLICE
+ * bytes of the file (and at the end): a line without its end yet is
+ * classified on its first bytes alone, so when lines are looked at must
+ * not depend on how the caller happens to read.  That makes the messages
+ * a function of the file's bytes alone, which lets a large mbox be read
+ * in ranges (src/mailbox/units.c): a splitter started with
+ * mh_mbox_splitter_new_at() at a separator sees from there on exactly
+ * what one reading from the start sees.
  */
 #include "config.h"
 
@@ -22,6 +31,8 @@
 /* A candidate header block this long is taken as a real one. */
 #define CANDIDATE_MAX_LINES 256
 #define CANDIDATE_MAX_BYTES (1024 * 1024)
+/* Lines are classified when the bytes fed reach a multiple of this. */
+#define SLICE (64 * 1024)
 
 typedef enum {
 	LINE_BLANK,
@@ -63,6 +74,13 @@ struct _mh_mbox_splitter {
 	gsize       cand_start, cand_end;
 	guint       cand_headers;
 	gboolean    finished;
+
+	gint64      end_offset;   /* file offset after the last byte fed */
+	/* new_at(): the first line must turn out to be a separator */
+	gboolean    resuming;
+	mh_mbox_separator_fn on_separator;
+	gpointer    separator_data;
+	mh_mbox_splitter_status status;
 };
 
 gboolean
@@ -140,11 +158,58 @@ mh_mbox_splitter_new (gsize max_message_size, mh_mbox_message_fn callback, gpoin
 	s->max_message = max_message_size ? max_message_size : G_MAXSIZE / 2;
 	s->callback = callback;
 	s->user_data = user_data;
-	s->buf = g_byte_array_sized_new (64 * 1024);
+	s->buf = g_byte_array_sized_new (4096);   /* grows with the message */
 	s->at_file_start = TRUE;
 	s->content_type = g_string_new (NULL);
 	s->in_header_block = TRUE;
+	s->status = MH_MBOX_SPLITTER_READING;
 	return s;
+}
+
+mh_mbox_splitter *
+mh_mbox_splitter_new_at (gsize max_message_size, mh_mbox_message_fn callback, gpointer user_data,
+                         gint64 offset, gboolean after_blank_line)
+{
+	g_return_val_if_fail (offset >= 0, NULL);
+	mh_mbox_splitter *s = mh_mbox_splitter_new (max_message_size, callback, user_data);
+	s->buf_offset = offset;
+	s->end_offset = offset;
+	s->at_file_start = offset == 0;
+	s->resuming = offset > 0;
+	s->prev_blank = after_blank_line;
+	return s;
+}
+
+void
+mh_mbox_splitter_set_separator_fn (mh_mbox_splitter *s, mh_mbox_separator_fn fn, gpointer user_data)
+{
+	g_return_if_fail (s);
+	s->on_separator = fn;
+	s->separator_data = user_data;
+}
+
+mh_mbox_splitter_status
+mh_mbox_splitter_get_status (const mh_mbox_splitter *s)
+{
+	return s->status;
+}
+
+/* new_at(): the line at the start offset is not a separator after all. */
+static void
+fail_resume (mh_mbox_splitter *s)
+{
+	s->resuming = FALSE;
+	s->cand = FALSE;
+	s->status = MH_MBOX_SPLITTER_NO_SEPARATOR;
+}
+
+/* The pending candidate is not a separator. */
+static void
+reject_candidate (mh_mbox_splitter *s)
+{
+	s->cand = FALSE;
+	if (s->resuming)
+		fail_resume (s);
 }
 
 /* Copies @len bytes to @out, turning ">From " into "From " (one '>' less)
@@ -238,6 +303,7 @@ static void
 confirm_candidate (mh_mbox_splitter *s)
 {
 	gsize cs = s->cand_start, ce = s->cand_end;
+	gint64 separator = s->buf_offset + (gint64) cs;
 
 	if (cs > 0 || s->envelope || s->dropped)
 		emit (s, cs);
@@ -253,7 +319,10 @@ confirm_candidate (mh_mbox_splitter *s)
 	s->buf_offset += (gint64) ce;
 	s->scan -= ce;
 	s->cand = FALSE;
+	s->resuming = FALSE;
 	retrack_mime (s);
+	if (s->on_separator && !s->on_separator (separator, s->separator_data))
+		s->status = MH_MBOX_SPLITTER_STOPPED;
 }
 
 #define CONTENT_TYPE_MAX 4096
@@ -371,7 +440,7 @@ process_line_classified (mh_mbox_splitter *s, line_class c, gsize start, gsize l
 			if (s->cand_headers > 0)
 				confirm_candidate (s);
 			else
-				s->cand = FALSE;
+				reject_candidate (s);
 			return;
 		case LINE_HEADER:
 			s->cand_headers++;
@@ -380,17 +449,24 @@ process_line_classified (mh_mbox_splitter *s, line_class c, gsize start, gsize l
 			return;
 		case LINE_CONTINUATION:
 			if (s->cand_headers == 0)
-				s->cand = FALSE;
+				reject_candidate (s);
 			else if (big)
 				confirm_candidate (s);
 			return;
 		case LINE_FROM:
-			s->cand = FALSE;
+			reject_candidate (s);
+			if (s->status != MH_MBOX_SPLITTER_READING)
+				return;
 			break;   /* the earlier one was not a separator; this may be */
 		default:
-			s->cand = FALSE;
+			reject_candidate (s);
 			return;
 		}
+	}
+	if (s->resuming && c != LINE_FROM) {
+		/* new_at() was given an offset where no "From " line starts */
+		fail_resume (s);
+		return;
 	}
 	if (c == LINE_FROM && !s->multipart_open) {
 		s->cand = TRUE;
@@ -426,6 +502,8 @@ static void
 scan_lines (mh_mbox_splitter *s, gboolean at_eof)
 {
 	for (;;) {
+		if (s->status != MH_MBOX_SPLITTER_READING)
+			return;
 		guint8 *base = s->buf->data;
 		gsize avail = s->buf->len - s->scan;
 		if (avail == 0)
@@ -468,11 +546,15 @@ void
 mh_mbox_splitter_feed (mh_mbox_splitter *s, const char *data, gsize len)
 {
 	g_return_if_fail (s && !s->finished);
-	while (len > 0) {
-		/* feed in slices so a huge write cannot outrun shedding */
-		gsize n = MIN (len, 64 * 1024);
+	while (len > 0 && s->status == MH_MBOX_SPLITTER_READING) {
+		/* lines are looked at when the file offset reaches a multiple
+		 * of SLICE, whatever the sizes fed (see the top of this file);
+		 * this also keeps a huge write from outrunning shedding */
+		gsize n = MIN (len, SLICE - (gsize) (s->end_offset % SLICE));
 		g_byte_array_append (s->buf, (const guint8 *) data, (guint) n);
-		scan_lines (s, FALSE);
+		s->end_offset += (gint64) n;
+		if (s->end_offset % SLICE == 0)
+			scan_lines (s, FALSE);
 		data += n;
 		len -= n;
 	}
@@ -482,11 +564,17 @@ void
 mh_mbox_splitter_finish (mh_mbox_splitter *s)
 {
 	g_return_if_fail (s && !s->finished);
+	s->finished = TRUE;
+	if (s->status != MH_MBOX_SPLITTER_READING)
+		return;
 	scan_lines (s, TRUE);
 	s->in_long_line = FALSE;
-	if (s->cand && s->cand_headers > 0)
+	if (s->status == MH_MBOX_SPLITTER_READING && s->cand && s->cand_headers > 0)
 		confirm_candidate (s);
-	s->finished = TRUE;
+	else if (s->resuming)
+		fail_resume (s);
+	if (s->status != MH_MBOX_SPLITTER_READING)
+		return;
 	if (s->buf->len > 0 || s->envelope || s->dropped)
 		emit (s, s->buf->len);
 }

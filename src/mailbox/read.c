@@ -23,6 +23,7 @@
 
 #define HEAD_BYTES (64 * 1024)
 #define READ_CHUNK (1024 * 1024)
+#define RANGE_READ_CHUNK (64 * 1024)
 /* gzip inside gzip is possible (a .tar.gz is not mail, but a .eml.gz.gz
  * from a careless export is); more layers than this is an attack. */
 #define MAX_CONTAINER_DEPTH 3
@@ -37,6 +38,12 @@ typedef struct {
 	gpointer user_data;
 	guint index;
 	gboolean maildir_trashed;
+	/* a range of a large mbox, else NULL: where its splitter starts, and
+	 * the later range starts it may stop at (see units.c) */
+	const mh_work_unit *range;
+	gboolean after_blank_line;
+	guint next_cut;
+	guint stopped_at;          /* the range it stopped at the start of, or ranges */
 } read_ctx;
 
 static void
@@ -114,24 +121,59 @@ on_mbox_entry (const mh_mbox_entry *e, gpointer user_data)
 
 static void read_stream_at_depth (GInputStream *stream, read_ctx *c, int depth);
 
+/* A range stops at the first separator it takes where a later range
+ * starts: the ones it passed start inside a message, so it read them. */
+static gboolean
+on_range_separator (gint64 offset, gpointer user_data)
+{
+	read_ctx *c = user_data;
+	const GArray *cuts = c->range->cuts;
+	while (c->next_cut < cuts->len && g_array_index (cuts, gint64, c->next_cut) < offset)
+		c->next_cut++;
+	if (c->next_cut < cuts->len && g_array_index (cuts, gint64, c->next_cut) == offset) {
+		c->stopped_at = c->next_cut;
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static void
 read_mbox (GInputStream *stream, read_ctx *c)
 {
-	mh_mbox_splitter *sp = mh_mbox_splitter_new (c->limits->max_message_size, on_mbox_entry, c);
-	g_autofree guint8 *buf = g_malloc (READ_CHUNK);
+	gint64 start = c->range ? c->range->start : 0;
+	mh_mbox_splitter *sp = mh_mbox_splitter_new_at (c->limits->max_message_size, on_mbox_entry, c,
+	                                                start, c->after_blank_line);
+	/* a range is often small: no need for a large buffer */
+	gsize chunk = !c->range ? READ_CHUNK
+	            : (gsize) CLAMP (c->range->file_size - c->range->start, 4096, RANGE_READ_CHUNK);
+	g_autofree guint8 *buf = g_malloc (chunk);
 	g_autoptr (GError) error = NULL;
+	gint64 read_bytes = 0;
 
-	for (;;) {
-		gssize n = g_input_stream_read (stream, buf, READ_CHUNK, NULL, &error);
+	if (c->range)
+		mh_mbox_splitter_set_separator_fn (sp, on_range_separator, c);
+	while (mh_mbox_splitter_get_status (sp) == MH_MBOX_SPLITTER_READING) {
+		gssize n = g_input_stream_read (stream, buf, chunk, NULL, &error);
 		if (n <= 0)
 			break;
+		read_bytes += n;
 		mh_mbox_splitter_feed (sp, (const char *) buf, (gsize) n);
 	}
 	/* what was read before an error is still mail */
-	mh_mbox_splitter_finish (sp);
+	if (mh_mbox_splitter_get_status (sp) == MH_MBOX_SPLITTER_READING)
+		mh_mbox_splitter_finish (sp);
+	if (mh_mbox_splitter_get_status (sp) == MH_MBOX_SPLITTER_NO_SEPARATOR)
+		report_error (c, -1, "range %u of %u: no message starts at byte %" G_GINT64_FORMAT
+		              " (the file changed since the scan was planned?)",
+		              c->range->range, c->range->ranges, start);
 	mh_mbox_splitter_free (sp);
-	if (error)
+	if (error && c->range && c->range->range > 0)
+		/* a range does not know how many messages come before it */
+		report_error (c, -1, "read error at byte %" G_GINT64_FORMAT ": %s", start + read_bytes, error->message);
+	else if (error)
 		report_error (c, -1, "read error after %u messages: %s", c->index, error->message);
+	if (error && c->range)
+		c->stopped_at = c->range->ranges;   /* a reading from the start would stop here too */
 }
 
 /* The rest of @stream in memory, for the kinds that hold one item: at
@@ -256,6 +298,7 @@ read_gzip (GInputStream *stream, read_ctx *c, int depth)
 	read_ctx ic = *c;
 	ic.container = container;
 	ic.index = 0;
+	ic.range = NULL;   /* a compressed mbox is never cut */
 	read_stream_at_depth (inner, &ic, depth + 1);
 }
 
@@ -328,8 +371,8 @@ read_stream_at_depth (GInputStream *raw, read_ctx *c, int depth)
 	}
 }
 
-static int
-open_evidence (const char *path)
+int
+mh_open_evidence (const char *path)
 {
 	/* O_NOATIME keeps the access time of evidence as it was; it is only
 	 * allowed to the file's owner (or root), so fall back without it. */
@@ -339,228 +382,121 @@ open_evidence (const char *path)
 	return fd;
 }
 
+/* Reads a FILE unit, or a range of an mbox (@c->range). */
 static void
-read_file (const char *path, const char *folder, const char *eml_folder, gboolean maildir_trashed,
-           const mh_limits *limits, const mh_reader_callbacks *cb, gpointer user_data)
+read_file (read_ctx *c)
 {
-	int fd = open_evidence (path);
+	int fd = mh_open_evidence (c->file);
 	if (fd < 0) {
 		int e = errno;
-		if (cb->error)
-			cb->error (path, folder, -1, g_strerror (e), user_data);
+		report_error (c, -1, "%s", g_strerror (e));
+		if (c->range)
+			c->stopped_at = c->range->ranges;   /* nothing more of it is read */
 		return;
 	}
 	g_autoptr (GInputStream) stream = g_unix_input_stream_new (fd, TRUE);
-	read_ctx c = { path, folder, eml_folder, NULL, limits, cb, user_data, 0, maildir_trashed };
-	read_stream_at_depth (stream, &c, 0);
-}
+	const mh_work_unit *r = c->range;
+	if (!r) {
+		read_stream_at_depth (stream, c, 0);
+		return;
+	}
 
-/* ---- directories ---- */
-
-static gboolean
-is_dir (const char *path)
-{
 	struct stat st;
-	return stat (path, &st) == 0 && S_ISDIR (st.st_mode);
+	if (fstat (fd, &st) != 0 || st.st_size != r->file_size) {
+		report_error (c, -1, "the file changed since the scan was planned: range %u of %u not read",
+		              r->range, r->ranges);
+		return;
+	}
+	if (r->range == 0) {
+		/* as a whole file: its kind is seen again, the input counted */
+		read_stream_at_depth (stream, c, 0);
+		return;
+	}
+	/* the splitter needs to know whether the line before is empty */
+	guint8 before[3] = { 0 };
+	gsize nb = (gsize) MIN (r->start, (gint64) sizeof before);
+	if (pread (fd, before, nb, (off_t) (r->start - (gint64) nb)) != (ssize_t) nb ||
+	    lseek (fd, (off_t) r->start, SEEK_SET) != (off_t) r->start) {
+		int e = errno;
+		report_error (c, -1, "cannot read range %u of %u: %s", r->range, r->ranges, g_strerror (e));
+		return;
+	}
+	/* before[0..nb) are the bytes right before the range */
+	c->after_blank_line = nb >= 1 && before[nb - 1] == '\n' &&
+		(r->start == 1 || before[nb - 2] == '\n' ||
+		 (before[nb - 2] == '\r' && (r->start == 2 || before[nb - 3] == '\n')));
+	read_mbox (stream, c);
 }
 
-static gboolean
-is_maildir (const char *dir)
+void
+mh_read_unit (const mh_work_unit *unit, guint first_index, const mh_limits *limits,
+              const mh_reader_callbacks *callbacks, gpointer user_data, mh_unit_result *result)
 {
-	g_autofree char *cur = g_build_filename (dir, "cur", NULL);
-	g_autofree char *new = g_build_filename (dir, "new", NULL);
-	return is_dir (cur) && is_dir (new);
-}
+	mh_unit_result ignored;
+	if (!result)
+		result = &ignored;
+	result->messages = 0;
+	result->superseded = 0;
 
-/* Folder name as a mail client shows it, from the path below the root:
- * Thunderbird's "Inbox.sbd/Work" is "Inbox/Work", and the account folders
- * sit below "Mail/" or "ImapMail/" in a profile. */
-static char *
-folder_name (const char *rel_dir, const char *leaf)
-{
-	GString *s = g_string_new (NULL);
-	g_auto (GStrv) parts = g_strsplit (rel_dir ? rel_dir : "", "/", -1);
-	int start = 0;
-
-	/* a profile may sit anywhere below the scanned path
-	 * (case/thunderbird-profile/Mail/Local Folders/...): the folder
-	 * names begin after its Mail/ or ImapMail/ */
-	for (int i = 0; parts[i]; i++)
-		if ((strcmp (parts[i], "Mail") == 0 || strcmp (parts[i], "ImapMail") == 0) && parts[i + 1]) {
-			start = i + 1;
-			break;
-		}
-	for (int i = start; parts[i]; i++) {
-		const char *p = parts[i];
-		if (!*p || strcmp (p, ".") == 0)
-			continue;
-		gsize n = strlen (p);
-		if (s->len)
-			g_string_append_c (s, '/');
-		if (n > 4 && g_str_has_suffix (p, ".sbd"))
-			g_string_append_len (s, p, (gssize) (n - 4));
-		else
-			g_string_append (s, p);
+	switch (unit->type) {
+	case MH_UNIT_ERROR:
+		if (callbacks->error)
+			callbacks->error (unit->path, NULL, -1, unit->what, user_data);
+		return;
+	case MH_UNIT_SKIPPED:
+		if (callbacks->skipped)
+			callbacks->skipped (unit->path, unit->what, user_data);
+		return;
+	case MH_UNIT_FILE:
+	case MH_UNIT_MBOX_RANGE:
+		break;
 	}
-	if (leaf) {
-		if (s->len)
-			g_string_append_c (s, '/');
-		g_string_append (s, leaf);
-	}
-	if (s->len == 0) {
-		g_string_free (s, TRUE);
-		return NULL;
-	}
-	char *raw = g_string_free (s, FALSE);
-	char *valid = g_utf8_make_valid (raw, -1);
-	g_free (raw);
-	return valid;
-}
-
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-	return strcmp (*(char *const *) a, *(char *const *) b);
+	gboolean range = unit->type == MH_UNIT_MBOX_RANGE;
+	read_ctx c = {
+		.file = unit->path, .folder = unit->folder, .eml_folder = unit->eml_folder,
+		.limits = limits, .cb = callbacks, .user_data = user_data,
+		.index = range ? first_index : 0, .maildir_trashed = unit->maildir_trashed,
+		.range = range ? unit : NULL,
+		.next_cut = unit->range + 1, .stopped_at = unit->ranges,
+	};
+	read_file (&c);
+	result->messages = c.index - (range ? first_index : 0);
+	if (range)
+		result->superseded = c.stopped_at - (unit->range + 1);
 }
 
 typedef struct {
 	const mh_limits *limits;
-	const mh_reader_callbacks *cb;
+	const mh_reader_callbacks *callbacks;
 	gpointer user_data;
-	int depth;
-} walk_ctx;
-
-#define MAX_WALK_DEPTH 64
-
-static void walk_dir (walk_ctx *w, const char *dir, const char *rel);
+	guint skip;          /* ranges read by an earlier one */
+	guint next_index;    /* of the next range of the current mbox */
+} path_reading;
 
 static void
-walk_maildir (walk_ctx *w, const char *dir, const char *rel)
+read_planned_unit (mh_work_unit *unit, gpointer user_data)
 {
-	static const char *const subdirs[] = { "cur", "new", NULL };
-	g_autofree char *folder = folder_name (rel, NULL);
-	const char *label = folder ? folder : "INBOX";
-
-	for (int s = 0; subdirs[s]; s++) {
-		g_autofree char *sub = g_build_filename (dir, subdirs[s], NULL);
-		g_autoptr (GDir) d = g_dir_open (sub, 0, NULL);
-		if (!d)
-			continue;
-		g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-		const char *name;
-		while ((name = g_dir_read_name (d)))
-			g_ptr_array_add (names, g_strdup (name));
-		g_ptr_array_sort (names, compare_names);
-		for (guint i = 0; i < names->len; i++) {
-			const char *n = g_ptr_array_index (names, i);
-			g_autofree char *path = g_build_filename (sub, n, NULL);
-			/* Maildir info ":2,<flags>": T is "trashed", still on disk */
-			const char *info = strstr (n, ":2,");
-			gboolean trashed = info && strchr (info + 3, 'T');
-			read_file (path, label, label, trashed, w->limits, w->cb, w->user_data);
-		}
-	}
-	/* Maildir++ subfolders (".Sent", ...) and anything else beside cur/new */
-	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-	if (!d)
-		return;
-	g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-	const char *name;
-	while ((name = g_dir_read_name (d)))
-		if (strcmp (name, "cur") && strcmp (name, "new") && strcmp (name, "tmp"))
-			g_ptr_array_add (names, g_strdup (name));
-	g_ptr_array_sort (names, compare_names);
-	for (guint i = 0; i < names->len; i++) {
-		const char *n = g_ptr_array_index (names, i);
-		g_autofree char *path = g_build_filename (dir, n, NULL);
-		g_autofree char *sub_rel = rel && *rel ? g_build_filename (rel, n, NULL) : g_strdup (n);
-		if (is_dir (path))
-			walk_dir (w, path, sub_rel);
-		else if (!g_str_has_prefix (n, "dovecot") && strcmp (n, "maildirfolder") != 0)
-			read_file (path, label, label, FALSE, w->limits, w->cb, w->user_data);
-	}
-}
-
-static void
-walk_dir (walk_ctx *w, const char *dir, const char *rel)
-{
-	if (w->depth >= MAX_WALK_DEPTH) {
-		if (w->cb->skipped)
-			w->cb->skipped (dir, "directory nested too deep", w->user_data);
+	path_reading *p = user_data;
+	g_autoptr (mh_work_unit) u = unit;
+	mh_unit_result r;
+	if (p->skip > 0) {
+		p->skip--;
 		return;
 	}
-	w->depth++;
-	if (is_maildir (dir)) {
-		walk_maildir (w, dir, rel);
-		w->depth--;
-		return;
-	}
-
-	g_autoptr (GError) error = NULL;
-	g_autoptr (GDir) d = g_dir_open (dir, 0, &error);
-	if (!d) {
-		if (w->cb->error)
-			w->cb->error (dir, NULL, -1, error->message, w->user_data);
-		w->depth--;
-		return;
-	}
-	g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-	const char *name;
-	while ((name = g_dir_read_name (d)))
-		g_ptr_array_add (names, g_strdup (name));
-	g_ptr_array_sort (names, compare_names);
-
-	for (guint i = 0; i < names->len; i++) {
-		const char *n = g_ptr_array_index (names, i);
-		g_autofree char *path = g_build_filename (dir, n, NULL);
-		g_autofree char *sub_rel = rel && *rel ? g_build_filename (rel, n, NULL) : g_strdup (n);
-		struct stat lst;
-
-		if (lstat (path, &lst) != 0) {
-			if (w->cb->error)
-				w->cb->error (path, NULL, -1, g_strerror (errno), w->user_data);
-			continue;
-		}
-		if (S_ISLNK (lst.st_mode) && is_dir (path)) {
-			if (w->cb->skipped)
-				w->cb->skipped (path, "symbolic link to a directory: not followed", w->user_data);
-			continue;
-		}
-		if (is_dir (path)) {
-			walk_dir (w, path, sub_rel);
-			continue;
-		}
-		if (!S_ISREG (lst.st_mode) && !S_ISLNK (lst.st_mode)) {
-			if (w->cb->skipped)
-				w->cb->skipped (path, "not a regular file", w->user_data);
-			continue;
-		}
-		/* a file's folder is its directory below the root; an mbox file
-		 * is itself a folder (Thunderbird's "Inbox" beside "Inbox.msf") */
-		g_autofree char *folder = folder_name (rel, n);
-		g_autofree char *eml_folder = folder_name (rel, NULL);
-		read_file (path, folder, eml_folder, FALSE, w->limits, w->cb, w->user_data);
-	}
-	w->depth--;
+	if (u->type == MH_UNIT_MBOX_RANGE && u->range == 0)
+		p->next_index = 0;
+	mh_read_unit (u, p->next_index, p->limits, p->callbacks, p->user_data, &r);
+	p->next_index += r.messages;
+	p->skip = r.superseded;
 }
 
 gboolean
 mh_read_path (const char *path, const mh_limits *limits, const mh_reader_callbacks *callbacks,
               gpointer user_data)
 {
-	struct stat st;
-	if (stat (path, &st) != 0) {
-		int e = errno;
-		if (callbacks->error)
-			callbacks->error (path, NULL, -1, g_strerror (e), user_data);
-		return FALSE;
-	}
-	if (S_ISDIR (st.st_mode)) {
-		walk_ctx w = { limits, callbacks, user_data, 0 };
-		walk_dir (&w, path, "");
-		return TRUE;
-	}
-	g_autofree char *base = g_path_get_basename (path);
-	read_file (path, base, NULL, FALSE, limits, callbacks, user_data);
-	return TRUE;
+	/* one reader, so nothing is split; each unit is read as the walk
+	 * finds it, so memory does not grow with the number of files */
+	mh_plan_options options = { .split_size = 0, .cut_window = 0 };
+	path_reading p = { limits, callbacks, user_data, 0, 0 };
+	return mh_plan_walk (path, &options, read_planned_unit, &p);
 }

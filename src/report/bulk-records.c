@@ -1,0 +1,442 @@
+/* The record stream of a bulk scan: what worker processes and shards
+ * write besides the message, document and contact lines of the jsonl
+ * report (include/mailhunt/bulk.h, docs/bulk.md).  Records come from
+ * other processes and other machines: every member is checked. */
+#include "config.h"
+
+#include <string.h>
+
+#include "mailhunt/bulk.h"
+#include "mailhunt/records.h"
+
+/* -- writing --------------------------------------------------------------- */
+
+static void
+write_object (FILE *out, JsonBuilder *b)
+{
+	g_autoptr (JsonNode) root = json_builder_get_root (b);
+	g_autoptr (JsonGenerator) gen = json_generator_new ();
+	json_generator_set_root (gen, root);
+	g_autofree char *text = json_generator_to_data (gen, NULL);
+	fputs (text, out);
+	fputc ('\n', out);
+}
+
+static void
+member_string (JsonBuilder *b, const char *name, const char *value)
+{
+	json_builder_set_member_name (b, name);
+	if (value)
+		json_builder_add_string_value (b, value);
+	else
+		json_builder_add_null_value (b);
+}
+
+static void
+member_int (JsonBuilder *b, const char *name, gint64 value)
+{
+	json_builder_set_member_name (b, name);
+	json_builder_add_int_value (b, value);
+}
+
+static JsonBuilder *
+begin_record (const char *type)
+{
+	JsonBuilder *b = json_builder_new ();
+	json_builder_begin_object (b);
+	member_string (b, "type", type);
+	return b;
+}
+
+static void
+end_record (FILE *out, JsonBuilder *b)
+{
+	json_builder_end_object (b);
+	write_object (out, b);
+	g_object_unref (b);
+}
+
+void
+mh_unit_head_clear (mh_unit_head *head)
+{
+	g_clear_pointer (&head->key, g_free);
+	g_clear_pointer (&head->path, g_free);
+	g_clear_pointer (&head->root, g_free);
+}
+
+void
+mh_bulk_write_head (FILE *out, const mh_unit_head *h)
+{
+	JsonBuilder *b = begin_record ("unit");
+	member_int (b, "unit", h->unit);
+	member_string (b, "key", h->key);
+	member_string (b, "path", h->path);
+	member_string (b, "root", h->root);
+	member_int (b, "range", h->range);
+	member_int (b, "ranges", h->ranges);
+	end_record (out, b);
+}
+
+/* The counters only the reader knows; the rest of the summary (flagged,
+ * errors, skipped, folders, inputs) is made again from the records. */
+static const struct {
+	const char *name;
+	gsize       offset;
+} counters[] = {
+	{ "messages", G_STRUCT_OFFSET (mh_scan_summary, messages) },
+	{ "deleted_messages", G_STRUCT_OFFSET (mh_scan_summary, deleted_messages) },
+	{ "attachments", G_STRUCT_OFFSET (mh_scan_summary, attachments) },
+	{ "messages_with_problems", G_STRUCT_OFFSET (mh_scan_summary, problems) },
+	{ "documents", G_STRUCT_OFFSET (mh_scan_summary, documents) },
+	{ "flagged_documents", G_STRUCT_OFFSET (mh_scan_summary, flagged_documents) },
+	{ "pictures", G_STRUCT_OFFSET (mh_scan_summary, pictures) },
+	{ "pictures_read", G_STRUCT_OFFSET (mh_scan_summary, pictures_read) },
+	{ "contacts", G_STRUCT_OFFSET (mh_scan_summary, contacts) },
+};
+
+#define COUNTER(s, i) (*(guint *) ((char *) (s) + counters[i].offset))
+
+void
+mh_bulk_write_tail (FILE *out, const mh_unit_tail *t)
+{
+	JsonBuilder *b = begin_record ("unit-end");
+	member_int (b, "unit", t->unit);
+	member_int (b, "read_messages", t->result.messages);
+	member_int (b, "superseded", t->result.superseded);
+	for (gsize i = 0; i < G_N_ELEMENTS (counters); i++)
+		member_int (b, counters[i].name, COUNTER (&t->counts, i));
+	json_builder_set_member_name (b, "documents_by_verdict");
+	json_builder_begin_array (b);
+	for (int v = MH_VERDICT_CLEAN; v <= MH_VERDICT_MALICIOUS; v++)
+		json_builder_add_int_value (b, t->counts.documents_by_verdict[v]);
+	json_builder_end_array (b);
+	json_builder_set_member_name (b, "ocr_seconds");
+	json_builder_add_double_value (b, t->counts.ocr_seconds);
+	end_record (out, b);
+}
+
+static void
+member_strings (JsonBuilder *b, const char *name, GPtrArray *list)
+{
+	json_builder_set_member_name (b, name);
+	json_builder_begin_array (b);
+	for (guint i = 0; list && i < list->len; i++)
+		json_builder_add_string_value (b, g_ptr_array_index (list, i));
+	json_builder_end_array (b);
+}
+
+void
+mh_bulk_write_entry (FILE *out, const mh_index_entry *e)
+{
+	JsonBuilder *b = begin_record ("indexed");
+	member_string (b, "mailbox", e->mailbox);
+	member_string (b, "file", e->file);
+	member_string (b, "folder", e->folder);
+	member_int (b, "index", e->index);
+	member_int (b, "offset", e->offset);
+	json_builder_set_member_name (b, "date_unix");
+	if (e->date_unix == G_MININT64)
+		json_builder_add_null_value (b);
+	else
+		json_builder_add_int_value (b, e->date_unix);
+	member_string (b, "message_id", e->message_id);
+	member_string (b, "subject", e->subject);
+	member_string (b, "from", e->from);
+	member_string (b, "to", e->to);
+	member_strings (b, "participants", e->participants);
+	json_builder_set_member_name (b, "units");
+	json_builder_begin_array (b);
+	for (guint i = 0; e->units && i < e->units->len; i++)
+		json_builder_add_int_value (b, g_array_index (e->units, guint32, i));
+	json_builder_end_array (b);
+	member_int (b, "threshold", e->threshold);
+	json_builder_set_member_name (b, "capped");
+	json_builder_add_boolean_value (b, e->capped);
+	end_record (out, b);
+}
+
+void
+mh_bulk_write_input (FILE *out, const char *file, const char *kind)
+{
+	JsonBuilder *b = begin_record ("input");
+	member_string (b, "file", file);
+	member_string (b, "kind", kind);
+	end_record (out, b);
+}
+
+void
+mh_bulk_write_body (FILE *out, const char *text)
+{
+	JsonBuilder *b = begin_record ("body");
+	member_string (b, "text", text);
+	end_record (out, b);
+}
+
+void
+mh_bulk_write_error (FILE *out, const char *file, const char *folder, gint64 index, const char *what)
+{
+	JsonBuilder *b = begin_record ("error");
+	member_string (b, "file", file);
+	member_string (b, "folder", folder);
+	member_int (b, "index", index);
+	member_string (b, "error", what);
+	end_record (out, b);
+}
+
+void
+mh_bulk_write_skipped (FILE *out, const char *file, const char *reason)
+{
+	JsonBuilder *b = begin_record ("skipped");
+	member_string (b, "file", file);
+	member_string (b, "reason", reason);
+	end_record (out, b);
+}
+
+void
+mh_bulk_write_folder (FILE *out, const char *file, const char *folder, const char *role, guint messages)
+{
+	JsonBuilder *b = begin_record ("folder");
+	member_string (b, "file", file);
+	member_string (b, "folder", folder);
+	member_string (b, "role", role);
+	member_int (b, "messages", messages);
+	end_record (out, b);
+}
+
+/* -- reading --------------------------------------------------------------- */
+
+/* Strings of a record are capped like the lines that hold them. */
+#define MAX_STRING ((gsize) 64 << 20)   /* a body text, at most a record line */
+
+gboolean
+mh_bulk_get_string (JsonObject *o, const char *name, gboolean nullable, char **value, GError **error)
+{
+	*value = NULL;
+	JsonNode *n = json_object_get_member (o, name);
+	if (n && JSON_NODE_HOLDS_NULL (n) && nullable)
+		return TRUE;
+	if (!n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "%s: expected a string%s", name,
+		             nullable ? " or null" : "");
+		return FALSE;
+	}
+	const char *s = json_node_get_string (n);
+	if (strlen (s) > MAX_STRING) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_LIMIT, "%s: longer than %" G_GSIZE_FORMAT
+		             " bytes", name, MAX_STRING);
+		return FALSE;
+	}
+	*value = g_strdup (s);
+	return TRUE;
+}
+
+gboolean
+mh_bulk_get_int (JsonObject *o, const char *name, gint64 min, gint64 max, gint64 *value, GError **error)
+{
+	JsonNode *n = json_object_get_member (o, name);
+	if (!n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64 ||
+	    json_node_get_int (n) < min || json_node_get_int (n) > max) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER,
+		             "%s: expected an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT, name, min, max);
+		return FALSE;
+	}
+	*value = json_node_get_int (n);
+	return TRUE;
+}
+
+static gboolean
+get_uint (JsonObject *o, const char *name, guint *value, GError **error)
+{
+	gint64 v;
+	if (!mh_bulk_get_int (o, name, 0, G_MAXUINT, &v, error))
+		return FALSE;
+	*value = (guint) v;
+	return TRUE;
+}
+
+gboolean
+mh_bulk_read_head (JsonObject *o, mh_unit_head *h, GError **error)
+{
+	memset (h, 0, sizeof *h);
+	gboolean ok = get_uint (o, "unit", &h->unit, error) &&
+	              mh_bulk_get_string (o, "key", FALSE, &h->key, error) &&
+	              mh_bulk_get_string (o, "path", FALSE, &h->path, error) &&
+	              mh_bulk_get_string (o, "root", FALSE, &h->root, error) &&
+	              get_uint (o, "range", &h->range, error) &&
+	              get_uint (o, "ranges", &h->ranges, error);
+	if (ok && h->range >= MAX (h->ranges, 1u)) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "range: %u of %u", h->range, h->ranges);
+		ok = FALSE;
+	}
+	if (!ok)
+		mh_unit_head_clear (h);
+	return ok;
+}
+
+gboolean
+mh_bulk_read_tail (JsonObject *o, mh_unit_tail *t, GError **error)
+{
+	memset (t, 0, sizeof *t);
+	if (!get_uint (o, "unit", &t->unit, error) ||
+	    !get_uint (o, "read_messages", &t->result.messages, error) ||
+	    !get_uint (o, "superseded", &t->result.superseded, error))
+		return FALSE;
+	for (gsize i = 0; i < G_N_ELEMENTS (counters); i++)
+		if (!get_uint (o, counters[i].name, &COUNTER (&t->counts, i), error))
+			return FALSE;
+	JsonNode *n = json_object_get_member (o, "documents_by_verdict");
+	JsonArray *a = n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+	if (!a || json_array_get_length (a) != MH_VERDICT_MALICIOUS + 1) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER,
+		             "documents_by_verdict: expected %d counts", MH_VERDICT_MALICIOUS + 1);
+		return FALSE;
+	}
+	for (int v = MH_VERDICT_CLEAN; v <= MH_VERDICT_MALICIOUS; v++) {
+		JsonNode *c = json_array_get_element (a, (guint) v);
+		if (!JSON_NODE_HOLDS_VALUE (c) || json_node_get_value_type (c) != G_TYPE_INT64 ||
+		    json_node_get_int (c) < 0 || json_node_get_int (c) > G_MAXUINT) {
+			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER,
+			             "documents_by_verdict: expected counts");
+			return FALSE;
+		}
+		t->counts.documents_by_verdict[v] = (guint) json_node_get_int (c);
+	}
+	n = json_object_get_member (o, "ocr_seconds");
+	if (!n || !JSON_NODE_HOLDS_VALUE (n) ||
+	    (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64) ||
+	    !(json_node_get_double (n) >= 0)) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "ocr_seconds: expected seconds");
+		return FALSE;
+	}
+	t->counts.ocr_seconds = json_node_get_double (n);
+	return TRUE;
+}
+
+void
+mh_bulk_add_counts (mh_scan_summary *s, const mh_scan_summary *c)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (counters); i++)
+		COUNTER (s, i) += COUNTER (c, i);
+	for (int v = MH_VERDICT_CLEAN; v <= MH_VERDICT_MALICIOUS; v++)
+		s->documents_by_verdict[v] += c->documents_by_verdict[v];
+	s->ocr_seconds += c->ocr_seconds;
+}
+
+static gboolean
+get_strings (JsonObject *o, const char *name, guint max, GPtrArray *into, GError **error)
+{
+	JsonNode *n = json_object_get_member (o, name);
+	JsonArray *a = n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+	if (!a || json_array_get_length (a) > max) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "%s: expected at most %u strings",
+		             name, max);
+		return FALSE;
+	}
+	for (guint i = 0; i < json_array_get_length (a); i++) {
+		JsonNode *e = json_array_get_element (a, i);
+		if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING ||
+		    strlen (json_node_get_string (e)) > MAX_STRING) {
+			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "%s: expected strings", name);
+			return FALSE;
+		}
+		g_ptr_array_add (into, g_strdup (json_node_get_string (e)));
+	}
+	return TRUE;
+}
+
+/* An entry holds at most what mh_index_entry_new keeps. */
+#define MAX_UNITS        64
+#define MAX_PARTICIPANTS 100000
+
+mh_index_entry *
+mh_bulk_read_entry (JsonObject *o, GError **error)
+{
+	mh_index_entry *e = g_new0 (mh_index_entry, 1);
+	e->participants = g_ptr_array_new_with_free_func (g_free);
+	e->units = g_array_new (FALSE, FALSE, sizeof (guint32));
+	gint64 index, offset, threshold;
+	gboolean ok = mh_bulk_get_string (o, "mailbox", TRUE, &e->mailbox, error) &&
+	              mh_bulk_get_string (o, "file", TRUE, &e->file, error) &&
+	              mh_bulk_get_string (o, "folder", TRUE, &e->folder, error) &&
+	              mh_bulk_get_int (o, "index", 0, G_MAXUINT, &index, error) &&
+	              mh_bulk_get_int (o, "offset", -1, G_MAXINT64, &offset, error) &&
+	              mh_bulk_get_string (o, "message_id", TRUE, &e->message_id, error) &&
+	              mh_bulk_get_string (o, "subject", TRUE, &e->subject, error) &&
+	              mh_bulk_get_string (o, "from", TRUE, &e->from, error) &&
+	              mh_bulk_get_string (o, "to", TRUE, &e->to, error) &&
+	              get_strings (o, "participants", MAX_PARTICIPANTS, e->participants, error) &&
+	              mh_bulk_get_int (o, "threshold", 0, G_MAXUINT32, &threshold, error);
+	if (ok) {
+		e->index = (guint) index;
+		e->offset = offset;
+		e->threshold = (guint32) threshold;
+		JsonNode *n = json_object_get_member (o, "date_unix");
+		if (n && JSON_NODE_HOLDS_NULL (n))
+			e->date_unix = G_MININT64;
+		else if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64)
+			e->date_unix = json_node_get_int (n);
+		else {
+			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "date_unix: expected an integer or null");
+			ok = FALSE;
+		}
+	}
+	if (ok) {
+		JsonNode *n = json_object_get_member (o, "units");
+		JsonArray *a = n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+		ok = a && json_array_get_length (a) <= MAX_UNITS;
+		for (guint i = 0; ok && i < json_array_get_length (a); i++) {
+			JsonNode *u = json_array_get_element (a, i);
+			ok = JSON_NODE_HOLDS_VALUE (u) && json_node_get_value_type (u) == G_TYPE_INT64 &&
+			     json_node_get_int (u) >= 0 && json_node_get_int (u) <= G_MAXUINT32;
+			if (ok) {
+				guint32 v = (guint32) json_node_get_int (u);
+				g_array_append_val (e->units, v);
+			}
+		}
+		if (!ok)
+			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER,
+			             "units: expected at most %d unsigned 32-bit integers", MAX_UNITS);
+	}
+	if (ok) {
+		JsonNode *n = json_object_get_member (o, "capped");
+		ok = n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_BOOLEAN;
+		if (ok)
+			e->capped = json_node_get_boolean (n);
+		else
+			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "capped: expected true or false");
+	}
+	if (!ok) {
+		mh_index_entry_free (e);
+		return NULL;
+	}
+	return e;
+}
+
+mh_pst_contact *
+mh_bulk_read_contact (JsonObject *o, char **file, GError **error)
+{
+	mh_pst_contact *c = g_new0 (mh_pst_contact, 1);
+	c->addresses = g_ptr_array_new_with_free_func (g_free);
+	gint64 index;
+	gboolean ok = mh_bulk_get_string (o, "file", TRUE, file, error) &&
+	              mh_bulk_get_string (o, "folder", TRUE, &c->folder, error) &&
+	              mh_bulk_get_int (o, "index", 0, G_MAXUINT, &index, error) &&
+	              mh_bulk_get_string (o, "name", TRUE, &c->name, error) &&
+	              mh_bulk_get_string (o, "company", TRUE, &c->company, error) &&
+	              get_strings (o, "addresses", MAX_PARTICIPANTS, c->addresses, error);
+	if (ok) {
+		c->index = (guint) index;
+		JsonNode *n = json_object_get_member (o, "is_list");
+		ok = n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_BOOLEAN;
+		if (ok)
+			c->is_list = json_node_get_boolean (n);
+		else
+			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "is_list: expected true or false");
+	}
+	if (!ok) {
+		g_clear_pointer (file, g_free);
+		mh_pst_contact_free (c);
+		return NULL;
+	}
+	return c;
+}

@@ -1,0 +1,181 @@
+"""Bulk scanning (docs/bulk.md): worker processes, mbox ranges, shards, merge.
+
+The promise is equality: whatever --jobs is, however an mbox is cut into
+ranges, however the inputs are split into shards and in whichever order
+their records are merged, the report is the one a single process makes
+of the same inputs (the elapsed time and the time spent in OCR aside).
+It is checked on all of samples-benign/ in the three formats, and on a
+generated mbox cut into ranges of 64 KiB.  Then: --files-from, a worker
+killed in the middle of an input, the progress line, --summary-only,
+and the GNU parallel recipe of docs/bulk.md, run as written.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import mhtest
+from mhtest import eq, ok
+
+SRC = mhtest.srcdir()
+SAMPLES = os.path.join(SRC, 'samples-benign')
+GEN_MBOX = os.path.join(SRC, 'tests', 'bench', 'gen-mbox.py')
+
+
+def timeless(text, fmt):
+    """The report without what measures time."""
+    if fmt == 'jsonl':
+        out = []
+        for line in text.splitlines():
+            obj = json.loads(line)
+            if obj.get('type') == 'summary':
+                obj.pop('elapsed_seconds', None)
+                obj['pictures'].pop('ocr_seconds', None)
+            out.append(obj)
+        return out
+    if fmt == 'text':
+        return [line for line in text.splitlines()
+                if not line.startswith('  elapsed:') and not line.startswith('  pictures:')]
+    return text
+
+
+def scan(*args, fmt='jsonl'):
+    rc, out, err = mhtest.run('scan', '--format', fmt, '--no-progress', *args)
+    return rc, timeless(out, fmt), err
+
+
+# -- --jobs: the same report in every format --------------------------------
+for fmt in ('jsonl', 'text', 'csv'):
+    rc1, one, err1 = scan('--all', '--jobs', '1', SAMPLES, fmt=fmt)
+    ok(len(one) > 100, f"{fmt}: --jobs 1 reports the samples ({len(one)} lines)")
+    for jobs in (('2', '3') if fmt == 'jsonl' else ('2',)):
+        rc, many, err = scan('--all', '--jobs', jobs, SAMPLES, fmt=fmt)
+        eq(rc, rc1, f"{fmt}: --jobs {jobs}: the same exit status")
+        ok(many == one, f"{fmt}: --jobs {jobs}: the same report as --jobs 1",
+           next((f"line {i}: {a!r} != {b!r}" for i, (a, b) in enumerate(zip(one, many)) if a != b),
+                f"{len(one)} lines against {len(many)}"))
+rc, one, err = scan('--jobs', '1', SAMPLES)
+rc, two, err = scan('--jobs', '2', SAMPLES)
+ok(one == two, "jsonl, flagged only: --jobs 2 as --jobs 1")
+threads = [o for o in one if o.get('type') == 'thread']
+ok(len(threads) >= 5, f"the samples give a stolen-thread map ({len(threads)} threads), the same with workers")
+
+with tempfile.TemporaryDirectory() as tmp:
+    # -- an mbox cut into ranges: the same messages, the same indexes ------
+    mbox = os.path.join(tmp, 'big.mbox')
+    subprocess.run([sys.executable, GEN_MBOX, '--size-mb', '3', '--out', mbox], check=True,
+                   capture_output=True)
+    rc, whole, err = scan('--all', '--jobs', '1', mbox)
+    msgs = [o for o in whole if o.get('type') == 'message']
+    ok(len(msgs) > 40, f"the generated mbox holds {len(msgs)} messages")
+    eq([m['locator']['index'] for m in msgs], list(range(len(msgs))), "read whole: indexes 0..n-1")
+    for jobs in ('1', '2'):
+        rc, ranges, err = scan('--all', '--jobs', jobs, '--split-size', '65536', mbox)
+        ok(ranges == whole, f"--split-size 64 KiB, --jobs {jobs}: the same report as reading it whole",
+           next((f"line {i}" for i, (a, b) in enumerate(zip(whole, ranges)) if a != b),
+                f"{len(whole)} against {len(ranges)}"))
+
+    # -- shards and merge ---------------------------------------------------
+    records = []
+    for i in (1, 2, 3):
+        path = os.path.join(tmp, f'shard{i}.jsonl')
+        rc, out, err = mhtest.run('scan', '--all', '--no-progress', '--shard', f'{i}/3', '--format', 'records',
+                                  '--split-size', '65536', '-o', path, SAMPLES, mbox)
+        eq(rc, 0, f"shard {i}/3: records written (exit 0: nothing is judged yet)")
+        records.append(path)
+    units = []
+    for path in records:
+        with open(path, encoding='utf-8') as f:
+            units.append({json.loads(line)['unit'] for line in f if line.startswith('{"type":"unit"')})
+    ok(all(units) and not (units[0] & units[1]) and not (units[1] & units[2]) and not (units[0] & units[2]),
+       "every unit is in one shard only", [sorted(u) for u in units])
+    rc_single, single, err = scan('--all', '--jobs', '1', SAMPLES, mbox)
+    for order in ((0, 1, 2), (2, 0, 1)):
+        rc, out, err = mhtest.run('merge', '--all', '--format', 'jsonl', *[records[k] for k in order])
+        eq(rc, rc_single, f"merge {order}: the exit status of the single scan")
+        merged = timeless(out, 'jsonl')
+        ok(merged == single, f"merge of the shards in the order {order}: the single scan's report",
+           next((f"line {i}: {a!r:.300} != {b!r:.300}" for i, (a, b) in enumerate(zip(single, merged)) if a != b),
+                f"{len(single)} against {len(merged)}"))
+    rc, out, err = mhtest.run('merge', '--all', '--format', 'text', *records)
+    rc, text, err2 = scan('--all', '--jobs', '1', SAMPLES, mbox, fmt='text')
+    ok(timeless(out, 'text') == text, "merge --format text: the single scan's text report")
+    # a shard missing: its inputs are missing, the rest is merged
+    rc, out, err = mhtest.run('merge', '--format', 'jsonl', records[0], records[1])
+    summary = json.loads(out.splitlines()[-1])
+    ok(0 < summary['messages'] < single[-1]['messages'], "merge of 2 of 3 shards: part of the messages",
+       summary['messages'])
+    # records that are not records
+    bad = os.path.join(tmp, 'bad.jsonl')
+    with open(bad, 'w') as f:
+        f.write('{"type":"unit","unit":0,"key":"k","path":"p","root":"r","range":0,"ranges":1}\n'
+                '{"type":"indexed","mailbox":7}\nnot json\n')
+    rc, out, err = mhtest.run('merge', '--format', 'jsonl', bad)
+    eq(rc, 2, "merge of broken records: exit 2")
+    ok('bad.jsonl' in err and 'mailbox' in err, "the broken record is named with its member", err)
+    ok('cut short' in err, "a unit without its end is reported as cut short", err)
+
+    # -- --files-from: newline and NUL separated ------------------------------
+    names = sorted(os.path.join(SAMPLES, 'quarantine', n) for n in os.listdir(os.path.join(SAMPLES, 'quarantine')))
+    rc, direct, err = scan('--all', *names)
+    for sep, label in (('\n', 'newlines'), ('\0', 'NUL')):
+        listing = os.path.join(tmp, 'list')
+        with open(listing, 'w') as f:
+            f.write(sep.join(names) + sep)
+        rc, listed, err = scan('--all', '--files-from', listing)
+        ok(listed == direct, f"--files-from with {label}: the same report as the paths given")
+    rc, out, err = mhtest.run('scan', '--format', 'jsonl', '--files-from', '-', stdin='\n'.join(names).encode())
+    ok(timeless(out, 'jsonl') == scan(*names)[1], "--files-from -: the list on standard input")
+
+    # -- a worker killed: that input is an error, the others are reported ------
+    victim = 'Inbox.sbd'
+    env = dict(os.environ, MAILHUNT_TEST_KILL_WORKER_ON=victim)
+    p = subprocess.run([mhtest.mailhunt(), 'scan', '--format', 'jsonl', '--no-progress', '--jobs', '2', SAMPLES],
+                       capture_output=True, env=env, timeout=600)
+    eq(p.returncode, 2, "a worker killed: exit 2 (an input could not be read)")
+    err = p.stderr.decode()
+    ok(victim in err and 'signal 9' in err, "the error names the input and the signal", err[-1000:])
+    lines = [json.loads(line) for line in p.stdout.decode().splitlines()]
+    summary = lines[-1]
+    full = scan('--jobs', '1', SAMPLES)[1][-1]
+    ok(0 < summary['messages'] < full['messages'], "the other inputs are read",
+       (summary['messages'], full['messages']))
+    ok(any(e['file'].find(victim) >= 0 for e in summary['errors']), "the summary lists the lost input")
+
+# -- progress and --summary-only ----------------------------------------------
+rc, out, err = mhtest.run('scan', '--format', 'jsonl', '--jobs', '2', '--progress', SAMPLES)
+ok('inputs' in err and 'MB/s' in err and 'flagged' in err, "--progress: a progress line on standard error",
+   err[-500:])
+rc, out, err = mhtest.run('scan', '--format', 'jsonl', '--jobs', '2', SAMPLES)
+ok('MB/s' not in err, "standard error is not a terminal: no progress line unless asked")
+rc, out, err = mhtest.run('scan', '--format', 'jsonl', '--summary-only', SAMPLES)
+eq([json.loads(line)['type'] for line in out.splitlines()], ['summary'], "--summary-only: the summary alone")
+eq(rc, 1, "--summary-only: the exit status still says flagged")
+
+# -- the GNU parallel recipe of docs/bulk.md -----------------------------------
+if shutil.which('parallel'):
+    with tempfile.TemporaryDirectory() as tmp:
+        script = os.path.join(tmp, 'recipe.sh')
+        with open(os.path.join(SRC, 'docs', 'bulk.md'), encoding='utf-8') as f:
+            doc = f.read()
+        start = doc.index('<!-- recipe -->')
+        block = doc[start:].split('```sh\n', 1)[1].split('```', 1)[0]
+        with open(script, 'w') as f:
+            f.write('set -e\n' + block)
+        env = dict(os.environ, PATH=os.path.dirname(mhtest.mailhunt()) + os.pathsep + os.environ['PATH'],
+                   STORE=SAMPLES, OUT=tmp)
+        p = subprocess.run(['bash', script], capture_output=True, env=env, cwd=tmp, timeout=900)
+        ok(p.returncode in (0, 1), "the recipe runs", p.stderr.decode()[-2000:])
+        report = os.path.join(tmp, 'report.jsonl')
+        got = timeless(open(report, encoding='utf-8').read(), 'jsonl') if os.path.exists(report) else None
+        rc, want, err = scan('--jobs', '1', SAMPLES)
+        ok(got == want, "the recipe's merged report is the single scan's")
+else:
+    print(f"ok {mhtest._count + 1} # SKIP GNU parallel not installed (.ci/install-deps installs it)")
+    mhtest._count += 1
+    print(f"ok {mhtest._count + 1} # SKIP GNU parallel not installed")
+    mhtest._count += 1
+
+mhtest.done()
