@@ -85,6 +85,10 @@ typedef struct {
 	const char *to;          /* the To and Cc addr-specs, ", " between, at most 255 bytes */
 } mh_indexed_message;
 
+/* Orders two messages of the index by where they are: mailbox, file,
+ * folder, position; never by when they were read. */
+gint mh_indexed_message_compare_place (const mh_indexed_message *a, const mh_indexed_message *b);
+
 /* An original whose text contains a quote. */
 typedef struct {
 	guint32 id;

@@ -246,7 +246,7 @@ guint      mh_key_shard (const char *key, guint n);
 
 /* --files-from: the names listed in @path ("-": standard input), separated
  * by NUL when the list holds one (find -print0), else by newlines (a CR
- * before the newline is dropped: lists written on Windows).  Empty
+ * ending an entry is dropped: lists written on Windows).  Empty
  * entries are ignored.  An entry longer than MH_FILE_LIST_MAX_ENTRY bytes
  * or a list longer than MH_FILE_LIST_MAX_BYTES is an error.  Returns a
  * GPtrArray of char*, NULL-terminated (its pdata can be the paths given

@@ -151,17 +151,9 @@ link_order (gconstpointer a, gconstpointer b, gpointer data)
 		return dx < dy ? -1 : 1;
 	/* copies of one message: by where they are, not by when they were
 	 * read, so that the order of the inputs does not show */
-	if (ox && oy) {
-		int c = g_strcmp0 (ox->mailbox, oy->mailbox);
-		if (!c)
-			c = g_strcmp0 (ox->file, oy->file);
-		if (!c)
-			c = g_strcmp0 (ox->folder, oy->folder);
-		if (c)
-			return c;
-		if (ox->index != oy->index)
-			return ox->index < oy->index ? -1 : 1;
-	}
+	int c = ox && oy ? mh_indexed_message_compare_place (ox, oy) : 0;
+	if (c)
+		return c;
 	return x->original < y->original ? -1 : x->original > y->original ? 1 : 0;
 }
 

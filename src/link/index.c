@@ -878,17 +878,24 @@ compare_matches (gconstpointer a, gconstpointer b, gpointer data)
 			return ox->date_unix < oy->date_unix ? -1 : 1;
 		int c = g_strcmp0 (ox->message_id, oy->message_id);
 		if (!c)
-			c = g_strcmp0 (ox->mailbox, oy->mailbox);
-		if (!c)
-			c = g_strcmp0 (ox->file, oy->file);
-		if (!c)
-			c = g_strcmp0 (ox->folder, oy->folder);
+			c = mh_indexed_message_compare_place (ox, oy);
 		if (c)
 			return c;
-		if (ox->index != oy->index)
-			return ox->index < oy->index ? -1 : 1;
 	}
 	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+gint
+mh_indexed_message_compare_place (const mh_indexed_message *a, const mh_indexed_message *b)
+{
+	int c = g_strcmp0 (a->mailbox, b->mailbox);
+	if (!c)
+		c = g_strcmp0 (a->file, b->file);
+	if (!c)
+		c = g_strcmp0 (a->folder, b->folder);
+	if (!c && a->index != b->index)
+		c = a->index < b->index ? -1 : 1;
+	return c;
 }
 
 GArray *

@@ -171,8 +171,8 @@ attachment_free (gpointer p)
 	g_free (a);
 }
 
-static mh_message *
-message_alloc (const mh_locator *locator, int depth)
+mh_message *
+mh_message_new_empty (const mh_locator *locator, int depth)
 {
 	mh_message *m = g_new0 (mh_message, 1);
 	mh_locator_copy (&m->locator, locator);
@@ -1164,7 +1164,7 @@ static mh_message *
 build_from_mime (GMimeMessage *mime, const mh_locator *locator, int depth,
                  const mh_limits *limits, guint *attachment_count)
 {
-	mh_message *m = message_alloc (locator, depth);
+	mh_message *m = mh_message_new_empty (locator, depth);
 	m->mime = g_object_ref (mime);
 	read_headers (m, GMIME_OBJECT (mime));
 	m->outlook_class = g_strdup (g_object_get_data (G_OBJECT (mime), MH_OUTLOOK_CLASS_DATA));
@@ -1281,7 +1281,7 @@ mh_message_new_from_bytes (const char *data, gsize len, const mh_locator *locato
 		m = build_from_mime (mime, locator, 0, limits, &count);
 		g_object_unref (mime);
 	} else {
-		m = message_alloc (locator, 0);
+		m = mh_message_new_empty (locator, 0);
 		m->body_text = g_strdup ("");
 		mh_message_add_problem (m, "GMime could not parse the message");
 	}

@@ -656,7 +656,7 @@ mh_read_file_list (const char *path, GError **error)
 	}
 
 	/* find -print0 output, when there is a NUL; else one name a line */
-	char sep = memchr (data->data, '\0', data->len) ? '\0' : '\n';
+	char sep = data->len > 0 && memchr (data->data, '\0', data->len) ? '\0' : '\n';
 	GPtrArray *names = g_ptr_array_new_null_terminated (16, g_free, TRUE);
 	gsize i = 0, entry = 0;
 	while (i < data->len) {

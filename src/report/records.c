@@ -612,61 +612,6 @@ read_document (reader *rd, JsonObject *o, int depth)
 
 /* -- messages ------------------------------------------------------------- */
 
-/* The lists of an empty message, with the free functions message.c's
- * message_alloc gives them (it is private to the reader). */
-static void
-address_free (gpointer p)
-{
-	mh_address *a = p;
-	g_free (a->name);
-	g_free (a->addr);
-	g_free (a);
-}
-
-static void
-header_free (gpointer p)
-{
-	mh_header *h = p;
-	g_free (h->name);
-	g_free (h->raw);
-	g_free (h->value);
-	g_free (h);
-}
-
-static void
-attachment_free (gpointer p)
-{
-	mh_attachment *a = p;
-	g_free (a->filename);
-	g_free (a->declared_type);
-	g_free (a->path);
-	mh_message_free (a->nested);
-	mh_document_free (a->document);
-	g_clear_object (&a->part);
-	g_clear_pointer (&a->data, g_bytes_unref);
-	g_free (a);
-}
-
-static mh_message *
-message_new (const mh_locator *locator, int depth)
-{
-	mh_message *m = g_new0 (mh_message, 1);
-	mh_locator_copy (&m->locator, locator);
-	m->depth = depth;
-	m->headers = g_ptr_array_new_with_free_func (header_free);
-	m->from_all = g_ptr_array_new_with_free_func (address_free);
-	m->reply_to = g_ptr_array_new_with_free_func (address_free);
-	m->to = g_ptr_array_new_with_free_func (address_free);
-	m->cc = g_ptr_array_new_with_free_func (address_free);
-	m->received = g_ptr_array_new_with_free_func (g_free);
-	m->authentication_results = g_ptr_array_new_with_free_func (g_free);
-	m->attachments = g_ptr_array_new_with_free_func (attachment_free);
-	m->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) mh_finding_free);
-	m->problems = g_ptr_array_new_with_free_func (g_free);
-	m->date_unix = G_MININT64;
-	return m;
-}
-
 static void
 read_address_members (reader *rd, JsonObject *o, mh_address *a)
 {
@@ -819,7 +764,7 @@ body_placeholder (gsize len)
 static mh_message *
 read_message_members (reader *rd, JsonObject *o, const mh_locator *locator, int depth)
 {
-	mh_message *m = message_new (locator, depth);
+	mh_message *m = mh_message_new_empty (locator, depth);
 	gboolean ok;
 
 	read_string (rd, o, "date", TRUE, &m->date);

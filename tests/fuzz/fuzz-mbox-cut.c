@@ -2,7 +2,8 @@
  *
  * The input is written to a file; its first two bytes choose the split
  * size (1..1017 bytes, so that everything is cut), the message cap and
- * whether a first message pads the input to near a 64 KiB boundary.
+ * whether a first message pads the input to near a 64 KiB boundary; an
+ * input that begins with "From " is an mbox taken whole (split size 65).
  * Reading the plan's units in order, and reading each alone then merging
  * with mh_plan_merge, must both give exactly the messages (locators,
  * Message-IDs), errors and inputs that mh_read_path gives; a difference
@@ -83,21 +84,28 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 	}
 	if (size < 2)
 		return 0;
-	mh_plan_options options = { 1 + (gint64) (data[0] & 0x7f) * 8, 0 };
+	/* a real mbox (the corpora, when replayed) is taken whole, cut small */
+	static const guint8 plain[2] = { 8, 0 };
+	const guint8 *param = size >= 5 && memcmp (data, "From ", 5) == 0 ? plain : data;
+	if (param == data) {
+		data += 2;
+		size -= 2;
+	}
+	mh_plan_options options = { 1 + (gint64) (param[0] & 0x7f) * 8, 0 };
 	mh_limits limits;
 	mh_limits_init_default (&limits);
-	limits.max_message_size = 256 + (gsize) (data[1] >> 4) * 8192;
+	limits.max_message_size = 256 + (gsize) (param[1] >> 4) * 8192;
 	/* the splitter looks at lines on 64 KiB boundaries: with the high
 	 * bit, a first message pads the input to just before one */
 	g_autoptr (GString) file = g_string_new (NULL);
-	if (data[0] & 0x80) {
-		gsize pad = 65536 - 64 * (gsize) (data[1] & 0x0f) - 200;
+	if (param[0] & 0x80) {
+		gsize pad = 65536 - 64 * (gsize) (param[1] & 0x0f) - 200;
 		g_string_append (file, "From pad@example.org Mon Jun  1 10:00:00 2009\nSubject: pad\n\n");
 		while (file->len + 72 < pad)
 			g_string_append (file, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n");
 		g_string_append (file, "\n");
 	}
-	g_string_append_len (file, (const char *) data + 2, (gssize) size - 2);
+	g_string_append_len (file, (const char *) data, (gssize) size);
 	if (!g_file_set_contents (path, file->str, (gssize) file->len, NULL))
 		return 0;
 
