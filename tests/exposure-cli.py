@@ -141,7 +141,7 @@ if corpora and os.path.isdir(corpora):
     ok(contact and contact[0]['contact'] == 1 and contact[0]['name'] == '1, contact name',
        "dist-list.pst: its contact, once, with its name", contact)
 else:
-    print("ok - corpora # SKIP corpora not found")
+    mhtest.skip("exposure of the corpora", "corpora not found")
 
 rc, out, err = mhtest.run('exposure', '/nonexistent/mailbox')
 eq(rc, 2, "exposure of a missing mailbox: exit 2")

@@ -34,6 +34,14 @@ def eq(got, expected, desc):
     return ok(got == expected, desc, f"expected: {expected!r}\n     got: {got!r}")
 
 
+def skip(desc, reason):
+    """One assertion that could not be made here: 'ok N - desc # SKIP reason'."""
+    global _count
+    _count += 1
+    print(f"ok {_count} - {desc} # SKIP {reason}")
+    sys.stdout.flush()
+
+
 def skip_all(reason):
     print(f"1..0 # SKIP {reason}")
     sys.exit(0)
