@@ -57,6 +57,7 @@ check quote "$src/tests/fuzz/seeds/quote"
 # quote extraction on the header/HTML seeds too
 check quote "$src/tests/fuzz/seeds/header"
 # the link stage on the message seeds and on the scenario mails
+check mbox-cut "$src/tests/fuzz/seeds/mbox-cut" "$src/tests/fuzz/seeds/mbox" "$src/samples-benign/threads/mbox"
 check records "$src/tests/fuzz/seeds/fuzz-records"
 # lines that are not records (mail, header seeds) must be refused cleanly
 check records "$src/tests/fuzz/seeds/message" "$src/tests/fuzz/seeds/header"
@@ -70,6 +71,8 @@ if [ -d "$MH_CORPORA" ]; then
 	tika_ms="$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-microsoft-module/src/test/resources/test-documents"
 	check msg "$MH_CORPORA/poi/test-data/hsmf" "$MH_CORPORA/msg-extractor/example-msg-files" "$tika_ms"
 	check tnef "$tika_ms/testWINMAIL.dat"
+	check mbox-cut "$MH_CORPORA/releases-comm-central/mailnews/test/data" \
+		"$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-mail-module/src/test/resources/test-documents"
 	check quote "$MH_CORPORA/imap_tools/tests/messages" "$MH_CORPORA/imap_tools/tests/messages/plain_emails" \
 		"$MH_CORPORA/imap_tools/tests/messages/multi_charset" \
 		"$MH_CORPORA/tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/tika-parser-mail-module/src/test/resources/test-documents"

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -648,6 +649,71 @@ test_supersede (void)
 	check_path (path, 500, 0, &limits, &stats, reference);
 }
 
+/* What the walk does not read is a unit too, at its place: a symbolic
+ * link to a directory, a FIFO, a dangling link (an open error when read),
+ * a directory nested too deep; and a Maildir's folder and T flag. */
+static void
+test_walk_events (void)
+{
+	g_autofree char *root = g_build_filename (tmpdir, "walk", NULL);
+	g_autofree char *md = g_build_filename (root, "Maildir", NULL);
+	g_autofree char *cur = g_build_filename (md, "cur", NULL);
+	g_autofree char *new = g_build_filename (md, "new", NULL);
+	g_assert_cmpint (g_mkdir_with_parents (cur, 0700), ==, 0);
+	g_assert_cmpint (g_mkdir_with_parents (new, 0700), ==, 0);
+	const char mail[] = "From: a@example.org\nSubject: x\nMessage-ID: <w@example.org>\n\nbody\n";
+	g_autofree char *m1 = g_build_filename (cur, "1.host:2,ST", NULL);
+	g_assert_true (g_file_set_contents (m1, mail, -1, NULL));
+	g_autoptr (GString) mbox = generate (4, "\n", 12, FALSE);
+	g_autofree char *inbox = g_build_filename (root, "Inbox", NULL);
+	g_assert_true (g_file_set_contents (inbox, mbox->str, (gssize) mbox->len, NULL));
+	g_autofree char *link = g_build_filename (root, "link-to-maildir", NULL);
+	g_assert_cmpint (symlink (md, link), ==, 0);
+	g_autofree char *dangling = g_build_filename (root, "dangling", NULL);
+	g_assert_cmpint (symlink ("/nonexistent/mail", dangling), ==, 0);
+	g_autofree char *fifo = g_build_filename (root, "fifo", NULL);
+	g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+	g_autoptr (GString) deep = g_string_new (root);
+	for (int i = 0; i < 70; i++)
+		g_string_append (deep, "/d");
+	g_assert_cmpint (g_mkdir_with_parents (deep->str, 0700), ==, 0);
+
+	mh_plan_options o = { 200, 0 };
+	g_autoptr (GPtrArray) units = mh_plan ((const char *[]) { root, NULL }, &o);
+	guint types[4] = { 0 };
+	gboolean trashed = FALSE;
+	for (guint i = 0; i < units->len; i++) {
+		const mh_work_unit *u = g_ptr_array_index (units, i);
+		types[u->type]++;
+		if (u->maildir_trashed) {
+			trashed = TRUE;
+			g_assert_cmpstr (u->folder, ==, "Maildir");
+		}
+	}
+	g_test_message ("walk: %u files, %u ranges, %u errors, %u skipped", types[MH_UNIT_FILE],
+	                types[MH_UNIT_MBOX_RANGE], types[MH_UNIT_ERROR], types[MH_UNIT_SKIPPED]);
+	g_assert_true (trashed);
+	g_assert_cmpuint (types[MH_UNIT_MBOX_RANGE], >, 2);
+	/* the link, the FIFO, the depth */
+	g_assert_cmpuint (types[MH_UNIT_SKIPPED], ==, 3);
+	/* the Maildir message and the dangling link (an error when read) */
+	g_assert_cmpuint (types[MH_UNIT_FILE], ==, 2);
+
+	mh_limits limits;
+	mh_limits_init_default (&limits);
+	g_autoptr (GPtrArray) reference = read_reference (root, &limits);
+	plan_stats stats = { 0 };
+	check_path (root, 200, 0, &limits, &stats, reference);
+	check_path (root, 0, 0, &limits, &stats, reference);
+	/* a path that is not there: one error unit, as mh_read_path reports it */
+	g_autofree char *missing = g_build_filename (tmpdir, "missing", NULL);
+	g_autoptr (GPtrArray) none = mh_plan ((const char *[]) { missing, NULL }, NULL);
+	g_assert_cmpuint (none->len, ==, 1);
+	g_assert_cmpint (((const mh_work_unit *) g_ptr_array_index (none, 0))->type, ==, MH_UNIT_ERROR);
+	g_autoptr (GPtrArray) missing_ref = read_reference (missing, &limits);
+	check_path (missing, 200, 0, &limits, &stats, missing_ref);
+}
+
 /* A gzip-compressed mbox is one unit, read whole. */
 static void
 test_gzip_not_cut (void)
@@ -935,6 +1001,23 @@ test_merge (void)
 	}
 }
 
+/* The generated files; symbolic links are removed, not followed. */
+static void
+remove_tree (const char *dir)
+{
+	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+	const char *name;
+	while (d && (name = g_dir_read_name (d))) {
+		g_autofree char *p = g_build_filename (dir, name, NULL);
+		GStatBuf st;
+		if (g_lstat (p, &st) == 0 && S_ISDIR (st.st_mode))
+			remove_tree (p);
+		else
+			g_unlink (p);
+	}
+	g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -948,6 +1031,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/units/corpora", test_corpora);
 	g_test_add_func ("/units/generated", test_generated);
 	g_test_add_func ("/units/supersede", test_supersede);
+	g_test_add_func ("/units/walk-events", test_walk_events);
 	g_test_add_func ("/units/gzip-not-cut", test_gzip_not_cut);
 	g_test_add_func ("/units/feed-sizes", test_feed_sizes);
 	g_test_add_func ("/units/planning-cost", test_planning_cost);
@@ -956,14 +1040,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/units/merge", test_merge);
 	int rc = g_test_run ();
 
-	/* the generated files */
-	g_autoptr (GDir) d = g_dir_open (tmpdir, 0, NULL);
-	const char *name;
-	while (d && (name = g_dir_read_name (d))) {
-		g_autofree char *p = g_build_filename (tmpdir, name, NULL);
-		g_unlink (p);
-	}
-	g_rmdir (tmpdir);
+	remove_tree (tmpdir);
 	g_free (tmpdir);
 	return rc;
 }

@@ -40,6 +40,7 @@ typedef struct {
 	guint    slot;       /* phrases of the same characters and distance share one
 	                      * search per text ("Enable Content" is in many templates) */
 	guint32 *bigrams;    /* pair_bit of its neighbouring characters, n_chars - 1 */
+	guint32 *classes;    /* the class of each of its characters */
 } lure_phrase;
 
 typedef struct {
@@ -120,6 +121,7 @@ lure_phrase_free (gpointer p)
 	g_free (phrase->chars);
 	g_free (phrase->peq);
 	g_free (phrase->bigrams);
+	g_free (phrase->classes);
 	g_free (phrase);
 }
 
@@ -216,13 +218,16 @@ lure_db_index (mh_lure_db *db)
 			lure_phrase *p = g_ptr_array_index (t->phrases, j);
 			g_free (p->peq);
 			g_free (p->bigrams);
+			g_free (p->classes);
 			p->peq = g_new0 (guint64, db->n_classes);
 			p->bigrams = g_new0 (guint32, p->n_chars);
+			p->classes = g_new0 (guint32, p->n_chars);
 			guint prev = 0;
 			for (guint k = 0; k < p->n_chars; k++) {
 				guint cls = GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
 				                                                   GUINT_TO_POINTER (p->chars[k])));
 				p->peq[cls] |= G_GUINT64_CONSTANT (1) << k;
+				p->classes[k] = cls;
 				if (k > 0)
 					p->bigrams[k - 1] = pair_bit (prev, cls);
 				prev = cls;
@@ -556,6 +561,8 @@ typedef struct {
 	guint32  *classes;   /* the database's class of each character */
 	guint     n;
 	guint8   *bigrams;   /* PAIR_BITS: the class pairs of neighbouring characters */
+	guint32  *pair_start; /* PAIR_BITS + 1: where each pair's positions start in ... */
+	guint32  *pair_at;    /* ... the positions of every pair, by pair (n - 1) */
 	guint8   *searched;  /* per phrase slot: 0 not yet, 1 no hit, 2 hit */
 	phrase_hit *hits;    /* per phrase slot, when searched is 2 */
 } lure_source;
@@ -567,6 +574,8 @@ lure_source_clear (lure_source *src)
 	g_free (src->chars);
 	g_free (src->classes);
 	g_free (src->bigrams);
+	g_free (src->pair_start);
+	g_free (src->pair_at);
 	g_free (src->searched);
 	g_free (src->hits);
 }
@@ -609,14 +618,30 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 		src->classes[i] = GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
 		                                                         GUINT_TO_POINTER (src->chars[i])));
 	src->bigrams = g_new0 (guint8, PAIR_BITS / 8);
+	/* the positions of each pair of neighbouring characters, bucketed by
+	 * pair (a counting sort): the anchors of source_search */
+	src->pair_start = g_new0 (guint32, PAIR_BITS + 1);
+	src->pair_at = g_new (guint32, n > 1 ? n - 1 : 1);
 	for (guint i = 1; i < n; i++) {
 		guint32 pair = pair_bit (src->classes[i - 1], src->classes[i]);
 		src->bigrams[pair / 8] |= (guint8) (1u << (pair % 8));
+		src->pair_start[pair + 1]++;
+	}
+	for (guint b = 0; b < PAIR_BITS; b++)
+		src->pair_start[b + 1] += src->pair_start[b];
+	{
+		g_autofree guint32 *fill = g_memdup2 (src->pair_start, PAIR_BITS * sizeof (guint32));
+		for (guint i = 1; i < n; i++)
+			src->pair_at[fill[pair_bit (src->classes[i - 1], src->classes[i])]++] = i - 1;
 	}
 	src->searched = g_new0 (guint8, db->n_slots + 1);
 	src->hits = g_new0 (phrase_hit, db->n_slots + 1);
 	return n > 0;
 }
+
+/* Set from MAILHUNT_LURE_VERIFY (tests and fuzzing): every anchored
+ * search is checked against the search over the whole text. */
+static gboolean verify_anchors;
 
 /* Whether @p can be within its distance of some part of @src: an edit
  * changes at most two of the phrase's neighbour pairs, so a match keeps
@@ -638,13 +663,88 @@ source_may_hold (const lure_source *src, const lure_phrase *p)
 	return FALSE;
 }
 
+/* phrase_search by anchors, for long texts.  A match within max_distance
+ * k of a phrase cut into k + 1 pieces holds one piece exactly (each edit
+ * spoils at most one piece).  Each piece is looked for by its rarest pair
+ * of neighbouring characters in the text's pair index; where the piece
+ * stands, Myers runs over the window a match through it can span.  The
+ * best distance and the first end reaching it are those of the search
+ * over the whole text, which every match through a piece is part of.
+ * Returns -1 when the phrase has pieces too short to anchor. */
+static int
+anchored_search (const lure_source *src, const lure_phrase *p, phrase_hit *hit)
+{
+	guint n = p->n_chars, k = p->max_distance, pieces = k + 1;
+	if (n / pieces < 2)
+		return -1;
+	hit->distance = G_MAXUINT;
+	hit->end = 0;
+	for (guint j = 0; j < pieces; j++) {
+		guint off = j * n / pieces, len = (j + 1) * n / pieces - off;
+		/* its rarest pair in the text */
+		guint best_t = 0;
+		guint32 best_count = G_MAXUINT32;
+		for (guint t = 0; t + 1 < len; t++) {
+			guint32 pair = p->bigrams[off + t];
+			guint32 count = src->pair_start[pair + 1] - src->pair_start[pair];
+			if (count < best_count) {
+				best_count = count;
+				best_t = t;
+			}
+		}
+		guint32 pair = p->bigrams[off + best_t];
+		for (guint32 i = src->pair_start[pair]; i < src->pair_start[pair + 1]; i++) {
+			guint32 at = src->pair_at[i];
+			if (at < best_t)
+				continue;
+			guint start = at - best_t;   /* where the piece would start */
+			if (start + len > src->n)
+				continue;
+			guint c = 0;
+			while (c < len && src->classes[start + c] == p->classes[off + c])
+				c++;
+			if (c < len)
+				continue;
+			/* a match through it starts at most off + k before the piece
+			 * and ends at most n - off + k after its start */
+			gsize from = start > off + k ? start - off - k : 0;
+			gsize to = MIN ((gsize) src->n, (gsize) start + (n - off) + k);
+			phrase_hit w;
+			phrase_search (p, src->classes + from, to - from, &w);
+			if (w.distance == G_MAXUINT)
+				continue;
+			gsize end = from + w.end;
+			if (w.distance < hit->distance || (w.distance == hit->distance && end < hit->end)) {
+				hit->distance = w.distance;
+				hit->end = end;
+			}
+		}
+	}
+	return hit->distance <= k;
+}
+
 /* phrase_search, once per distinct phrase and text. */
 static gboolean
 source_search (const lure_source *src, const lure_phrase *p, phrase_hit *hit)
 {
 	lure_source *s = (lure_source *) src;   /* the cache only */
 	if (!s->searched[p->slot]) {
-		gboolean found = source_may_hold (s, p) && phrase_search (p, s->classes, s->n, &s->hits[p->slot]);
+		gboolean found = FALSE;
+		if (source_may_hold (s, p)) {
+			int anchored = anchored_search (s, p, &s->hits[p->slot]);
+			found = anchored >= 0 ? anchored : phrase_search (p, s->classes, s->n, &s->hits[p->slot]);
+			/* the tests check that the anchors find what the whole search finds */
+			if (anchored >= 0 && verify_anchors) {
+				phrase_hit whole;
+				gboolean all = phrase_search (p, s->classes, s->n, &whole);
+				if (all != (anchored > 0) ||
+				    (all && (whole.distance != s->hits[p->slot].distance || whole.end != s->hits[p->slot].end)))
+					g_error ("lure: the anchored search of \"%s\" found %d (distance %u, end %" G_GSIZE_FORMAT
+					         "), the whole search %d (distance %u, end %" G_GSIZE_FORMAT ")", p->text,
+					         anchored, s->hits[p->slot].distance, s->hits[p->slot].end, all,
+					         whole.distance, whole.end);
+			}
+		}
 		s->searched[p->slot] = found ? 2 : 1;
 	}
 	*hit = s->hits[p->slot];
@@ -756,6 +856,11 @@ _mh_lure_apply (mh_document *doc, const mh_office_options *options)
 	const mh_lure_db *db = options->lures ? options->lures : mh_lure_db_builtin ();
 	if (db->templates->len == 0)
 		return;
+	static gsize verify_checked;
+	if (g_once_init_enter (&verify_checked)) {
+		verify_anchors = g_getenv ("MAILHUNT_LURE_VERIFY") != NULL;
+		g_once_init_leave (&verify_checked, 1);
+	}
 
 	/* the document's text, then what OCR read in each picture */
 	g_autofree lure_source *sources = g_new0 (lure_source, doc->images->len + 1);
