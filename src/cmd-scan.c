@@ -749,7 +749,15 @@ typedef enum {
 	UNIT_READING,
 	UNIT_READ,
 	UNIT_LOST,       /* its worker died */
+	UNIT_IN_BATCH,   /* read with the unit before it, in its file */
 } unit_state;
+
+/* Small inputs go to a worker in batches of consecutive units, up to
+ * these, so that a quarantine of small files does not cost a pipe round
+ * trip and a records file each.  A batch whose worker dies is handed out
+ * again one unit at a time: a crash still costs one input. */
+#define BATCH_UNITS 64
+#define BATCH_BYTES ((gint64) 1 << 20)
 
 static char *
 unit_file (const char *spool_dir, guint unit)
@@ -764,21 +772,23 @@ worker_main (scan_state *st, const mh_limits *limits, const char *spool_dir, int
 	FILE *in = fdopen (from, "r");
 	char line[64];
 	while (in && fgets (line, sizeof line, in)) {
-		guint unit = (guint) g_ascii_strtoull (line, NULL, 10);
-		if (unit >= st->units->len)
+		char *rest;
+		guint unit = (guint) g_ascii_strtoull (line, &rest, 10);
+		guint count = (guint) g_ascii_strtoull (rest, NULL, 10);
+		if (unit >= st->units->len || count == 0 || count > st->units->len - unit)
 			break;
 		g_autofree char *path = unit_file (spool_dir, unit);
-		/* the tests' way to show that a worker's death costs one input */
-		const char *doomed = g_getenv ("MAILHUNT_TEST_KILL_WORKER_ON");
-		const mh_work_unit *u = g_ptr_array_index (st->units, unit);
-		if (doomed && *doomed && strstr (u->path, doomed))
-			raise (SIGKILL);
 		FILE *out = fopen (path, "w");
-		if (out) {
-			write_unit (st, unit, limits, out);
-			if (fclose (out) != 0)
-				unlink (path);
+		for (guint i = unit; out && i < unit + count; i++) {
+			/* the tests' way to show that a worker's death costs one input */
+			const char *doomed = g_getenv ("MAILHUNT_TEST_KILL_WORKER_ON");
+			const mh_work_unit *u = g_ptr_array_index (st->units, i);
+			if (doomed && *doomed && strstr (u->path, doomed))
+				raise (SIGKILL);
+			write_unit (st, i, limits, out);
 		}
+		if (out && fclose (out) != 0)
+			unlink (path);
 		g_autofree char *answer = g_strdup_printf ("%u\n", unit);
 		if (write (to, answer, strlen (answer)) < 0)
 			break;
@@ -838,9 +848,9 @@ worker_stop (worker *w, int *status)
 }
 
 static gboolean
-worker_give (worker *w, guint unit)
+worker_give (worker *w, guint unit, guint count)
 {
-	g_autofree char *line = g_strdup_printf ("%u\n", unit);
+	g_autofree char *line = g_strdup_printf ("%u %u\n", unit, count);
 	if (write (w->to, line, strlen (line)) != (ssize_t) strlen (line))
 		return FALSE;
 	w->unit = (gint) unit;
@@ -850,7 +860,7 @@ worker_give (worker *w, guint unit)
 /* The records of unit @u, read back in plan order; a lost unit is an
  * error of its file. */
 static void
-take_unit (scan_state *st, const char *spool_dir, guint u, unit_state state, int status)
+take_unit (scan_state *st, const char *spool_dir, guint u, guint count, unit_state state, int status)
 {
 	const mh_work_unit *unit = g_ptr_array_index (st->units, u);
 	g_autofree char *path = unit_file (spool_dir, u);
@@ -870,8 +880,11 @@ take_unit (scan_state *st, const char *spool_dir, guint u, unit_state state, int
 		on_error (unit->path, NULL, -1, what, st);
 	}
 	unlink (path);
-	st->units_done++;
-	st->bytes_done += (guint64) MAX (unit->size, 0);
+	for (guint i = u; i < u + count; i++) {
+		const mh_work_unit *done = g_ptr_array_index (st->units, i);
+		st->units_done++;
+		st->bytes_done += (guint64) MAX (done->size, 0);
+	}
 }
 
 /* scan --jobs N: the units go to N workers; their records come back in
@@ -886,6 +899,9 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 		         "process\n", st->command, error->message);
 		jobs = 1;
 	}
+	g_autofree char *ocr_dir = spool_dir ? g_build_filename (spool_dir, "ocr", NULL) : NULL;
+	if (ocr_dir && g_mkdir (ocr_dir, 0700) == 0)
+		mh_office_set_ocr_cache_dir (ocr_dir);
 	guint n = st->units->len;
 	g_autofree unit_state *state = g_new0 (unit_state, n);
 	g_autofree int *status = g_new0 (int, n);
@@ -897,31 +913,61 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 	if (started == 0 && spool_dir)
 		fprintf (stderr, "mailhunt %s: no worker process could be started: nothing read\n", st->command);
 
+	g_autofree guint *batch = g_new0 (guint, n);     /* units in the batch a unit starts */
+	g_autoptr (GArray) again = g_array_new (FALSE, FALSE, sizeof (guint));   /* lost batches' units */
 	guint next_give = 0, next_take = 0;
 	while (next_take < n && started > 0) {
-		/* hand out the next wanted units to idle workers */
+		/* hand out work to idle workers: units of a lost batch first, one
+		 * at a time, then the next batch of wanted units */
 		for (guint i = 0; i < jobs; i++) {
 			if (workers[i].pid <= 0 || workers[i].unit >= 0)
 				continue;
+			if (again->len > 0) {
+				guint u = g_array_index (again, guint, 0);
+				g_array_remove_index (again, 0);
+				batch[u] = 1;
+				if (worker_give (&workers[i], u, 1))
+					state[u] = UNIT_READING;
+				continue;
+			}
 			while (next_give < n && !wanted[next_give])
 				next_give++;
 			if (next_give >= n)
 				break;
-			if (worker_give (&workers[i], next_give))
-				state[next_give++] = UNIT_READING;
+			guint first = next_give, count = 0;
+			gint64 bytes = 0;
+			do {
+				const mh_work_unit *u = g_ptr_array_index (st->units, next_give);
+				bytes += MAX (u->size, 0);
+				count++;
+				next_give++;
+			} while (next_give < n && wanted[next_give] && count < BATCH_UNITS &&
+			         bytes + MAX (((const mh_work_unit *) g_ptr_array_index (st->units, next_give))->size, 0)
+			         <= BATCH_BYTES);
+			batch[first] = count;
+			if (worker_give (&workers[i], first, count)) {
+				state[first] = UNIT_READING;
+				for (guint k = first + 1; k < first + count; k++)
+					state[k] = UNIT_IN_BATCH;
+			}
 		}
 		/* take what is done, in plan order */
-		while (next_take < n && (!wanted[next_take] || state[next_take] >= UNIT_READ)) {
-			if (wanted[next_take])
-				take_unit (st, spool_dir, next_take, state[next_take], status[next_take]);
-			next_take++;
+		while (next_take < n) {
+			if (!wanted[next_take]) {
+				next_take++;
+				continue;
+			}
+			if (state[next_take] != UNIT_READ && state[next_take] != UNIT_LOST)
+				break;
+			take_unit (st, spool_dir, next_take, batch[next_take], state[next_take], status[next_take]);
+			next_take += batch[next_take];
 			progress_show (st, FALSE);
 		}
 		if (next_take >= n)
 			break;
 		/* wait for an answer or a death */
-		struct pollfd fds[64];
-		guint polled[64], n_fds = 0;
+		struct pollfd fds[256];
+		guint polled[256], n_fds = 0;
 		for (guint i = 0; i < jobs && n_fds < G_N_ELEMENTS (fds); i++)
 			if (workers[i].pid > 0 && workers[i].unit >= 0) {
 				fds[n_fds].fd = workers[i].from;
@@ -951,12 +997,20 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 				}
 				continue;
 			}
-			/* the worker is gone: its unit is lost, another takes its place */
+			/* the worker is gone: a batch is read again unit by unit, a
+			 * single unit is lost; another worker takes its place */
 			int code;
 			gint lost = w->unit;
 			worker_stop (w, &code);
 			started--;
-			if (lost >= 0) {
+			if (lost >= 0 && batch[lost] > 1) {
+				g_autofree char *path = unit_file (spool_dir, (guint) lost);
+				unlink (path);
+				for (guint k = (guint) lost; k < (guint) lost + batch[lost]; k++) {
+					state[k] = UNIT_WAITING;
+					g_array_append_val (again, k);
+				}
+			} else if (lost >= 0) {
 				state[lost] = UNIT_LOST;
 				status[lost] = code;
 			}
@@ -976,7 +1030,20 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 	/* units never taken (no worker could run) are errors, not silence */
 	for (; next_take < n; next_take++)
 		if (wanted[next_take])
-			take_unit (st, spool_dir ? spool_dir : "/nonexistent", next_take, UNIT_LOST, 0);
+			take_unit (st, spool_dir ? spool_dir : "/nonexistent", next_take, 1, UNIT_LOST, 0);
+	if (ocr_dir) {
+		/* what OCR read goes with the spool */
+		mh_office_set_ocr_cache_dir (NULL);
+		GDir *dir = g_dir_open (ocr_dir, 0, NULL);
+		const char *name;
+		while (dir && (name = g_dir_read_name (dir))) {
+			g_autofree char *file = g_build_filename (ocr_dir, name, NULL);
+			g_unlink (file);
+		}
+		if (dir)
+			g_dir_close (dir);
+		g_rmdir (ocr_dir);
+	}
 	if (spool_dir)
 		g_rmdir (spool_dir);
 }

@@ -160,6 +160,11 @@ gboolean     mh_office_is_document (const guint8 *data, gsize len);
 
 /* Opens and reads a document; never fails: what could not be read ends up
  * in document->problems.  @name is used in the report only. */
+/* Where the processes of one scan share what OCR read (scan's workers:
+ * a directory of their spool), besides each process's own cache; NULL:
+ * no sharing.  The same picture gives the same text, whoever reads it. */
+void mh_office_set_ocr_cache_dir (const char *dir);
+
 mh_document *mh_document_analyse (const guint8 *data, gsize len, const char *name,
                                   const mh_office_options *options);
 void         mh_document_free (mh_document *document);

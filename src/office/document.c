@@ -3,6 +3,9 @@
  * VBA rules read every module, and decides the verdict from the findings. */
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <unistd.h>
+
 #include <string.h>
 
 #include "office-private.h"
@@ -452,7 +455,29 @@ worth_reading (const mh_document *doc)
 #define OCR_CACHE_MAX_TEXT  (64u << 10)
 
 static GMutex      ocr_cache_lock;
-static GHashTable *ocr_cache;   /* "sha256 languages" -> text */
+static GHashTable *ocr_cache;       /* "sha256 languages" -> text */
+static char       *ocr_cache_dir;   /* shared with other processes, or NULL */
+
+void
+mh_office_set_ocr_cache_dir (const char *dir)
+{
+	g_mutex_lock (&ocr_cache_lock);
+	g_free (ocr_cache_dir);
+	ocr_cache_dir = g_strdup (dir);
+	g_mutex_unlock (&ocr_cache_lock);
+}
+
+/* The file of a key in the shared directory: the picture's SHA-256 and
+ * the languages, with anything but letters and digits made '_'. */
+static char *
+ocr_cache_file (const char *key)
+{
+	g_autofree char *name = g_strconcat (key, ".txt", NULL);
+	for (char *c = name; *c; c++)
+		if (!g_ascii_isalnum (*c) && *c != '.')
+			*c = '_';
+	return g_build_filename (ocr_cache_dir, name, NULL);
+}
 
 static char *
 ocr_cache_lookup (const char *key)
@@ -460,6 +485,14 @@ ocr_cache_lookup (const char *key)
 	g_mutex_lock (&ocr_cache_lock);
 	const char *hit = ocr_cache ? g_hash_table_lookup (ocr_cache, key) : NULL;
 	char *text = g_strdup (hit);
+	if (!text && ocr_cache_dir) {
+		/* another worker of the scan may have read it */
+		g_autofree char *file = ocr_cache_file (key);
+		gsize len;
+		if (g_file_get_contents (file, &text, &len, NULL) &&
+		    (len > OCR_CACHE_MAX_TEXT || !g_utf8_validate (text, (gssize) len, NULL)))
+			g_clear_pointer (&text, g_free);
+	}
 	g_mutex_unlock (&ocr_cache_lock);
 	return text;
 }
@@ -470,6 +503,13 @@ ocr_cache_store (const char *key, const char *text)
 	if (strlen (text) > OCR_CACHE_MAX_TEXT)
 		return;
 	g_mutex_lock (&ocr_cache_lock);
+	if (ocr_cache_dir) {
+		/* written aside and renamed: a reader sees all of it or nothing */
+		g_autofree char *file = ocr_cache_file (key);
+		g_autofree char *part = g_strdup_printf ("%s.%d", file, (int) getpid ());
+		if (g_file_set_contents (part, text, -1, NULL) && g_rename (part, file) != 0)
+			g_unlink (part);
+	}
 	if (!ocr_cache)
 		ocr_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	if (g_hash_table_size (ocr_cache) >= OCR_CACHE_ENTRIES)
