@@ -126,6 +126,8 @@ GBytes  *_mh_ole_storage_to_bytes (GsfInfile *storage, gsize max, GError **error
 mh_vba_project *_mh_vba_project_read (GsfInfile *storage, const char *location,
                                       const mh_office_limits *limits);
 void            _mh_vba_project_free (mh_vba_project *project);
+/* An empty project whose lists free what they hold (records read back). */
+mh_vba_project *_mh_vba_project_new (const char *location);
 
 /* -- ovba.c: MS-OVBA 2.4.1 compression ------------------------------------ */
 

@@ -789,8 +789,8 @@ ptr_array_unref_maybe (gpointer p)
 		g_ptr_array_unref (p);
 }
 
-static mh_vba_project *
-project_new (const char *location)
+mh_vba_project *
+_mh_vba_project_new (const char *location)
 {
 	mh_vba_project *p = g_new0 (mh_vba_project, 1);
 	p->location = g_strdup (location);
@@ -802,7 +802,7 @@ project_new (const char *location)
 mh_vba_project *
 _mh_vba_project_read (GsfInfile *storage, const char *location, const mh_office_limits *limits)
 {
-	mh_vba_project *project = project_new (location);
+	mh_vba_project *project = _mh_vba_project_new (location);
 	g_return_val_if_fail (storage != NULL && limits != NULL, project);
 
 	g_autoptr (GsfInput) vba_input = child_by_name (storage, "VBA");

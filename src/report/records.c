@@ -452,16 +452,6 @@ read_finding (reader *rd, JsonObject *o, gpointer context)
 	return f;
 }
 
-static void
-module_free (gpointer p)
-{
-	mh_vba_module *m = p;
-	g_free (m->name);
-	g_free (m->stream);
-	g_free (m->source);
-	g_free (m);
-}
-
 static gpointer
 read_module (reader *rd, JsonObject *o, gpointer context)
 {
@@ -487,10 +477,8 @@ read_module (reader *rd, JsonObject *o, gpointer context)
 static gpointer
 read_vba_project (reader *rd, JsonObject *o, gpointer context)
 {
-	mh_vba_project *p = g_new0 (mh_vba_project, 1);
+	mh_vba_project *p = _mh_vba_project_new (NULL);
 	(void) context;
-	p->modules = g_ptr_array_new_with_free_func (module_free);
-	p->problems = g_ptr_array_new_with_free_func (g_free);
 	read_string (rd, o, "location", TRUE, &p->location);
 	read_string (rd, o, "name", TRUE, &p->name);
 	read_uint (rd, o, "codepage", &p->codepage);
