@@ -816,6 +816,9 @@ worker_start (scan_state *st, const mh_limits *limits, const char *spool_dir, wo
 		return FALSE;
 	}
 	if (pid == 0) {
+		/* a worker stops when told: the parent removes what it wrote */
+		signal (SIGINT, SIG_DFL);
+		signal (SIGTERM, SIG_DFL);
 		close (down[1]);
 		close (up[0]);
 		for (guint i = 0; i < n_all; i++)
@@ -887,6 +890,35 @@ take_unit (scan_state *st, const char *spool_dir, guint u, guint count, unit_sta
 	}
 }
 
+static volatile sig_atomic_t stop_signal;
+
+static void scan_here (scan_state *st, const mh_limits *limits, const guint8 *wanted);
+
+static void
+on_stop_signal (int signum)
+{
+	stop_signal = signum;
+}
+
+/* The spool directory and everything in it (records files, what OCR
+ * read): two levels, nothing else is made there. */
+static void
+remove_spool (const char *dir)
+{
+	GDir *d = g_dir_open (dir, 0, NULL);
+	const char *name;
+	while (d && (name = g_dir_read_name (d))) {
+		g_autofree char *path = g_build_filename (dir, name, NULL);
+		if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+			remove_spool (path);
+		else
+			g_unlink (path);
+	}
+	if (d)
+		g_dir_close (d);
+	g_rmdir (dir);
+}
+
 /* scan --jobs N: the units go to N workers; their records come back in
  * plan order, whatever order the workers finish in. */
 static void
@@ -897,11 +929,18 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 	if (!spool_dir) {
 		fprintf (stderr, "mailhunt %s: no directory for the workers' records (%s): reading in one "
 		         "process\n", st->command, error->message);
-		jobs = 1;
+		scan_here (st, limits, wanted);
+		return;
 	}
-	g_autofree char *ocr_dir = spool_dir ? g_build_filename (spool_dir, "ocr", NULL) : NULL;
-	if (ocr_dir && g_mkdir (ocr_dir, 0700) == 0)
+	g_autofree char *ocr_dir = g_build_filename (spool_dir, "ocr", NULL);
+	if (g_mkdir (ocr_dir, 0700) == 0)
 		mh_office_set_ocr_cache_dir (ocr_dir);
+	/* the records hold the mail read: an interrupted scan removes them */
+	struct sigaction on_stop = { 0 }, old_int, old_term;
+	on_stop.sa_handler = on_stop_signal;
+	sigemptyset (&on_stop.sa_mask);
+	sigaction (SIGINT, &on_stop, &old_int);
+	sigaction (SIGTERM, &on_stop, &old_term);
 	guint n = st->units->len;
 	g_autofree unit_state *state = g_new0 (unit_state, n);
 	g_autofree int *status = g_new0 (int, n);
@@ -916,7 +955,7 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 	g_autofree guint *batch = g_new0 (guint, n);     /* units in the batch a unit starts */
 	g_autoptr (GArray) again = g_array_new (FALSE, FALSE, sizeof (guint));   /* lost batches' units */
 	guint next_give = 0, next_take = 0;
-	while (next_take < n && started > 0) {
+	while (next_take < n && started > 0 && !stop_signal) {
 		/* hand out work to idle workers: units of a lost batch first, one
 		 * at a time, then the next batch of wanted units */
 		for (guint i = 0; i < jobs; i++) {
@@ -1014,7 +1053,7 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 				state[lost] = UNIT_LOST;
 				status[lost] = code;
 			}
-			if (worker_start (st, limits, spool_dir, w, workers, jobs))
+			if (!stop_signal && worker_start (st, limits, spool_dir, w, workers, jobs))
 				started++;
 		}
 		progress_show (st, FALSE);
@@ -1022,30 +1061,27 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 	for (guint i = 0; i < jobs; i++)
 		if (workers[i].pid > 0) {
 			int code;
+			if (stop_signal)
+				kill (workers[i].pid, SIGTERM);
 			worker_stop (&workers[i], &code);
 		}
 	for (guint i = 0; i < jobs; i++)
 		if (workers[i].answer)
 			g_string_free (workers[i].answer, TRUE);
+	mh_office_set_ocr_cache_dir (NULL);
+	remove_spool (spool_dir);
+	sigaction (SIGINT, &old_int, NULL);
+	sigaction (SIGTERM, &old_term, NULL);
+	if (stop_signal) {
+		/* end as the signal would have ended the scan */
+		progress_clear (st);
+		signal (stop_signal, SIG_DFL);
+		raise (stop_signal);
+	}
 	/* units never taken (no worker could run) are errors, not silence */
 	for (; next_take < n; next_take++)
 		if (wanted[next_take])
-			take_unit (st, spool_dir ? spool_dir : "/nonexistent", next_take, 1, UNIT_LOST, 0);
-	if (ocr_dir) {
-		/* what OCR read goes with the spool */
-		mh_office_set_ocr_cache_dir (NULL);
-		GDir *dir = g_dir_open (ocr_dir, 0, NULL);
-		const char *name;
-		while (dir && (name = g_dir_read_name (dir))) {
-			g_autofree char *file = g_build_filename (ocr_dir, name, NULL);
-			g_unlink (file);
-		}
-		if (dir)
-			g_dir_close (dir);
-		g_rmdir (ocr_dir);
-	}
-	if (spool_dir)
-		g_rmdir (spool_dir);
+			take_unit (st, spool_dir, next_take, 1, UNIT_LOST, 0);
 }
 
 /* scan --jobs 1 (and check): the units are read here, one after the

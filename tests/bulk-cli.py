@@ -12,9 +12,11 @@ and the GNU parallel recipe of docs/bulk.md, run as written.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 import mhtest
 from mhtest import eq, ok
@@ -143,6 +145,23 @@ with tempfile.TemporaryDirectory() as tmp:
     ok(0 < summary['messages'] < full['messages'], "the other inputs are read",
        (summary['messages'], full['messages']))
     ok(any(e['file'].find(victim) >= 0 for e in summary['errors']), "the summary lists the lost input")
+
+# -- interrupted: the workers stop, the spool (mail read!) is removed ----------
+with tempfile.TemporaryDirectory() as tmpdir:
+    env = dict(os.environ, TMPDIR=tmpdir)
+    p = subprocess.Popen([mhtest.mailhunt(), 'scan', '--format', 'jsonl', '--no-progress', '--jobs', '2',
+                          '--ocr', 'all', '-o', os.devnull, SAMPLES], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        if os.listdir(tmpdir) or p.poll() is not None:
+            break
+        time.sleep(0.05)
+    spooled = bool(os.listdir(tmpdir))
+    p.send_signal(signal.SIGTERM)
+    rc = p.wait(timeout=300)
+    ok(spooled, "--jobs 2 keeps its records in a directory of $TMPDIR")
+    eq(rc, -signal.SIGTERM, "SIGTERM: the scan ends as the signal ends it")
+    eq(os.listdir(tmpdir), [], "SIGTERM: the spool directory is removed")
 
 # -- progress and --summary-only ----------------------------------------------
 rc, out, err = mhtest.run('scan', '--format', 'jsonl', '--jobs', '2', '--progress', SAMPLES)
