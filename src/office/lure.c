@@ -64,6 +64,8 @@ struct _mh_lure_db {
 	 * "in no phrase"), so a text character is looked up once for all
 	 * phrases and each phrase's match table is a small array. */
 	GHashTable *classes;    /* gunichar -> class */
+	guint32    *bmp_class;  /* the same for U+0000..U+FFFF, looked up once per
+	                         * character of every text: no hashing */
 	guint       n_classes;
 	guint       n_slots;    /* distinct phrases (lure_phrase.slot) */
 };
@@ -166,6 +168,7 @@ mh_lure_db_free (mh_lure_db *db)
 		return;
 	g_ptr_array_unref (db->templates);
 	g_hash_table_unref (db->classes);
+	g_free (db->bmp_class);
 	g_free (db);
 }
 
@@ -198,6 +201,8 @@ static void
 lure_db_index (mh_lure_db *db)
 {
 	g_hash_table_remove_all (db->classes);
+	g_free (db->bmp_class);
+	db->bmp_class = g_new0 (guint32, 0x10000);
 	db->n_classes = 1;
 	for (guint i = 0; i < db->templates->len; i++) {
 		lure_template *t = g_ptr_array_index (db->templates, i);
@@ -205,8 +210,11 @@ lure_db_index (mh_lure_db *db)
 			lure_phrase *p = g_ptr_array_index (t->phrases, j);
 			for (guint k = 0; k < p->n_chars; k++) {
 				gpointer key = GUINT_TO_POINTER (p->chars[k]);
-				if (!g_hash_table_contains (db->classes, key))
+				if (!g_hash_table_contains (db->classes, key)) {
+					if (p->chars[k] < 0x10000)
+						db->bmp_class[p->chars[k]] = db->n_classes;
 					g_hash_table_insert (db->classes, key, GUINT_TO_POINTER (db->n_classes++));
+				}
 			}
 		}
 	}
@@ -615,8 +623,10 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 	src->where = g_strdup (where);
 	src->classes = g_new (guint32, (gsize) n + 1);
 	for (guint i = 0; i < n; i++)
-		src->classes[i] = GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
-		                                                         GUINT_TO_POINTER (src->chars[i])));
+		src->classes[i] = db->bmp_class && src->chars[i] < 0x10000
+		                  ? db->bmp_class[src->chars[i]]
+		                  : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
+		                                                           GUINT_TO_POINTER (src->chars[i])));
 	src->bigrams = g_new0 (guint8, PAIR_BITS / 8);
 	/* the positions of each pair of neighbouring characters, bucketed by
 	 * pair (a counting sort): the anchors of source_search */
