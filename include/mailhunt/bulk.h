@@ -52,6 +52,10 @@ typedef struct {
 
 void mh_unit_head_clear (mh_unit_head *head);
 
+/* The object built in @b as one JSON line on @out: how every line of the
+ * jsonl report and every record is written (src/report/jsonl.c). */
+void mh_jsonl_write (FILE *out, JsonBuilder *b);
+
 void mh_bulk_write_head    (FILE *out, const mh_unit_head *head);
 void mh_bulk_write_tail    (FILE *out, const mh_unit_tail *tail);
 void mh_bulk_write_entry   (FILE *out, const mh_index_entry *entry);

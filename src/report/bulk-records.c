@@ -12,17 +12,6 @@
 /* -- writing --------------------------------------------------------------- */
 
 static void
-write_object (FILE *out, JsonBuilder *b)
-{
-	g_autoptr (JsonNode) root = json_builder_get_root (b);
-	g_autoptr (JsonGenerator) gen = json_generator_new ();
-	json_generator_set_root (gen, root);
-	g_autofree char *text = json_generator_to_data (gen, NULL);
-	fputs (text, out);
-	fputc ('\n', out);
-}
-
-static void
 member_string (JsonBuilder *b, const char *name, const char *value)
 {
 	json_builder_set_member_name (b, name);
@@ -52,7 +41,7 @@ static void
 end_record (FILE *out, JsonBuilder *b)
 {
 	json_builder_end_object (b);
-	write_object (out, b);
+	mh_jsonl_write (out, b);
 	g_object_unref (b);
 }
 

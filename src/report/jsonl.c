@@ -9,6 +9,7 @@
 
 #include "mailhunt/link.h"
 #include "mailhunt/report.h"
+#include "mailhunt/bulk.h"
 
 static void
 add_string (JsonBuilder *b, const char *key, const char *value)
@@ -338,15 +339,15 @@ add_message_members (JsonBuilder *b, const mh_message *m, gboolean show_code)
 	add_string_list (b, "problems", m->problems);
 }
 
-static void
-write_line (mh_printer *p, JsonBuilder *b)
+void
+mh_jsonl_write (FILE *out, JsonBuilder *b)
 {
 	g_autoptr (JsonNode) root = json_builder_get_root (b);
 	g_autoptr (JsonGenerator) gen = json_generator_new ();
 	json_generator_set_root (gen, root);
 	g_autofree char *text = json_generator_to_data (gen, NULL);
-	fputs (text, p->out);
-	fputc ('\n', p->out);
+	fputs (text, out);
+	fputc ('\n', out);
 }
 
 static void
@@ -378,7 +379,7 @@ jsonl_message (mh_printer *p, const mh_message *m)
 	json_builder_end_object (b);
 	add_message_members (b, m, p->show_code);
 	json_builder_end_object (b);
-	write_line (p, b);
+	mh_jsonl_write (p->out, b);
 }
 
 static void
@@ -390,7 +391,7 @@ jsonl_document (mh_printer *p, const char *file, const mh_document *d)
 	add_string (b, "file", file);
 	add_document_members (b, d, p->show_code);
 	json_builder_end_object (b);
-	write_line (p, b);
+	mh_jsonl_write (p->out, b);
 }
 
 static void
@@ -434,7 +435,7 @@ jsonl_address (mh_printer *p, const mh_exposed_address *a)
 	add_date (b, "first_seen", a->first_seen);
 	add_date (b, "last_seen", a->last_seen);
 	json_builder_end_object (b);
-	write_line (p, b);
+	mh_jsonl_write (p->out, b);
 }
 
 static void
@@ -452,7 +453,7 @@ jsonl_contact (mh_printer *p, const char *file, const mh_pst_contact *c)
 	add_string (b, "company", c->company);
 	add_string_list (b, "addresses", c->addresses);
 	json_builder_end_object (b);
-	write_line (p, b);
+	mh_jsonl_write (p->out, b);
 }
 
 static void
@@ -473,7 +474,7 @@ jsonl_thread (mh_printer *p, const mh_stolen_thread *t)
 	add_string_list (b, "shown_senders", t->shown_senders);
 	add_string_list (b, "spoof_list", t->spoof_list);
 	json_builder_end_object (b);
-	write_line (p, b);
+	mh_jsonl_write (p->out, b);
 }
 
 static void
@@ -558,7 +559,7 @@ jsonl_summary (mh_printer *p, const mh_scan_summary *s)
 	json_builder_set_member_name (b, "elapsed_seconds");
 	json_builder_add_double_value (b, s->elapsed_seconds);
 	json_builder_end_object (b);
-	write_line (p, b);
+	mh_jsonl_write (p->out, b);
 }
 
 const mh_printer_class mh_jsonl_printer = {
