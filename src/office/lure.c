@@ -83,33 +83,146 @@ is_cjk (gunichar c)
 	       (c >= 0xFF01 && c <= 0xFFEF);     /* what NFKC leaves of full-width forms */
 }
 
-/* @text (valid UTF-8) as normalised characters; *n_out their number. */
-static gunichar *
-normalise (const char *text, gssize len, guint *n_out)
+/* Normalised characters as they are made: white space collapsed (none
+ * next to CJK), control characters dropped. */
+typedef struct {
+	gunichar *chars;
+	gsize     n, size;
+	gboolean  pending_space;
+} normal_text;
+
+static inline void
+normal_push (normal_text *t, gunichar c)
+{
+	if (t->n + 2 > t->size) {
+		t->size = MAX (t->size * 2, 64);
+		t->chars = g_renew (gunichar, t->chars, t->size);
+	}
+	t->chars[t->n++] = c;
+}
+
+/* @c, NFKC-normalised and case folded already, into @t. */
+static inline void
+normal_add (normal_text *t, gunichar c)
+{
+	if (g_unichar_isspace (c) || c == 0x3000) {
+		t->pending_space = TRUE;
+		return;
+	}
+	if (g_unichar_iscntrl (c) || c == 0xFFFD)
+		return;
+	if (t->pending_space && t->n > 0 && !is_cjk (t->chars[t->n - 1]) && !is_cjk (c))
+		normal_push (t, ' ');
+	t->pending_space = FALSE;
+	normal_push (t, c);
+}
+
+/* NFKC, case folding and normal_add over a piece of text. */
+static void
+normal_add_text (normal_text *t, const char *text, gssize len)
 {
 	g_autofree char *nfkc = mh_text_nfkc (text, len);
 	g_autofree char *folded = nfkc ? g_utf8_casefold (nfkc, -1) : NULL;
-	glong n = 0;
-	g_autofree gunichar *ucs = folded ? g_utf8_to_ucs4_fast (folded, -1, &n) : NULL;
-	gunichar *out = g_new (gunichar, (gsize) n + 1);
-	guint o = 0;
-	gboolean pending_space = FALSE;
-	for (glong i = 0; i < n; i++) {
-		gunichar c = ucs[i];
-		if (g_unichar_isspace (c) || c == 0x3000) {
-			pending_space = TRUE;
-			continue;
+	for (const char *p = folded; p && *p; p = g_utf8_next_char (p))
+		normal_add (t, g_utf8_get_char (p));
+}
+
+/* What normal_add makes of each ASCII character: the character itself
+ * folded, ' ' for white space, 0 for nothing.  Filled from the same
+ * functions as the general path, so both agree by construction. */
+static guint8 ascii_normal[128];
+
+static void
+ascii_normal_init (void)
+{
+	static gsize done;
+	if (!g_once_init_enter (&done))
+		return;
+	for (guint c = 1; c < 128; c++) {
+		char one[2] = { (char) c, 0 };
+		g_autofree char *folded = g_utf8_casefold (one, 1);
+		if (g_unichar_isspace (c))
+			ascii_normal[c] = ' ';
+		else if (g_unichar_iscntrl (c))
+			ascii_normal[c] = 0;
+		else {
+			g_assert (strlen (folded) == 1 && (guchar) folded[0] < 0x80);
+			ascii_normal[c] = (guint8) folded[0];
 		}
-		if (g_unichar_iscntrl (c) || c == 0xFFFD)
-			continue;
-		if (pending_space && o > 0 && !is_cjk (out[o - 1]) && !is_cjk (c))
-			out[o++] = ' ';
-		pending_space = FALSE;
-		out[o++] = c;
 	}
-	out[o] = 0;
-	*n_out = o;
-	return out;
+	g_once_init_leave (&done, 1);
+}
+
+/* @text (valid UTF-8 without NULs) as normalised characters; *n_out
+ * their number.
+ *
+ * Most text is ASCII, which NFKC leaves alone and folding only lowers:
+ * runs of it take a table.  The rest goes through NFKC and folding piece
+ * by piece.  A piece may start before an ASCII character (no character
+ * composes with an ASCII one that follows it), but the ASCII character
+ * before a piece goes with it, as a combining mark may compose with it.
+ * With MAILHUNT_LURE_VERIFY the result is checked against normalising
+ * the whole text at once. */
+static gunichar *
+normalise_whole (const char *text, gssize len, guint *n_out)
+{
+	normal_text t = { 0 };
+	normal_add_text (&t, text, len);
+	normal_push (&t, 0);
+	*n_out = (guint) (t.n - 1);
+	return t.chars;
+}
+
+/* Set from MAILHUNT_LURE_VERIFY (tests and fuzzing): every anchored
+ * search is checked against the search over the whole text, and every
+ * normalisation against the whole text's. */
+static gboolean verify_anchors;
+
+static gunichar *
+normalise (const char *text, gssize len, guint *n_out)
+{
+	ascii_normal_init ();
+	gsize n = len < 0 ? strlen (text) : (gsize) len;
+	normal_text t = { 0 };
+	t.size = n + 16;
+	t.chars = g_new (gunichar, t.size);
+	const guchar *s = (const guchar *) text;
+	gsize i = 0;
+	while (i < n) {
+		gsize j = i;
+		while (j < n && s[j] < 0x80)
+			j++;
+		/* the ASCII run [i, j), less its last character when more follows */
+		gsize ascii_end = j < n && j > i ? j - 1 : j;
+		for (gsize k = i; k < ascii_end; k++) {
+			guint8 c = ascii_normal[s[k]];
+			if (c == ' ')
+				t.pending_space = TRUE;
+			else if (c) {
+				if (t.pending_space && t.n > 0 && !is_cjk (t.chars[t.n - 1]))
+					normal_push (&t, ' ');
+				t.pending_space = FALSE;
+				normal_push (&t, c);
+			}
+		}
+		if (j == n)
+			break;
+		gsize k = j;
+		while (k < n && s[k] >= 0x80)
+			k++;
+		normal_add_text (&t, text + ascii_end, (gssize) (k - ascii_end));
+		i = k;
+	}
+	normal_push (&t, 0);
+	*n_out = (guint) (t.n - 1);
+	if (verify_anchors) {
+		guint whole_n = 0;
+		g_autofree gunichar *whole = normalise_whole (text, (gssize) n, &whole_n);
+		if (whole_n != *n_out || memcmp (whole, t.chars, whole_n * sizeof (gunichar)) != 0)
+			g_error ("lure: normalising piece by piece gave %u characters, the whole text %u",
+			         *n_out, whole_n);
+	}
+	return t.chars;
 }
 
 /* -- the database --------------------------------------------------------- */
@@ -601,16 +714,20 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 		                          where, len, options->limits.max_text);
 		len = options->limits.max_text;
 	}
-	/* a NUL inside the text must not hide what follows it */
-	g_autofree char *raw = g_malloc (len + 1);
-	memcpy (raw, text, len);
-	raw[len] = '\0';
-	for (gsize i = 0; i < len; i++)
-		if (raw[i] == '\0')
-			raw[i] = ' ';
-	g_autofree char *valid = g_utf8_make_valid (raw, (gssize) len);
 	guint n = 0;
-	src->chars = normalise (valid, -1, &n);
+	if (!memchr (text, '\0', len) && g_utf8_validate_len (text, len, NULL)) {
+		src->chars = normalise (text, (gssize) len, &n);
+	} else {
+		/* a NUL inside the text must not hide what follows it */
+		g_autofree char *raw = g_malloc (len + 1);
+		memcpy (raw, text, len);
+		raw[len] = '\0';
+		for (gsize i = 0; i < len; i++)
+			if (raw[i] == '\0')
+				raw[i] = ' ';
+		g_autofree char *valid = g_utf8_make_valid (raw, (gssize) len);
+		src->chars = normalise (valid, -1, &n);
+	}
 	/* NFKC can expand a character into many (U+FDFA into 18): the search
 	 * stays within max_text characters whatever the text holds */
 	if (n > options->limits.max_text) {
@@ -628,30 +745,15 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 		                  : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
 		                                                           GUINT_TO_POINTER (src->chars[i])));
 	src->bigrams = g_new0 (guint8, PAIR_BITS / 8);
-	/* the positions of each pair of neighbouring characters, bucketed by
-	 * pair (a counting sort): the anchors of source_search */
-	src->pair_start = g_new0 (guint32, PAIR_BITS + 1);
-	src->pair_at = g_new (guint32, n > 1 ? n - 1 : 1);
 	for (guint i = 1; i < n; i++) {
 		guint32 pair = pair_bit (src->classes[i - 1], src->classes[i]);
 		src->bigrams[pair / 8] |= (guint8) (1u << (pair % 8));
-		src->pair_start[pair + 1]++;
-	}
-	for (guint b = 0; b < PAIR_BITS; b++)
-		src->pair_start[b + 1] += src->pair_start[b];
-	{
-		g_autofree guint32 *fill = g_memdup2 (src->pair_start, PAIR_BITS * sizeof (guint32));
-		for (guint i = 1; i < n; i++)
-			src->pair_at[fill[pair_bit (src->classes[i - 1], src->classes[i])]++] = i - 1;
 	}
 	src->searched = g_new0 (guint8, db->n_slots + 1);
 	src->hits = g_new0 (phrase_hit, db->n_slots + 1);
 	return n > 0;
 }
 
-/* Set from MAILHUNT_LURE_VERIFY (tests and fuzzing): every anchored
- * search is checked against the search over the whole text. */
-static gboolean verify_anchors;
 
 /* Whether @p can be within its distance of some part of @src: an edit
  * changes at most two of the phrase's neighbour pairs, so a match keeps
@@ -681,12 +783,35 @@ source_may_hold (const lure_source *src, const lure_phrase *p)
  * best distance and the first end reaching it are those of the search
  * over the whole text, which every match through a piece is part of.
  * Returns -1 when the phrase has pieces too short to anchor. */
+/* The positions of each pair of neighbouring characters, bucketed by
+ * pair (a counting sort): the anchors of anchored_search.  Made for the
+ * first phrase that passes source_may_hold; most texts never need it. */
+static void
+source_index_pairs (lure_source *src)
+{
+	guint n = src->n;
+	src->pair_start = g_new0 (guint32, PAIR_BITS + 1);
+	src->pair_at = g_new (guint32, n > 1 ? n - 1 : 1);
+	for (guint i = 1; i < n; i++)
+		src->pair_start[pair_bit (src->classes[i - 1], src->classes[i]) + 1]++;
+	for (guint b = 0; b < PAIR_BITS; b++)
+		src->pair_start[b + 1] += src->pair_start[b];
+	/* placing a position moves its pair's start on by one, so at the end
+	 * each start stands where the next pair's began: moved back after */
+	for (guint i = 1; i < n; i++)
+		src->pair_at[src->pair_start[pair_bit (src->classes[i - 1], src->classes[i])]++] = i - 1;
+	memmove (src->pair_start + 1, src->pair_start, PAIR_BITS * sizeof (guint32));
+	src->pair_start[0] = 0;
+}
+
 static int
-anchored_search (const lure_source *src, const lure_phrase *p, phrase_hit *hit)
+anchored_search (lure_source *src, const lure_phrase *p, phrase_hit *hit)
 {
 	guint n = p->n_chars, k = p->max_distance, pieces = k + 1;
 	if (n / pieces < 2)
 		return -1;
+	if (!src->pair_start)
+		source_index_pairs (src);
 	hit->distance = G_MAXUINT;
 	hit->end = 0;
 	for (guint j = 0; j < pieces; j++) {
