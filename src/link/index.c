@@ -346,9 +346,17 @@ fingerprint (const char *text, gsize len, gboolean *capped)
 	if (!text || len == 0)
 		return units;
 	len = utf8_cap (text, len, MH_MAX_TEXT);
-	g_autofree char *valid = g_utf8_make_valid (text, (gssize) len);
-	g_autofree char *normal = g_str_is_ascii (valid) ? NULL : mh_text_nfkc (valid, -1);
+	/* mail text is valid UTF-8 already (mh_text_to_utf8): no copy then */
+	g_autofree char *repaired = g_utf8_validate_len (text, len, NULL) ? NULL
+	                            : g_utf8_make_valid (text, (gssize) len);
+	const char *valid = repaired ? repaired : text;
+	gsize valid_len = repaired ? strlen (repaired) : len;
+	g_autofree char *normal = NULL;
+	for (gsize i = 0; i < valid_len && !normal; i++)
+		if ((guchar) valid[i] >= 0x80)
+			normal = mh_text_nfkc (valid, (gssize) valid_len);
 	const char *p = normal ? normal : valid;
+	const char *end = normal ? normal + strlen (normal) : valid + valid_len;
 
 	/* polynomial rolling hash over the last MH_SHINGLE_CHARS characters */
 	const guint64 mult = G_GUINT64_CONSTANT (0x100000001b3);
@@ -358,16 +366,27 @@ fingerprint (const char *text, gsize len, gboolean *capped)
 	gunichar ring[MH_SHINGLE_CHARS] = { 0 };
 	guint64 rolling = 0;
 	gsize count = 0;
-	for (; *p; p = g_utf8_next_char (p)) {
-		gunichar c = g_utf8_get_char (p);
-		if (is_ignored_char (c))
-			continue;
-		c = c < 0x80 ? (gunichar) g_ascii_tolower ((gchar) c) : g_unichar_tolower (c);
-		gsize slot = count % MH_SHINGLE_CHARS;
+	guint slot = 0;
+	while (p < end && *p) {
+		gunichar c;
+		guchar b = (guchar) *p;
+		if (b < 0x80) {   /* most of any mail: no table lookups */
+			p++;
+			if (b == '>' || b <= ' ' || b == 0x7F)
+				continue;
+			c = (gunichar) g_ascii_tolower ((gchar) b);
+		} else {
+			c = g_utf8_get_char (p);
+			p = g_utf8_next_char (p);
+			if (is_ignored_char (c))
+				continue;
+			c = g_unichar_tolower (c);
+		}
 		rolling = rolling * mult + c;
 		if (count >= MH_SHINGLE_CHARS)
 			rolling -= (guint64) ring[slot] * mult_out;
 		ring[slot] = c;
+		slot = slot + 1 == MH_SHINGLE_CHARS ? 0 : slot + 1;
 		count++;
 		if (count < MH_SHINGLE_CHARS)
 			continue;
