@@ -34,7 +34,7 @@ static const char scan_help[] =
 	"  -o, --output FILE      write the report to FILE instead of standard output\n"
 	"  --all                  report every message, not only flagged ones\n"
 	"  -q, --quiet            no error lines on standard error and no text summary\n"
-	"  --max-message-size N   largest message read, in bytes (default 104857600);\n"
+	"  --max-message-size SIZE  largest message read (default 100M; K, M, G);\n"
 	"                         larger ones are reported as read errors\n"
 	"  --show-code            include the source of macros in the report\n"
 	MH_OFFICE_CLI_HELP
@@ -53,8 +53,9 @@ static const char scan_help[] =
 	"  --shard I/N            read only shard I of N of the inputs (1 <= I <= N):\n"
 	"                         N machines split one job; see docs/bulk.md\n"
 	"  --format records       write what `mailhunt merge` puts together (a shard)\n"
-	"  --split-size BYTES     read mboxes larger than this in ranges of about this\n"
-	"                         size, cut at message boundaries (default 67108864)\n"
+	"  --split-size SIZE      read mboxes larger than this in ranges of about this\n"
+	"                         size, cut at message boundaries (default 16M; sizes\n"
+	"                         take K, M or G)\n"
 	"  --progress             a progress line on standard error even when it is\n"
 	"                         not a terminal (--no-progress: never)\n"
 	"  --summary-only         print the summary alone\n"
@@ -1213,6 +1214,33 @@ parse_shard (const char *text, guint *index, guint *count)
 	return TRUE;
 }
 
+/* A size in bytes: "1048576", "1024K", "64M", "2G" (KiB, MiB, GiB;
+ * "KiB", "MB" and lower case are taken too: analysts write them all). */
+static gboolean
+parse_size (const char *text, gint64 *size)
+{
+	char *end;
+	errno = 0;
+	guint64 n = g_ascii_strtoull (text, &end, 10);
+	if (end == text || errno)
+		return FALSE;
+	guint shift = 0;
+	switch (g_ascii_tolower (*end)) {
+	case 'k': shift = 10; end++; break;
+	case 'm': shift = 20; end++; break;
+	case 'g': shift = 30; end++; break;
+	default: break;
+	}
+	if (shift && g_ascii_tolower (*end) == 'i')
+		end++;
+	if (*end && g_ascii_tolower (*end) == 'b')
+		end++;
+	if (*end || n > (guint64) G_MAXINT64 >> shift)
+		return FALSE;
+	*size = (gint64) (n << shift);
+	return TRUE;
+}
+
 /* scan and check are one reading loop: check reports every message with
  * its case, scan the flagged ones. */
 static int
@@ -1223,8 +1251,10 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 	g_auto (mh_office_cli) office_cli = { 0 };
 	gboolean all = FALSE, quiet = FALSE, help = FALSE, show_code = FALSE, no_documents = FALSE;
 	gboolean contacts = FALSE, progress = FALSE, no_progress = FALSE, summary_only = FALSE;
+	g_autofree char *max_message_text = NULL;
 	gint64 max_message = 0;
 	gint jobs = 0;
+	g_autofree char *split_size_text = NULL;
 	gint64 split_size = 0;
 	g_auto (GStrv) paths = NULL;
 	g_auto (GStrv) mailboxes = NULL;
@@ -1236,7 +1266,7 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, NULL, NULL },
 		{ "all", 0, 0, G_OPTION_ARG_NONE, &all, NULL, NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, NULL, NULL },
-		{ "max-message-size", 0, 0, G_OPTION_ARG_INT64, &max_message, NULL, NULL },
+		{ "max-message-size", 0, 0, G_OPTION_ARG_STRING, &max_message_text, NULL, NULL },
 		{ "show-code", 0, 0, G_OPTION_ARG_NONE, &show_code, NULL, NULL },
 		MH_OFFICE_CLI_ENTRIES (office_cli),
 		{ "no-documents", 0, 0, G_OPTION_ARG_NONE, &no_documents, NULL, NULL },
@@ -1249,7 +1279,7 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 		{ "progress", 0, 0, G_OPTION_ARG_NONE, &progress, NULL, NULL },
 		{ "no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress, NULL, NULL },
 		{ "summary-only", 0, 0, G_OPTION_ARG_NONE, &summary_only, NULL, NULL },
-		{ "split-size", 0, check ? G_OPTION_FLAG_HIDDEN : 0, G_OPTION_ARG_INT64, &split_size, NULL, NULL },
+		{ "split-size", 0, check ? G_OPTION_FLAG_HIDDEN : 0, G_OPTION_ARG_STRING, &split_size_text, NULL, NULL },
 		{ "help", 'h', 0, G_OPTION_ARG_NONE, &help, NULL, NULL },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -1267,6 +1297,16 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 	guint shard_index = 0, shard_count = 1;
 	if (shard && !parse_shard (shard, &shard_index, &shard_count)) {
 		fprintf (stderr, "mailhunt %s: --shard takes I/N, shard I of N (1 <= I <= N): '%s'\n", command, shard);
+		return MH_EXIT_UNREADABLE;
+	}
+	if (max_message_text && !parse_size (max_message_text, &max_message)) {
+		fprintf (stderr, "mailhunt %s: --max-message-size takes a number of bytes, "
+		         "with K, M or G for KiB, MiB or GiB: '%s'\n", command, max_message_text);
+		return MH_EXIT_UNREADABLE;
+	}
+	if (split_size_text && !parse_size (split_size_text, &split_size)) {
+		fprintf (stderr, "mailhunt %s: --split-size takes a number of bytes, "
+		         "with K, M or G for KiB, MiB or GiB: '%s'\n", command, split_size_text);
 		return MH_EXIT_UNREADABLE;
 	}
 	if (jobs < 0 || jobs > 256) {

@@ -73,11 +73,19 @@ with tempfile.TemporaryDirectory() as tmp:
     msgs = [o for o in whole if o.get('type') == 'message']
     ok(len(msgs) > 40, f"the generated mbox holds {len(msgs)} messages")
     eq([m['locator']['index'] for m in msgs], list(range(len(msgs))), "read whole: indexes 0..n-1")
-    for jobs in ('1', '2'):
-        rc, ranges, err = scan('--all', '--jobs', jobs, '--split-size', '65536', mbox)
-        ok(ranges == whole, f"--split-size 64 KiB, --jobs {jobs}: the same report as reading it whole",
+    for jobs, size in (('1', '65536'), ('2', '64K'), ('2', '1M')):
+        rc, ranges, err = scan('--all', '--jobs', jobs, '--split-size', size, mbox)
+        ok(ranges == whole, f"--split-size {size}, --jobs {jobs}: the same report as reading it whole",
            next((f"line {i}" for i, (a, b) in enumerate(zip(whole, ranges)) if a != b),
                 f"{len(whole)} against {len(ranges)}"))
+    # a size the analyst mistyped is refused, not read as something else
+    for bad in ('64Q', 'M', '-1', '99999999999999999999G'):
+        rc, out, err = mhtest.run('scan', '--split-size', bad, mbox)
+        ok(rc == 2 and '--split-size takes a number of bytes' in err,
+           f"--split-size {bad}: refused with exit 2", (rc, err))
+    rc, out, err = mhtest.run('scan', '--all', '--no-progress', '--format', 'jsonl', '--max-message-size', '2K', mbox)
+    ok(rc == 2 and 'more than the cap of 2048' in err, "--max-message-size 2K: larger messages are read errors",
+       (rc, err[:300]))
 
     # -- shards and merge ---------------------------------------------------
     records = []

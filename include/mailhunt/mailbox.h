@@ -174,7 +174,7 @@ void mh_work_unit_free (mh_work_unit *unit);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_work_unit, mh_work_unit_free)
 
 /* mboxes larger than split_size are read in ranges of about split_size */
-#define MH_PLAN_SPLIT_SIZE ((gint64) 64 * 1024 * 1024)
+#define MH_PLAN_SPLIT_SIZE ((gint64) 16 * 1024 * 1024)
 /* bytes read after each cut point looked for before giving up on it */
 #define MH_PLAN_CUT_WINDOW ((gint64) 4 * 1024 * 1024)
 

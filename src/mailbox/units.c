@@ -42,7 +42,7 @@
 #define HEAD_BYTES (64 * 1024)
 #define READ_PIECE (64 * 1024)
 #define MAX_WALK_DEPTH 64
-/* a 10 GB mbox at the default split size has 150 ranges; tiny split
+/* a 10 GB mbox at the default split size has 600 ranges; tiny split
  * sizes (tests) are held to this many */
 #define MAX_RANGES 65536
 /* "From " lines tried after one cut point before giving up on it */
