@@ -433,6 +433,55 @@ test_dhash_bits (void)
 	g_free (image.pixels);
 }
 
+/* The fingerprint by its definition, written the slow way: each of the
+ * 9x8 cells sums the pixels it covers, each weighted by the area of it
+ * that lies in the cell (in units of 1/9 by 1/8 of a pixel); a bit is set
+ * where a cell is brighter than its right neighbour.  Fingerprints that
+ * analysts keep in their lure files must not change with the code. */
+static guint64
+reference_dhash (const mh_gray_image *image)
+{
+	guint64 cells[8][9] = { { 0 } };
+	for (guint y = 0; y < image->height; y++)
+		for (guint x = 0; x < image->width; x++)
+			for (guint cy = 0; cy < 8; cy++) {
+				guint64 ylo = MAX ((guint64) y * 8, (guint64) cy * image->height);
+				guint64 yhi = MIN ((guint64) (y + 1) * 8, (guint64) (cy + 1) * image->height);
+				if (yhi <= ylo)
+					continue;
+				for (guint cx = 0; cx < 9; cx++) {
+					guint64 xlo = MAX ((guint64) x * 9, (guint64) cx * image->width);
+					guint64 xhi = MIN ((guint64) (x + 1) * 9, (guint64) (cx + 1) * image->width);
+					if (xhi > xlo)
+						cells[cy][cx] += (yhi - ylo) * (xhi - xlo) * image->pixels[y * image->width + x];
+				}
+			}
+	guint64 hash = 0;
+	for (guint cy = 0; cy < 8; cy++)
+		for (guint cx = 0; cx < 8; cx++)
+			hash = hash << 1 | (cells[cy][cx] > cells[cy][cx + 1]);
+	return hash;
+}
+
+static void
+test_dhash_reference (void)
+{
+	GRand *rand = g_rand_new_with_seed (7);
+	for (guint round = 0; round < 300; round++) {
+		guint w = (guint) g_rand_int_range (rand, 1, round < 200 ? 40 : 300);
+		guint h = (guint) g_rand_int_range (rand, 1, round < 200 ? 40 : 200);
+		mh_gray_image image = { w, h, g_malloc ((gsize) w * h) };
+		/* noise, or smooth gradients where neighbouring cells are close */
+		gboolean smooth = round % 2;
+		for (guint i = 0; i < w * h; i++)
+			image.pixels[i] = smooth ? (guint8) ((i % w) * 255 / w / 2 + (i / w) * 255 / h / 2)
+			                         : (guint8) g_rand_int_range (rand, 0, 256);
+		g_assert_cmphex (_mh_image_dhash (&image), ==, reference_dhash (&image));
+		g_free (image.pixels);
+	}
+	g_rand_free (rand);
+}
+
 static void
 assert_refused (const guint8 *data, gsize len, guint64 max_pixels, const char *contains)
 {
@@ -665,6 +714,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/ocr/alpha-on-white", test_alpha_on_white);
 	g_test_add_func ("/ocr/dhash", test_dhash);
 	g_test_add_func ("/ocr/dhash-bits", test_dhash_bits);
+	g_test_add_func ("/ocr/dhash-reference", test_dhash_reference);
 	g_test_add_func ("/ocr/caps", test_caps);
 	g_test_add_func ("/ocr/formats", test_formats);
 	g_test_add_func ("/ocr/too-small", test_too_small);

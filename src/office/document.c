@@ -518,6 +518,16 @@ ocr_cache_store (const char *key, const char *text)
 	g_mutex_unlock (&ocr_cache_lock);
 }
 
+/* Whether OCR read @image's picture before (with the same languages). */
+static gboolean
+ocr_cache_holds (const mh_doc_image *image, const mh_office_options *options)
+{
+	g_autofree char *key = g_strconcat (image->sha256, " ",
+	                                    options->ocr_languages ? options->ocr_languages : "", NULL);
+	g_autofree char *text = ocr_cache_lookup (key);
+	return text != NULL;
+}
+
 /* A lure is one screen: more pictures than this in one document are
  * fingerprinted but not all read, so a brochure cannot cost minutes. */
 #define MAX_PICTURES_READ 16
@@ -526,7 +536,7 @@ ocr_cache_store (const char *key, const char *text)
 /* Reads one picture with OCR (or takes what was read in the same picture
  * before); its status, text and problems go into @image and @doc. */
 static void
-read_picture (mh_document *doc, mh_doc_image *image, const mh_gray_image *gray,
+read_picture (mh_document *doc, mh_doc_image *image, const mh_gray_image *known_gray,
               const mh_office_options *options, gboolean *said_unavailable)
 {
 	guint timeout = options->ocr_timeout_ms ? options->ocr_timeout_ms : DEFAULT_OCR_TIMEOUT_MS;
@@ -539,6 +549,21 @@ read_picture (mh_document *doc, mh_doc_image *image, const mh_gray_image *gray,
 		return;
 	}
 	g_autoptr (GError) error = NULL;
+	/* a picture known from an earlier document was not decoded again */
+	g_autoptr (mh_gray_image) decoded = NULL;
+	const mh_gray_image *gray = known_gray;
+	if (!gray) {
+		gsize len = 0;
+		const guint8 *data = image->data ? g_bytes_get_data (image->data, &len) : NULL;
+		decoded = data ? _mh_image_decode (data, len, options->limits.max_image_pixels, &error) : NULL;
+		if (!decoded) {
+			image->ocr = "failed";
+			_mh_document_add_problem (doc, "%s: OCR failed: %s", image->location,
+			                          error ? error->message : "the picture is gone");
+			return;
+		}
+		gray = decoded;
+	}
 	gint64 start = g_get_monotonic_time ();
 	mh_ocr_result result = _mh_ocr_read (gray, options->ocr_languages, timeout, &image->text, &error);
 	doc->ocr_seconds += (double) (g_get_monotonic_time () - start) / 1e6;
@@ -571,6 +596,56 @@ read_picture (mh_document *doc, mh_doc_image *image, const mh_gray_image *gray,
 	}
 }
 
+/* What decoding learnt of a picture, by content and cap: a logo or a
+ * campaign's lure comes in many documents and is decoded once.  Bounded
+ * like the OCR cache. */
+#define PICTURE_CACHE_ENTRIES 4096
+
+typedef struct {
+	guint   width, height;
+	guint64 dhash;
+	char   *failure;   /* why it could not be decoded, or NULL */
+} picture_facts;
+
+static void
+picture_facts_free (gpointer p)
+{
+	picture_facts *facts = p;
+	g_free (facts->failure);
+	g_free (facts);
+}
+
+static GMutex      picture_cache_lock;
+static GHashTable *picture_cache;   /* "sha256 max_pixels" -> picture_facts */
+
+static gboolean
+picture_cache_lookup (const char *key, picture_facts *out)
+{
+	g_mutex_lock (&picture_cache_lock);
+	const picture_facts *hit = picture_cache ? g_hash_table_lookup (picture_cache, key) : NULL;
+	if (hit) {
+		*out = *hit;
+		out->failure = g_strdup (hit->failure);
+	}
+	g_mutex_unlock (&picture_cache_lock);
+	return hit != NULL;
+}
+
+static void
+picture_cache_store (const char *key, const picture_facts *facts)
+{
+	g_mutex_lock (&picture_cache_lock);
+	if (!picture_cache)
+		picture_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, picture_facts_free);
+	if (g_hash_table_size (picture_cache) >= PICTURE_CACHE_ENTRIES)
+		g_hash_table_remove_all (picture_cache);
+	picture_facts *copy = g_new (picture_facts, 1);
+	*copy = *facts;
+	copy->failure = g_strdup (facts->failure);
+	g_hash_table_replace (picture_cache, g_strdup (key), copy);
+	g_mutex_unlock (&picture_cache_lock);
+}
+
 static void
 read_pictures (mh_document *doc, const mh_office_options *options)
 {
@@ -581,35 +656,57 @@ read_pictures (mh_document *doc, const mh_office_options *options)
 
 	for (guint i = 0; i < doc->images->len; i++) {
 		mh_doc_image *image = g_ptr_array_index (doc->images, i);
-		g_autoptr (GError) error = NULL;
-		gsize len = 0;
-		const guint8 *data = g_bytes_get_data (image->data, &len);
-		g_autoptr (mh_gray_image) gray = _mh_image_decode (data, len,
-		                                                   options->limits.max_image_pixels, &error);
-		/* the bytes are not needed past this point: a scan keeps no pictures */
-		g_clear_pointer (&image->data, g_bytes_unref);
+		g_autofree char *key = g_strdup_printf ("%s %" G_GUINT64_FORMAT, image->sha256,
+		                                        (guint64) options->limits.max_image_pixels);
+		picture_facts facts = { 0 };
+		g_autoptr (mh_gray_image) gray = NULL;
+		gboolean will_read = read && n_read < MAX_PICTURES_READ;
+		gboolean known = picture_cache_lookup (key, &facts);
+		/* OCR wants the pixels unless it read this picture before;
+		 * read_picture decodes them if its cache forgot it meanwhile */
+		if (!known || (will_read && !facts.failure && !ocr_cache_holds (image, options))) {
+			g_autoptr (GError) error = NULL;
+			gsize len = 0;
+			const guint8 *data = g_bytes_get_data (image->data, &len);
+			gray = _mh_image_decode (data, len, options->limits.max_image_pixels, &error);
+			if (!known) {
+				g_clear_pointer (&facts.failure, g_free);
+				if (gray) {
+					facts.width = gray->width;
+					facts.height = gray->height;
+					facts.dhash = _mh_image_dhash (gray);
+				} else {
+					facts.failure = g_strdup (error->message);
+				}
+				picture_cache_store (key, &facts);
+			}
+		}
 		image->ocr = options->ocr == MH_OCR_NONE ? "off" : read ? "not-decoded" : "not-risky";
-		if (!gray) {
+		if (facts.failure) {
 			_mh_document_add_problem (doc, "%s: picture (%s) not decoded: %s", image->location,
-			                          image->format, error->message);
+			                          image->format, facts.failure);
+			g_free (facts.failure);
+			g_clear_pointer (&image->data, g_bytes_unref);
 			continue;
 		}
 		if (!image->width) {
-			image->width = gray->width;
-			image->height = gray->height;
+			image->width = facts.width;
+			image->height = facts.height;
 		}
 		image->has_dhash = TRUE;
-		image->dhash = _mh_image_dhash (gray);
-		if (!read)
-			continue;
-		if (n_read++ >= MAX_PICTURES_READ) {
-			image->ocr = "over-cap";
-			if (n_read == MAX_PICTURES_READ + 1)
-				_mh_document_add_problem (doc, "more than %d pictures: the rest are not read with OCR",
-				                          MAX_PICTURES_READ);
-			continue;
+		image->dhash = facts.dhash;
+		if (read) {
+			if (n_read++ >= MAX_PICTURES_READ) {
+				image->ocr = "over-cap";
+				if (n_read == MAX_PICTURES_READ + 1)
+					_mh_document_add_problem (doc, "more than %d pictures: the rest are not read with OCR",
+					                          MAX_PICTURES_READ);
+			} else {
+				read_picture (doc, image, gray, options, &said_unavailable);
+			}
 		}
-		read_picture (doc, image, gray, options, &said_unavailable);
+		/* the bytes are not needed past this point: a scan keeps no pictures */
+		g_clear_pointer (&image->data, g_bytes_unref);
 	}
 }
 

@@ -447,16 +447,31 @@ overlap (guint p, guint cell, guint cells, guint size)
 static void
 shrink_by_area (const mh_gray_image *image, guint64 cells[DHASH_ROWS][DHASH_COLUMNS])
 {
+	/* per column of cells: its first and last source pixel and their
+	 * weights; every pixel between lies wholly inside and weighs
+	 * DHASH_COLUMNS, so a row costs one plain sum per cell */
+	guint first[DHASH_COLUMNS], last[DHASH_COLUMNS];
+	guint64 first_w[DHASH_COLUMNS], last_w[DHASH_COLUMNS];
+	for (guint cx = 0; cx < DHASH_COLUMNS; cx++) {
+		first[cx] = (guint) ((guint64) cx * image->width / DHASH_COLUMNS);
+		last[cx] = (guint) (((guint64) (cx + 1) * image->width - 1) / DHASH_COLUMNS);
+		if (last[cx] >= image->width)
+			last[cx] = image->width - 1;
+		first_w[cx] = overlap (first[cx], cx, DHASH_COLUMNS, image->width);
+		last_w[cx] = overlap (last[cx], cx, DHASH_COLUMNS, image->width);
+	}
 	guint64 row_sums[DHASH_COLUMNS];
 	memset (cells, 0, sizeof (guint64) * DHASH_ROWS * DHASH_COLUMNS);
 	for (guint y = 0; y < image->height; y++) {
 		const guint8 *row = image->pixels + (gsize) y * image->width;
 		for (guint cx = 0; cx < DHASH_COLUMNS; cx++) {
-			guint first = (guint) ((guint64) cx * image->width / DHASH_COLUMNS);
-			guint last = (guint) (((guint64) (cx + 1) * image->width - 1) / DHASH_COLUMNS);
-			guint64 sum = 0;
-			for (guint x = first; x <= last && x < image->width; x++)
-				sum += overlap (x, cx, DHASH_COLUMNS, image->width) * row[x];
+			guint64 sum = first_w[cx] * row[first[cx]];
+			if (last[cx] > first[cx]) {
+				guint64 inside = 0;
+				for (guint x = first[cx] + 1; x < last[cx]; x++)
+					inside += row[x];
+				sum += inside * DHASH_COLUMNS + last_w[cx] * row[last[cx]];
+			}
 			row_sums[cx] = sum;
 		}
 		for (guint cy = 0; cy < DHASH_ROWS; cy++) {
