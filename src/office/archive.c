@@ -1011,10 +1011,26 @@ mh_passwords_from_text (const char *text)
 	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
 	if (!text)
 		return out;
+	/* the bytes a label can start with: every other byte is passed over
+	 * without trying the labels one by one (most of a mail body) */
+	static guint8 starts_label[256];
+	static gsize starts_label_set;
+	if (g_once_init_enter (&starts_label_set)) {
+		for (gsize i = 0; i < G_N_ELEMENTS (password_labels); i++) {
+			guchar c = (guchar) password_labels[i][0];
+			starts_label[c] = 1;
+			starts_label[(guchar) g_ascii_toupper ((gchar) c)] = 1;
+		}
+		g_once_init_leave (&starts_label_set, 1);
+	}
 	g_autofree char *valid = g_utf8_make_valid (text, -1);
 	const char *p = valid;
 
 	while (*p && out->len < PASSWORD_MAX_CANDIDATES) {
+		if (!starts_label[(guchar) *p]) {
+			p++;
+			continue;
+		}
 		gsize n = password_label_at (valid, p);
 		if (n == 0) {
 			p++;

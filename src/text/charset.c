@@ -166,10 +166,15 @@ iso2022jp_to_eucjp (const guint8 *in, gsize len, GByteArray *out, GString *lossy
 			continue;
 		}
 		switch (mode) {
-		case ASCII:
-			g_byte_array_append (out, &c, 1);
-			i++;
+		case ASCII: {
+			/* the run up to the next escape, line end or stray byte */
+			gsize j = i + 1;
+			while (j < len && in[j] != 0x1b && in[j] < 0x80 && in[j] != '\r' && in[j] != '\n')
+				j++;
+			g_byte_array_append (out, in + i, (guint) (j - i));
+			i = j;
 			break;
+		}
 		case KANA: {
 			guint8 b[2] = { 0x8e, (guint8) (c | 0x80) };
 			if (c < 0x21 || c > 0x5f) { g_byte_array_append (out, &c, 1); i++; break; }
