@@ -146,6 +146,8 @@ typedef struct {
 	const char      *indexing;      /* the --mailbox being read into the index, or NULL */
 	const char      *scanning;      /* scan: the PATH being read, indexed under its name */
 	GArray          *waiting;       /* of waiting_mail: flagged mails linked at the end */
+	FILE            *waiting_file;  /* their records, read back at the end */
+	mh_printer      *waiting_printer; /* jsonl, onto waiting_file */
 	FILE            *spool;         /* the report after the first waiting mail */
 	FILE            *report_out;    /* where the report goes in the end */
 	mh_thread_map   *map;           /* scan: the stolen-thread map */
@@ -172,17 +174,20 @@ typedef struct {
 /* A flagged mail is linked once every message of the scan is indexed:
  * its original may come later (another PATH, Sent Items after the
  * Inbox) and the result must not depend on the order of the inputs.
- * What the report says after it waits in a spool file, so that the
- * report keeps the order of the inputs. */
+ * The mail waits as records (its body, then its message line, as a
+ * worker writes them) in a file of $TMPDIR, so that a quarantine folder
+ * of thousands of flagged mails does not hold them all in memory; what
+ * the report says after it waits in a spool file, so that the report
+ * keeps the order of the inputs. */
 typedef struct {
-	mh_message *message;
-	long        spool_at;   /* where it goes in the spool */
+	long record_at;  /* where its records start in the waiting file */
+	long spool_at;   /* where it goes in the spool */
 } waiting_mail;
 
-/* Flagged mails kept waiting; past it they are linked against what is
- * indexed so far (counted as linked_early in the summary): a bound on
- * memory when a quarantine folder is all spam. */
-#define MAX_WAITING 20000
+/* Flagged mails kept waiting (16 bytes of memory each); past it they are
+ * linked against what is indexed so far (counted as linked_early in the
+ * summary). */
+#define MAX_WAITING 1000000
 
 static void
 count_documents (scan_state *st, const mh_message *m)
@@ -295,23 +300,41 @@ link_message (scan_state *st, mh_message *m)
 	mh_case_attach (m, result, st->index);
 }
 
-/* The spool is a file unlinked at once (in $TMPDIR): nothing is left
- * behind, whatever happens to the scan. */
-static void
-open_spool (scan_state *st)
+/* A file of $TMPDIR unlinked at once: nothing is left behind, whatever
+ * happens to the scan.  NULL when none can be made. */
+static FILE *
+open_unlinked (void)
 {
 	g_autoptr (GError) error = NULL;
 	g_autofree char *name = NULL;
 	int fd = g_file_open_tmp ("mailhunt-spool-XXXXXX", &name, &error);
 	if (fd < 0)
-		return;
+		return NULL;
 	unlink (name);
-	st->spool = fdopen (fd, "w+");
-	if (!st->spool) {
+	FILE *f = fdopen (fd, "w+");
+	if (!f)
 		close (fd);
-		return;
+	return f;
+}
+
+/* The spool of the report and the file of the waiting mails. */
+static gboolean
+open_spool (scan_state *st)
+{
+	if (!st->spool) {
+		st->spool = open_unlinked ();
+		if (!st->spool)
+			return FALSE;
+		st->printer->out = st->spool;
 	}
-	st->printer->out = st->spool;
+	if (!st->waiting_file) {
+		st->waiting_file = open_unlinked ();
+		if (!st->waiting_file)
+			return FALSE;
+		st->waiting_printer = mh_printer_new ("jsonl", st->waiting_file);
+		st->waiting_printer->show_code = st->printer->show_code;
+	}
+	return TRUE;
 }
 
 /* An analysed message, with its index entry when the scan indexes it
@@ -330,16 +353,14 @@ take_message (scan_state *st, mh_message *m, mh_index_entry *entry)
 		/* scan: every message may be the original a flagged one quotes */
 		if (entry)
 			mh_thread_index_add_entry (st->index, entry);
-		if (flagged && st->waiting->len < MAX_WAITING) {
-			if (!st->spool)
-				open_spool (st);
-			if (st->spool) {
-				mh_message_drop_content (m);
-				waiting_mail w = { m, ftell (st->spool) };
-				g_array_append_val (st->waiting, w);
-				mh_index_entry_free (entry);
-				return;
-			}
+		if (flagged && st->waiting->len < MAX_WAITING && open_spool (st)) {
+			waiting_mail w = { ftell (st->waiting_file), ftell (st->spool) };
+			mh_bulk_write_body (st->waiting_file, m->body_text);
+			mh_printer_message (st->waiting_printer, m);
+			g_array_append_val (st->waiting, w);
+			mh_index_entry_free (entry);
+			mh_message_free (m);
+			return;
 		}
 		if (flagged) {
 			st->r.summary.linked_early++;
@@ -371,6 +392,48 @@ copy_spool (FILE *spool, long until, FILE *out)
 	return !ferror (spool);
 }
 
+/* One record line of the waiting file, parsed; NULL (and a message in
+ * @error) when it cannot be read back. */
+static JsonNode *
+waiting_record (FILE *in, char **line, size_t *cap, mh_record_kind *kind, GError **error)
+{
+	ssize_t len = getline (line, cap, in);
+	if (len < 0) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY, "%s",
+		             ferror (in) ? g_strerror (errno) : "the file ends early");
+		return NULL;
+	}
+	return mh_record_parse_line (*line, (gsize) len, kind, error);
+}
+
+/* A waiting mail read back from its records: its body, then its message. */
+static mh_message *
+waiting_message (FILE *in, long at, GError **error)
+{
+	if (fseek (in, at, SEEK_SET) != 0) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY, "%s", g_strerror (errno));
+		return NULL;
+	}
+	g_autofree char *line = NULL;
+	size_t cap = 0;
+	mh_record_kind kind;
+	g_autoptr (JsonNode) body = waiting_record (in, &line, &cap, &kind, error);
+	if (!body)
+		return NULL;
+	g_autofree char *text = NULL;
+	if (!mh_bulk_get_string (json_node_get_object (body), "text", TRUE, &text, error))
+		return NULL;
+	g_autoptr (JsonNode) node = waiting_record (in, &line, &cap, &kind, error);
+	if (!node)
+		return NULL;
+	mh_message *m = mh_message_from_json (node, error);
+	if (m && text) {
+		g_free (m->body_text);
+		m->body_text = g_steal_pointer (&text);
+	}
+	return m;
+}
+
 /* The end of a scan: every message is indexed, so the waiting mails are
  * linked and put back in their place in the report. */
 static void
@@ -381,13 +444,24 @@ finish_waiting (scan_state *st)
 	fflush (st->spool);
 	rewind (st->spool);
 	st->printer->out = st->report_out;
-	gboolean ok = TRUE;
-	for (guint i = 0; i < st->waiting->len; i++) {
+	gboolean ok = !st->waiting_file || fflush (st->waiting_file) == 0;
+	for (guint i = 0; ok && i < st->waiting->len; i++) {
 		waiting_mail *w = &g_array_index (st->waiting, waiting_mail, i);
-		ok = ok && copy_spool (st->spool, w->spool_at, st->report_out);
-		link_message (st, w->message);
-		report_message (st, w->message);
-		g_clear_pointer (&w->message, mh_message_free);
+		ok = copy_spool (st->spool, w->spool_at, st->report_out);
+		g_autoptr (GError) error = NULL;
+		mh_message *m = waiting_message (st->waiting_file, w->record_at, &error);
+		if (!m) {
+			/* written by this process moments ago: only a full or
+			 * failing disk gets here */
+			fprintf (stderr, "mailhunt %s: flagged mail %u of %u could not be read back from "
+			         "its spool file in $TMPDIR: %s\n", st->command, i + 1, st->waiting->len,
+			         error->message);
+			st->r.summary.errors++;
+			continue;
+		}
+		link_message (st, m);
+		report_message (st, m);
+		mh_message_free (m);
 	}
 	ok = ok && copy_spool (st->spool, -1, st->report_out);
 	if (!ok)
@@ -396,6 +470,10 @@ finish_waiting (scan_state *st)
 	g_array_set_size (st->waiting, 0);
 	fclose (st->spool);
 	st->spool = NULL;
+	g_clear_pointer (&st->waiting_printer, mh_printer_free);
+	if (st->waiting_file)
+		fclose (st->waiting_file);
+	st->waiting_file = NULL;
 }
 
 /* -- reading ---------------------------------------------------------------------- */
@@ -1189,6 +1267,8 @@ scan_state_clear (scan_state *st)
 	g_clear_pointer (&st->map, mh_thread_map_free);
 	if (st->waiting)
 		g_array_unref (st->waiting);
+	g_clear_pointer (&st->waiting_printer, mh_printer_free);
+	g_clear_pointer (&st->waiting_file, fclose);
 	if (st->units)
 		g_ptr_array_unref (st->units);
 	if (st->roots)
