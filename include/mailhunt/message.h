@@ -157,17 +157,13 @@ typedef struct {
 
 void         mh_limits_init_default (mh_limits *limits);
 
-/* Builds the model from the raw bytes of one RFC 5322 message.  The
- * locator is copied.  Never fails on malformed input: what could not be
- * understood ends up in message->problems. */
 /* A message with nothing in it yet, every list ready to take items with
  * the free functions mh_message_free expects (records read back). */
 mh_message  *mh_message_new_empty (const mh_locator *locator, int depth);
 
-/* Lets go of the parsed MIME tree and the attachment bytes once the
- * message is analysed: what the report prints stays (scan keeps flagged
- * mails until the whole scan is indexed). */
-void         mh_message_drop_content (mh_message *message);
+/* Builds the model from the raw bytes of one RFC 5322 message.  The
+ * locator is copied.  Never fails on malformed input: what could not be
+ * understood ends up in message->problems. */
 mh_message  *mh_message_new_from_bytes (const char *data, gsize len,
                                         const mh_locator *locator,
                                         const mh_limits *limits);

@@ -234,20 +234,6 @@ mh_thread_case_new (void)
 }
 
 void
-mh_message_drop_content (mh_message *m)
-{
-	if (!m)
-		return;
-	g_clear_object (&m->mime);
-	for (guint i = 0; i < m->attachments->len; i++) {
-		mh_attachment *a = g_ptr_array_index (m->attachments, i);
-		g_clear_object (&a->part);
-		g_clear_pointer (&a->data, g_bytes_unref);
-		mh_message_drop_content (a->nested);
-	}
-}
-
-void
 mh_message_free (mh_message *m)
 {
 	if (!m)
