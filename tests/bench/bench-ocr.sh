@@ -232,7 +232,9 @@ for share in shares:
                   "ocr_states": states, "lure_findings": lures,
                   "ocr_seconds": round(ocr_seconds(f"{box}-{mode}.jsonl") or 0, 2)})
         # OCR's share of the same run: what it added over the rest of the scan
-        rest = r["wall_s"] - r["ocr_seconds"]
+        # ocr_seconds adds up the OCR time of every worker, so it is set
+        # against the run's CPU seconds, not its wall time
+        rest = r["cpu_s"] - r["ocr_seconds"]
         r["ocr_over_rest"] = round(r["ocr_seconds"] / rest, 3) if rest > 0 else None
         entry[mode] = r
     base, base_cpu = entry["none"]["wall_s"], entry["none"]["cpu_s"]
