@@ -505,11 +505,12 @@ walk_dir (plan_ctx *p, const char *dir, const char *rel)
 			add_event (p, MH_UNIT_ERROR, path, g_strerror (errno));
 			continue;
 		}
+		/* lstat told already, but for links (one stat fewer a file) */
 		if (S_ISLNK (lst.st_mode) && is_dir (path)) {
 			add_event (p, MH_UNIT_SKIPPED, path, "symbolic link to a directory: not followed");
 			continue;
 		}
-		if (is_dir (path)) {
+		if (S_ISDIR (lst.st_mode)) {
 			walk_dir (p, path, sub_rel);
 			continue;
 		}
