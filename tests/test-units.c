@@ -31,6 +31,9 @@
 #include <gio/gio.h>
 
 #include "mailhunt/mailbox.h"
+#include "mailhunt/bulk.h"
+#include "mailhunt/link.h"
+#include "mailhunt/records.h"
 
 /* ---- recording the callbacks ---- */
 
@@ -1020,6 +1023,59 @@ remove_tree (const char *dir)
 	g_rmdir (dir);
 }
 
+/* An index entry read back from its record has the sample it was
+ * written with (one string of 8 hex digits a unit); a sample spelt any
+ * other way is refused, naming the member. */
+static void
+test_entry_record (void)
+{
+	mh_index_entry e = { .mailbox = "box", .file = "f.eml", .index = 3, .offset = 7,
+	                     .date_unix = G_MININT64, .participants = g_ptr_array_new (),
+	                     .units = g_array_new (FALSE, FALSE, sizeof (guint32)), .threshold = 42 };
+	const guint32 units[] = { 0, 1, 0x0badf00d, 0xdeadbeef, 0xffffffff };
+	g_array_append_vals (e.units, units, G_N_ELEMENTS (units));
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream (&buf, &size);
+	mh_bulk_write_entry (out, &e);
+	fclose (out);
+	g_assert_nonnull (strstr (buf, "\"units\":\"00000000000000010badf00ddeadbeefffffffff\""));
+
+	g_autoptr (GError) error = NULL;
+	mh_record_kind kind;
+	g_autoptr (JsonNode) node = mh_record_parse_line (buf, size, &kind, &error);
+	g_assert_no_error (error);
+	g_autoptr (mh_index_entry) back = mh_bulk_read_entry (json_node_get_object (node), &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (back->units->len, ==, G_N_ELEMENTS (units));
+	for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+		g_assert_cmphex (g_array_index (back->units, guint32, i), ==, units[i]);
+	g_assert_cmpuint (back->threshold, ==, 42);
+
+	static const char *const bad[] = { "\"0000000\"", "\"0000000g\"", "[1,2]", "null", "\"-0000001\"" };
+	for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+		GString *line = g_string_new (buf);
+		char *at = strstr (line->str, "\"units\":\"");
+		g_assert_nonnull (at);
+		gsize from = (gsize) (at - line->str) + strlen ("\"units\":");
+		char *end = strchr (line->str + from + 1, '"');
+		g_string_erase (line, (gssize) from, (gssize) (end + 1 - (line->str + from)));
+		g_string_insert (line, (gssize) from, bad[i]);
+		g_autoptr (GError) local = NULL;
+		g_autoptr (JsonNode) n = mh_record_parse_line (line->str, line->len, &kind, &local);
+		g_assert_no_error (local);
+		mh_index_entry *refused = mh_bulk_read_entry (json_node_get_object (n), &local);
+		g_assert_null (refused);
+		g_assert_nonnull (local);
+		g_test_message ("units %s: %s", bad[i], local->message);
+		g_assert_nonnull (strstr (local->message, "units"));
+		g_string_free (line, TRUE);
+	}
+	free (buf);
+	g_ptr_array_unref (e.participants);
+	g_array_unref (e.units);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1040,6 +1096,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/units/files-from", test_files_from);
 	g_test_add_func ("/units/shards", test_shards);
 	g_test_add_func ("/units/merge", test_merge);
+	g_test_add_func ("/units/entry-record", test_entry_record);
 	int rc = g_test_run ();
 
 	remove_tree (tmpdir);

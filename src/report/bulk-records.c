@@ -133,11 +133,19 @@ mh_bulk_write_entry (FILE *out, const mh_index_entry *e)
 	member_string (b, "from", e->from);
 	member_string (b, "to", e->to);
 	member_strings (b, "participants", e->participants);
-	json_builder_set_member_name (b, "units");
-	json_builder_begin_array (b);
-	for (guint i = 0; e->units && i < e->units->len; i++)
-		json_builder_add_int_value (b, g_array_index (e->units, guint32, i));
-	json_builder_end_array (b);
+	/* the sample as one string of 8 hex digits a unit: an array of
+	 * numbers made the index records most of what a quarantine scan's
+	 * parent parsed */
+	static const char digits[] = "0123456789abcdef";
+	guint n_units = e->units ? e->units->len : 0;
+	g_autofree char *hex = g_malloc ((gsize) n_units * 8 + 1);
+	for (guint i = 0; i < n_units; i++) {
+		guint32 v = g_array_index (e->units, guint32, i);
+		for (guint k = 0; k < 8; k++)
+			hex[i * 8 + k] = digits[(v >> (28 - 4 * k)) & 0xf];
+	}
+	hex[(gsize) n_units * 8] = '\0';
+	member_string (b, "units", hex);
 	member_int (b, "threshold", e->threshold);
 	json_builder_set_member_name (b, "capped");
 	json_builder_add_boolean_value (b, e->capped);
@@ -371,20 +379,24 @@ mh_bulk_read_entry (JsonObject *o, GError **error)
 	}
 	if (ok) {
 		JsonNode *n = json_object_get_member (o, "units");
-		JsonArray *a = n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-		ok = a && json_array_get_length (a) <= MAX_UNITS;
-		for (guint i = 0; ok && i < json_array_get_length (a); i++) {
-			JsonNode *u = json_array_get_element (a, i);
-			ok = JSON_NODE_HOLDS_VALUE (u) && json_node_get_value_type (u) == G_TYPE_INT64 &&
-			     json_node_get_int (u) >= 0 && json_node_get_int (u) <= G_MAXUINT32;
-			if (ok) {
-				guint32 v = (guint32) json_node_get_int (u);
-				g_array_append_val (e->units, v);
+		const char *hex = n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+		                  ? json_node_get_string (n) : NULL;
+		gsize len = hex ? strlen (hex) : 0;
+		ok = hex && len % 8 == 0 && len / 8 <= MAX_UNITS;
+		for (gsize i = 0; ok && i < len; i += 8) {
+			guint32 v = 0;
+			for (gsize k = 0; ok && k < 8; k++) {
+				int d = g_ascii_xdigit_value (hex[i + k]);
+				ok = d >= 0;
+				v = v << 4 | (guint32) (d & 0xf);
 			}
+			if (ok)
+				g_array_append_val (e->units, v);
 		}
 		if (!ok)
 			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER,
-			             "units: expected at most %d unsigned 32-bit integers", MAX_UNITS);
+			             "units: expected at most %d unsigned 32-bit integers of 8 hex digits each, "
+			             "in one string", MAX_UNITS);
 	}
 	if (ok) {
 		JsonNode *n = json_object_get_member (o, "capped");
