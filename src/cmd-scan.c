@@ -8,6 +8,7 @@
 #include <string.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -998,18 +999,75 @@ remove_spool (const char *dir)
 	g_rmdir (dir);
 }
 
+/* Who made a spool directory: "pid boot-id" in a file of it, so that a
+ * later scan can tell a spool whose scan was killed (SIGKILL gives no
+ * chance to remove it) from one in use. */
+#define SPOOL_OWNER "owner"
+
+static char *
+spool_owner_text (pid_t pid)
+{
+	g_autofree char *boot = NULL;
+	if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL))
+		boot = g_strdup ("unknown");
+	return g_strdup_printf ("%ld %s\n", (long) pid, g_strstrip (boot));
+}
+
+/* Removes the spool directories of scans that were killed: ours (same
+ * user), named as scan names them, whose owner file names a process of
+ * this boot that is gone.  The records in them hold mail that was read;
+ * nothing else in $TMPDIR is touched. */
+static void
+remove_stale_spools (const char *command, gboolean quiet)
+{
+	const char *tmp = g_get_tmp_dir ();
+	GDir *d = g_dir_open (tmp, 0, NULL);
+	const char *name;
+	g_autofree char *mine = spool_owner_text (0);
+	const char *boot = strchr (mine, ' ');
+	while (d && (name = g_dir_read_name (d))) {
+		if (!g_str_has_prefix (name, "mailhunt-") || strlen (name) != strlen ("mailhunt-XXXXXX"))
+			continue;
+		g_autofree char *dir = g_build_filename (tmp, name, NULL);
+		struct stat sb;
+		if (lstat (dir, &sb) != 0 || !S_ISDIR (sb.st_mode) || sb.st_uid != getuid ())
+			continue;
+		g_autofree char *owner_file = g_build_filename (dir, SPOOL_OWNER, NULL);
+		g_autofree char *owner = NULL;
+		if (!g_file_get_contents (owner_file, &owner, NULL, NULL))
+			continue;
+		char *end;
+		long pid = strtol (owner, &end, 10);
+		if (end == owner || pid <= 0 || !boot || strcmp (end, boot) != 0)
+			continue;   /* not ours to judge: another boot, or no pid */
+		if (kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+			continue;   /* its scan is still running */
+		remove_spool (dir);
+		if (!quiet)
+			fprintf (stderr, "mailhunt %s: removed %s, left by a scan that was killed\n", command, dir);
+	}
+	if (d)
+		g_dir_close (d);
+}
+
 /* scan --jobs N: the units go to N workers; their records come back in
  * plan order, whatever order the workers finish in. */
 static void
 scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const guint8 *wanted)
 {
 	g_autoptr (GError) error = NULL;
+	remove_stale_spools (st->command, st->r.quiet);
 	g_autofree char *spool_dir = g_dir_make_tmp ("mailhunt-XXXXXX", &error);
 	if (!spool_dir) {
 		fprintf (stderr, "mailhunt %s: no directory for the workers' records (%s): reading in one "
 		         "process\n", st->command, error->message);
 		scan_here (st, limits, wanted);
 		return;
+	}
+	{
+		g_autofree char *owner_file = g_build_filename (spool_dir, SPOOL_OWNER, NULL);
+		g_autofree char *owner = spool_owner_text (getpid ());
+		g_file_set_contents (owner_file, owner, -1, NULL);
 	}
 	g_autofree char *ocr_dir = g_build_filename (spool_dir, "ocr", NULL);
 	if (g_mkdir (ocr_dir, 0700) == 0)

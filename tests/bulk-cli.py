@@ -171,6 +171,40 @@ with tempfile.TemporaryDirectory() as tmpdir:
     eq(rc, -signal.SIGTERM, "SIGTERM: the scan ends as the signal ends it")
     eq(os.listdir(tmpdir), [], "SIGTERM: the spool directory is removed")
 
+# -- killed: SIGKILL leaves the spool; the next scan removes it ---------------
+with tempfile.TemporaryDirectory() as tmpdir:
+    env = dict(os.environ, TMPDIR=tmpdir)
+    p = subprocess.Popen([mhtest.mailhunt(), 'scan', '--format', 'jsonl', '--no-progress', '--jobs', '2',
+                          '--ocr', 'all', '-o', os.devnull, SAMPLES], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        if os.listdir(tmpdir) or p.poll() is not None:
+            break
+        time.sleep(0.05)
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=300)
+    left = os.listdir(tmpdir)
+    ok(len(left) == 1 and os.path.exists(os.path.join(tmpdir, left[0], 'owner')),
+       "SIGKILL: the spool directory is left, with its owner", left)
+    # a directory of the same shape whose owner runs (this test) is not touched
+    alive = os.path.join(tmpdir, 'mailhunt-Alive1')
+    os.mkdir(alive)
+    with open('/proc/sys/kernel/random/boot_id') as f:
+        boot = f.read().strip()
+    with open(os.path.join(alive, 'owner'), 'w') as f:
+        f.write(f"{os.getpid()} {boot}\n")
+    other = os.path.join(tmpdir, 'mailhunt-Other1')   # not made by scan: no owner file
+    os.mkdir(other)
+    proc = subprocess.run([mhtest.mailhunt(), 'scan', '--format', 'jsonl', '--no-progress', '--jobs', '2',
+                           '-o', os.devnull, os.path.join(SAMPLES, 'lures')], env=env,
+                          capture_output=True, text=True, timeout=600)
+    ok(not os.path.exists(os.path.join(tmpdir, left[0])), "the next scan removes the killed scan's spool",
+       os.listdir(tmpdir))
+    ok('left by a scan that was killed' in proc.stderr and left[0] in proc.stderr, "and says so",
+       proc.stderr[-500:])
+    eq(sorted(os.listdir(tmpdir)), ['mailhunt-Alive1', 'mailhunt-Other1'],
+       "a running scan's spool and other directories stay")
+
 # -- progress and --summary-only ----------------------------------------------
 rc, out, err = mhtest.run('scan', '--format', 'jsonl', '--jobs', '2', '--progress', SAMPLES)
 ok('inputs' in err and 'MB/s' in err and 'flagged' in err, "--progress: a progress line on standard error",
