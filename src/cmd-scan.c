@@ -9,6 +9,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -865,6 +868,10 @@ worker_main (scan_state *st, const mh_limits *limits, const char *spool_dir, int
 			const mh_work_unit *u = g_ptr_array_index (st->units, i);
 			if (doomed && *doomed && strstr (u->path, doomed))
 				raise (SIGKILL);
+			/* and that a worker dies with its parent, however busy */
+			const char *stalled = g_getenv ("MAILHUNT_TEST_STALL_WORKER_ON");
+			if (stalled && *stalled && strstr (u->path, stalled))
+				g_usleep (60 * G_USEC_PER_SEC);
 			write_unit (st, i, limits, out);
 		}
 		if (out && fclose (out) != 0)
@@ -890,6 +897,8 @@ worker_start (scan_state *st, const mh_limits *limits, const char *spool_dir, wo
 		return FALSE;
 	}
 	fflush (NULL);
+	pid_t parent = getpid ();
+	(void) parent;
 	pid_t pid = fork ();
 	if (pid < 0) {
 		close (down[0]); close (down[1]); close (up[0]); close (up[1]);
@@ -899,6 +908,13 @@ worker_start (scan_state *st, const mh_limits *limits, const char *spool_dir, wo
 		/* a worker stops when told: the parent removes what it wrote */
 		signal (SIGINT, SIG_DFL);
 		signal (SIGTERM, SIG_DFL);
+#ifdef PR_SET_PDEATHSIG
+		/* and when the parent is killed outright, at once rather than
+		 * after its batch: nobody is left to read or remove its records */
+		prctl (PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid () != parent)
+			_exit (1);
+#endif
 		close (down[1]);
 		close (up[0]);
 		for (guint i = 0; i < n_all; i++)

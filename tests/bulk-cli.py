@@ -173,16 +173,37 @@ with tempfile.TemporaryDirectory() as tmpdir:
 
 # -- killed: SIGKILL leaves the spool; the next scan removes it ---------------
 with tempfile.TemporaryDirectory() as tmpdir:
-    env = dict(os.environ, TMPDIR=tmpdir)
+    # every worker stalls for a minute on its first document of the lures
+    env = dict(os.environ, TMPDIR=tmpdir, MAILHUNT_TEST_STALL_WORKER_ON='lures/')
     p = subprocess.Popen([mhtest.mailhunt(), 'scan', '--format', 'jsonl', '--no-progress', '--jobs', '2',
-                          '--ocr', 'all', '-o', os.devnull, SAMPLES], env=env,
+                          '-o', os.devnull, os.path.join(SAMPLES, 'lures')], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(600):
         if os.listdir(tmpdir) or p.poll() is not None:
             break
         time.sleep(0.05)
+    time.sleep(0.5)   # the workers are in their stall
+    env = dict(os.environ, TMPDIR=tmpdir)
+    try:
+        with open(f'/proc/{p.pid}/task/{p.pid}/children') as f:
+            workers = [int(w) for w in f.read().split()]
+    except OSError:
+        workers = []
     p.send_signal(signal.SIGKILL)
     p.wait(timeout=300)
+    def running(pid):
+        """Not gone and not a zombie (an orphan waits for init to reap it)."""
+        try:
+            with open(f'/proc/{pid}/stat') as f:
+                return f.read().rsplit(')', 1)[1].split()[0] != 'Z'
+        except OSError:
+            return False
+    for _ in range(100):
+        if not any(running(w) for w in workers):
+            break
+        time.sleep(0.05)
+    ok(workers and not any(running(w) for w in workers),
+       "SIGKILL: the workers die with the parent, within 5 s", workers)
     left = os.listdir(tmpdir)
     ok(len(left) == 1 and os.path.exists(os.path.join(tmpdir, left[0], 'owner')),
        "SIGKILL: the spool directory is left, with its owner", left)
