@@ -1021,12 +1021,12 @@ remove_spool (const char *dir)
 #define SPOOL_OWNER "owner"
 
 static char *
-spool_owner_text (pid_t pid)
+boot_id (void)
 {
-	g_autofree char *boot = NULL;
+	char *boot = NULL;
 	if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot, NULL, NULL))
 		boot = g_strdup ("unknown");
-	return g_strdup_printf ("%ld %s\n", (long) pid, g_strstrip (boot));
+	return g_strstrip (boot);
 }
 
 /* Removes the spool directories of scans that were killed: ours (same
@@ -1039,8 +1039,7 @@ remove_stale_spools (const char *command, gboolean quiet)
 	const char *tmp = g_get_tmp_dir ();
 	GDir *d = g_dir_open (tmp, 0, NULL);
 	const char *name;
-	g_autofree char *mine = spool_owner_text (0);
-	const char *boot = strchr (mine, ' ');
+	g_autofree char *boot = boot_id ();
 	while (d && (name = g_dir_read_name (d))) {
 		if (!g_str_has_prefix (name, "mailhunt-") || strlen (name) != strlen ("mailhunt-XXXXXX"))
 			continue;
@@ -1054,7 +1053,7 @@ remove_stale_spools (const char *command, gboolean quiet)
 			continue;
 		char *end;
 		long pid = strtol (owner, &end, 10);
-		if (end == owner || pid <= 0 || !boot || strcmp (end, boot) != 0)
+		if (end == owner || pid <= 0 || *end != ' ' || strcmp (g_strstrip (end + 1), boot) != 0)
 			continue;   /* not ours to judge: another boot, or no pid */
 		if (kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
 			continue;   /* its scan is still running */
@@ -1082,7 +1081,8 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 	}
 	{
 		g_autofree char *owner_file = g_build_filename (spool_dir, SPOOL_OWNER, NULL);
-		g_autofree char *owner = spool_owner_text (getpid ());
+		g_autofree char *boot = boot_id ();
+		g_autofree char *owner = g_strdup_printf ("%ld %s\n", (long) getpid (), boot);
 		g_file_set_contents (owner_file, owner, -1, NULL);
 	}
 	g_autofree char *ocr_dir = g_build_filename (spool_dir, "ocr", NULL);

@@ -454,6 +454,20 @@ worth_reading (const mh_document *doc)
 #define OCR_CACHE_ENTRIES   1024
 #define OCR_CACHE_MAX_TEXT  (64u << 10)
 
+/* Puts @value into the bounded table *@table (made on first use, keys
+ * copied), emptied first when it holds @max entries.  The caller holds
+ * the table's lock. */
+static void
+bounded_table_put (GHashTable **table, guint max, GDestroyNotify free_value, const char *key,
+                   gpointer value)
+{
+	if (!*table)
+		*table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_value);
+	if (g_hash_table_size (*table) >= max)
+		g_hash_table_remove_all (*table);
+	g_hash_table_replace (*table, g_strdup (key), value);
+}
+
 static GMutex      ocr_cache_lock;
 static GHashTable *ocr_cache;       /* "sha256 languages" -> text */
 static char       *ocr_cache_dir;   /* shared with other processes, or NULL */
@@ -510,22 +524,15 @@ ocr_cache_store (const char *key, const char *text)
 		if (g_file_set_contents (part, text, -1, NULL) && g_rename (part, file) != 0)
 			g_unlink (part);
 	}
-	if (!ocr_cache)
-		ocr_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-	if (g_hash_table_size (ocr_cache) >= OCR_CACHE_ENTRIES)
-		g_hash_table_remove_all (ocr_cache);
-	g_hash_table_replace (ocr_cache, g_strdup (key), g_strdup (text));
+	bounded_table_put (&ocr_cache, OCR_CACHE_ENTRIES, g_free, key, g_strdup (text));
 	g_mutex_unlock (&ocr_cache_lock);
 }
 
-/* Whether OCR read @image's picture before (with the same languages). */
-static gboolean
-ocr_cache_holds (const mh_doc_image *image, const mh_office_options *options)
+/* The OCR cache's key of @image: its SHA-256 and the languages. */
+static char *
+ocr_cache_key (const mh_doc_image *image, const mh_office_options *options)
 {
-	g_autofree char *key = g_strconcat (image->sha256, " ",
-	                                    options->ocr_languages ? options->ocr_languages : "", NULL);
-	g_autofree char *text = ocr_cache_lookup (key);
-	return text != NULL;
+	return g_strconcat (image->sha256, " ", options->ocr_languages ? options->ocr_languages : "", NULL);
 }
 
 /* A lure is one screen: more pictures than this in one document are
@@ -533,37 +540,14 @@ ocr_cache_holds (const mh_doc_image *image, const mh_office_options *options)
 #define MAX_PICTURES_READ 16
 #define DEFAULT_OCR_TIMEOUT_MS 10000
 
-/* Reads one picture with OCR (or takes what was read in the same picture
- * before); its status, text and problems go into @image and @doc. */
+/* Reads one picture with OCR; its status, text and problems go into
+ * @image and @doc. */
 static void
-read_picture (mh_document *doc, mh_doc_image *image, const mh_gray_image *known_gray,
-              const mh_office_options *options, gboolean *said_unavailable)
+read_picture (mh_document *doc, mh_doc_image *image, const mh_gray_image *gray,
+              const char *cache_key, const mh_office_options *options, gboolean *said_unavailable)
 {
 	guint timeout = options->ocr_timeout_ms ? options->ocr_timeout_ms : DEFAULT_OCR_TIMEOUT_MS;
-	g_autofree char *cache_key = g_strconcat (image->sha256, " ",
-	                                          options->ocr_languages ? options->ocr_languages : "",
-	                                          NULL);
-	image->text = ocr_cache_lookup (cache_key);
-	if (image->text) {
-		image->ocr = "read";
-		return;
-	}
 	g_autoptr (GError) error = NULL;
-	/* a picture known from an earlier document was not decoded again */
-	g_autoptr (mh_gray_image) decoded = NULL;
-	const mh_gray_image *gray = known_gray;
-	if (!gray) {
-		gsize len = 0;
-		const guint8 *data = image->data ? g_bytes_get_data (image->data, &len) : NULL;
-		decoded = data ? _mh_image_decode (data, len, options->limits.max_image_pixels, &error) : NULL;
-		if (!decoded) {
-			image->ocr = "failed";
-			_mh_document_add_problem (doc, "%s: OCR failed: %s", image->location,
-			                          error ? error->message : "the picture is gone");
-			return;
-		}
-		gray = decoded;
-	}
 	gint64 start = g_get_monotonic_time ();
 	mh_ocr_result result = _mh_ocr_read (gray, options->ocr_languages, timeout, &image->text, &error);
 	doc->ocr_seconds += (double) (g_get_monotonic_time () - start) / 1e6;
@@ -634,15 +618,11 @@ picture_cache_lookup (const char *key, picture_facts *out)
 static void
 picture_cache_store (const char *key, const picture_facts *facts)
 {
-	g_mutex_lock (&picture_cache_lock);
-	if (!picture_cache)
-		picture_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, picture_facts_free);
-	if (g_hash_table_size (picture_cache) >= PICTURE_CACHE_ENTRIES)
-		g_hash_table_remove_all (picture_cache);
 	picture_facts *copy = g_new (picture_facts, 1);
 	*copy = *facts;
 	copy->failure = g_strdup (facts->failure);
-	g_hash_table_replace (picture_cache, g_strdup (key), copy);
+	g_mutex_lock (&picture_cache_lock);
+	bounded_table_put (&picture_cache, PICTURE_CACHE_ENTRIES, picture_facts_free, key, copy);
 	g_mutex_unlock (&picture_cache_lock);
 }
 
@@ -662,15 +642,15 @@ read_pictures (mh_document *doc, const mh_office_options *options)
 		g_autoptr (mh_gray_image) gray = NULL;
 		gboolean will_read = read && n_read < MAX_PICTURES_READ;
 		gboolean known = picture_cache_lookup (key, &facts);
-		/* OCR wants the pixels unless it read this picture before;
-		 * read_picture decodes them if its cache forgot it meanwhile */
-		if (!known || (will_read && !facts.failure && !ocr_cache_holds (image, options))) {
+		/* what OCR read in this picture before: then it wants no pixels */
+		g_autofree char *ocr_key = will_read ? ocr_cache_key (image, options) : NULL;
+		g_autofree char *read_before = ocr_key ? ocr_cache_lookup (ocr_key) : NULL;
+		if (!known || (will_read && !facts.failure && !read_before)) {
 			g_autoptr (GError) error = NULL;
 			gsize len = 0;
 			const guint8 *data = g_bytes_get_data (image->data, &len);
 			gray = _mh_image_decode (data, len, options->limits.max_image_pixels, &error);
 			if (!known) {
-				g_clear_pointer (&facts.failure, g_free);
 				if (gray) {
 					facts.width = gray->width;
 					facts.height = gray->height;
@@ -701,8 +681,11 @@ read_pictures (mh_document *doc, const mh_office_options *options)
 				if (n_read == MAX_PICTURES_READ + 1)
 					_mh_document_add_problem (doc, "more than %d pictures: the rest are not read with OCR",
 					                          MAX_PICTURES_READ);
+			} else if (read_before) {
+				image->text = g_steal_pointer (&read_before);
+				image->ocr = "read";
 			} else {
-				read_picture (doc, image, gray, options, &said_unavailable);
+				read_picture (doc, image, gray, ocr_key, options, &said_unavailable);
 			}
 		}
 		/* the bytes are not needed past this point: a scan keeps no pictures */

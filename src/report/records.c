@@ -403,38 +403,54 @@ read_sha256 (reader *rd, JsonObject *o, const char *key, gboolean nullable, char
 
 /* -- the model's parts ---------------------------------------------------- */
 
+/* A member naming one value of an enum from @first to @last, as
+ * @name spells it; @what says what it is in the error. */
 static gboolean
-read_severity (reader *rd, JsonObject *o, const char *key, mh_severity *out)
+read_enum (reader *rd, JsonObject *o, const char *key, const char *what,
+           const char *(*name) (int value), int first, int last, int *out)
 {
 	g_autofree char *s = NULL;
-	*out = MH_SEVERITY_INFO;
+	*out = first;
 	if (!read_string (rd, o, key, FALSE, &s))
 		return FALSE;
-	for (int v = MH_SEVERITY_INFO; v <= MH_SEVERITY_HIGH; v++) {
-		if (strcmp (s, mh_severity_to_string (v)) == 0) {
+	for (int v = first; v <= last; v++) {
+		if (strcmp (s, name (v)) == 0) {
 			*out = v;
 			return TRUE;
 		}
 	}
-	reader_fail (rd, key, "unknown severity \"%s\"", s);
+	reader_fail (rd, key, "unknown %s \"%s\"", what, s);
 	return FALSE;
+}
+
+static const char *
+severity_name (int value)
+{
+	return mh_severity_to_string ((mh_severity) value);
+}
+
+static const char *
+verdict_name (int value)
+{
+	return mh_verdict_to_string ((mh_verdict) value);
+}
+
+static gboolean
+read_severity (reader *rd, JsonObject *o, const char *key, mh_severity *out)
+{
+	int v;
+	gboolean ok = read_enum (rd, o, key, "severity", severity_name, MH_SEVERITY_INFO, MH_SEVERITY_HIGH, &v);
+	*out = (mh_severity) v;
+	return ok;
 }
 
 static gboolean
 read_verdict (reader *rd, JsonObject *o, const char *key, mh_verdict *out)
 {
-	g_autofree char *s = NULL;
-	*out = MH_VERDICT_CLEAN;
-	if (!read_string (rd, o, key, FALSE, &s))
-		return FALSE;
-	for (int v = MH_VERDICT_CLEAN; v <= MH_VERDICT_MALICIOUS; v++) {
-		if (strcmp (s, mh_verdict_to_string (v)) == 0) {
-			*out = v;
-			return TRUE;
-		}
-	}
-	reader_fail (rd, key, "unknown verdict \"%s\"", s);
-	return FALSE;
+	int v;
+	gboolean ok = read_enum (rd, o, key, "verdict", verdict_name, MH_VERDICT_CLEAN, MH_VERDICT_MALICIOUS, &v);
+	*out = (mh_verdict) v;
+	return ok;
 }
 
 /* A finding of a message or a document. */
