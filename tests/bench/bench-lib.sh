@@ -65,16 +65,28 @@ PYEOF
 # time_best LOG ROUNDS COMMAND...: time_run ROUNDS times, keeps the run
 # with the fewest CPU seconds (the least disturbed by other work) as LOG
 time_best() {
-	local log=$1 rounds=$2 best='' best_cpu='' cpu i
+	local log=$1 rounds=$2 i
 	shift 2
 	for i in $(seq "$rounds"); do
 		time_run "$log.r$i" "$@"
+	done
+	keep_best "$log" "$rounds"
+}
+
+# keep_best LOG ROUNDS: of the runs LOG.r1 .. LOG.rROUNDS (time_run logs,
+# with any other files named LOG.rN.EXT), keeps the one with the fewest
+# CPU seconds as LOG.EXT and removes the others.  For runs of several
+# commands taken in turn, so that a slow spell of the machine falls on
+# all of them alike.
+keep_best() {
+	local log=$1 rounds=$2 best='' best_cpu='' cpu i f
+	for i in $(seq "$rounds"); do
 		cpu=$(awk '{ print $2 + $3 }' "$log.r$i.res")
 		if [ -z "$best" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then
 			best=$i
 			best_cpu=$cpu
 		fi
 	done
-	for ext in res out err time load; do mv "$log.r$best.$ext" "$log.$ext"; done
+	for f in "$log.r$best".*; do mv "$f" "$log.${f#"$log.r$best."}"; done
 	rm -f "$log".r[0-9]*.*
 }

@@ -31,7 +31,7 @@ Usage: $0 [OPTIONS]
                       $here/../../mailhunt)
   --gen-office PATH   the generator (default: tests/gen-office next to the
                       mailhunt binary)
-  --count N           mails in the mbox (default 2000)
+  --count N           mails in the mbox (default 20000)
   --macro-share LIST  comma-separated percentages of mails whose document
                       has macros and a lure picture (default 0.1,0.5,1,5)
   --rounds N          time each run N times, keep the fewest CPU seconds
@@ -46,7 +46,7 @@ EOF
 
 mailhunt=${MAILHUNT:-$here/../../mailhunt}
 gen=
-count=2000
+count=20000
 shares=0.1,0.5,1,5
 rounds=3
 keepdir=
@@ -99,9 +99,11 @@ log "drawing the lure samples ..."
 
 # ------------------------------------------------------------ 1. per picture
 mkdir -p "$workdir/pictures"
-cp "$workdir"/lures/*-picture.doc "$workdir"/lures/*-picture.docm "$workdir/pictures/"
+# the .docm of each screen only: its .doc twin holds the same picture,
+# which mailhunt would read once (the OCR cache) and so count twice here
+cp "$workdir"/lures/*-picture.docm "$workdir/pictures/"
 npics=$(ls "$workdir/pictures" | wc -l)
-log "OCR per picture: $npics documents with one lure picture each ..."
+log "OCR per picture: $npics documents with one distinct picture each ..."
 time_best "$workdir/pics-none" "$rounds" "$mailhunt" doc --ocr none --format jsonl -o "$workdir/pics-none.jsonl" "$workdir/pictures"
 time_best "$workdir/pics-all" "$rounds" "$mailhunt" doc --ocr all --format jsonl -o "$workdir/pics-all.jsonl" "$workdir/pictures"
 
@@ -163,11 +165,18 @@ json.dump({"share_percent": share, "mails": count, "macro_mails": n_macro,
            "mbox_bytes": os.path.getsize(out)}, sys.stdout)
 PYEOF
 	cat "$box.mbox" > /dev/null
-	modes="none risky"
-	for mode in $modes; do
-		log "scan --ocr $mode ($share %) ..."
-		time_best "$box-$mode" "$rounds" "$mailhunt" scan --all --ocr "$mode" --format jsonl -o "$box-$mode.jsonl" "$box.mbox"
+	# the two modes in turn, round after round: this machine's speed
+	# changes by up to a third within minutes, and a slow spell should
+	# not fall on one mode's rounds only
+	for i in $(seq "$rounds"); do
+		for mode in none risky; do
+			log "scan --ocr $mode ($share %, round $i of $rounds) ..."
+			time_run "$box-$mode.r$i" "$mailhunt" scan --all --ocr "$mode" --format jsonl \
+				-o "$box-$mode.r$i.jsonl" "$box.mbox"
+		done
 	done
+	keep_best "$box-none" "$rounds"
+	keep_best "$box-risky" "$rounds"
 done
 
 # ------------------------------------------------------------ figures
@@ -209,12 +218,22 @@ def pictures(report):
     return states, lures
 
 none, every = res("pics-none"), res("pics-all")
+# the divisor is what OCR read, told by the report: distinct pictures
+read = set()
+for line in open(f"{work}/pics-all.jsonl"):
+    o = json.loads(line)
+    for p in o.get("images", []) if o.get("type") == "document" else []:
+        if p["ocr"] == "read":
+            read.add(p["sha256"])
+if len(read) != npics:
+    print(f"bench-ocr: {len(read)} distinct pictures read in {npics} documents", file=sys.stderr)
+npics = len(read) or 1
 fig = {"pictures": npics, "per_picture": {
     "ocr_none": none, "ocr_all": every,
     "ocr_s_per_picture": round((every["wall_s"] - none["wall_s"]) / npics, 3),
     "ocr_cpu_s_per_picture": round((every["cpu_s"] - none["cpu_s"]) / npics, 3),
     "ocr_states": pictures(f"{work}/pics-all.jsonl")[0]}, "mailboxes": []}
-print(f"OCR per picture ({npics} lure documents, one distinct picture each, engine start "
+print(f"OCR per picture ({npics} distinct pictures read, one engine start "
       f"included): --ocr none {none['wall_s']:.2f} s, --ocr all {every['wall_s']:.2f} s: "
       f"{fig['per_picture']['ocr_s_per_picture']:.3f} s per picture")
 print(f"{'share %':>8}{'mails':>7}{'macro':>6}{'MB':>7}  {'--ocr':<6}{'wall s':>8}{'cpu s':>8}{'MB/s':>7}"
@@ -255,5 +274,15 @@ for share in shares:
               f"{info['mbox_bytes'] / 1e6:>7.1f}  {mode:<6}{r['wall_s']:>8.2f}{r['cpu_s']:>8.2f}"
               f"{r['mb_per_s']:>7}{r['peak_rss_kb'] / 1024:>8.0f}{r['ocr_seconds']:>7.2f}{share:>9}{slow:>9}{cpu:>8}"
               f"  {r['ocr_states']}, {r['lure_findings']}")
+# the budget of the issue, judged by the figure measured within one run
+# (the runs' own speed differs by more than the budget on this machine)
+verdicts = []
+for entry in fig["mailboxes"]:
+    share = entry.get("risky", {}).get("ocr_over_rest")
+    if share is not None:
+        verdicts.append(f"{entry['share_percent']} %: {share * 100:.1f} % "
+                        f"{'met' if share <= 0.10 else 'NOT met'}")
+        entry["budget_met"] = share <= 0.10
+print("10 % budget (OCR seconds over the rest of the same --ocr risky run): " + "; ".join(verdicts))
 print(json.dumps(fig))
 PYEOF
