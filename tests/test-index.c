@@ -10,6 +10,7 @@
 #include "mailhunt/message.h"
 
 #include "link-words.h"
+#include "link/link-private.h"
 
 /* -- generated mail ------------------------------------------------------- */
 
@@ -481,6 +482,91 @@ test_interleaved (void)
 }
 
 /* Random bytes as messages and as quotes: every result stays in range. */
+/* The fingerprint by its definition (docs/linking-index.md), slowly:
+ * the whole text through NFKC, then per character GLib's own answers
+ * for white space, controls and lower case.  The index gets there by
+ * faster roads (a table for the BMP, NFKC only where a piece needs it,
+ * shingling the pieces as they come) that must not change a unit. */
+static guint32
+reference_mix32 (guint64 h)
+{
+	h ^= h >> 33;
+	h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return (guint32) h;
+}
+
+static GArray *
+reference_fingerprint (const char *text)
+{
+	enum { SHINGLE = 12, MODULUS = 8 };
+	const guint64 mult = G_GUINT64_CONSTANT (0x100000001b3);
+	const guint64 seed = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+	g_autofree char *nfkc = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
+	g_assert_nonnull (nfkc);
+	GArray *kept = g_array_new (FALSE, FALSE, sizeof (gunichar));
+	for (const char *p = nfkc; *p; p = g_utf8_next_char (p)) {
+		gunichar c = g_utf8_get_char (p);
+		GUnicodeType type = g_unichar_type (c);
+		if (c == '>' || c <= ' ' || c == 0x7F || g_unichar_isspace (c) || type == G_UNICODE_CONTROL ||
+		    type == G_UNICODE_FORMAT || type == G_UNICODE_UNASSIGNED || type == G_UNICODE_SURROGATE)
+			continue;
+		c = g_unichar_tolower (c);
+		g_array_append_val (kept, c);
+	}
+	GArray *units = g_array_new (FALSE, FALSE, sizeof (guint32));
+	for (guint end = SHINGLE; end <= kept->len; end++) {
+		guint64 h = 0;
+		for (guint i = end - SHINGLE; i < end; i++)
+			h = h * mult + g_array_index (kept, gunichar, i);
+		guint32 unit = reference_mix32 (h ^ seed);
+		if (unit % MODULUS == 0)
+			g_array_append_val (units, unit);
+	}
+	g_array_unref (kept);
+	return units;
+}
+
+/* Random texts of the characters that take the different roads:
+ * ASCII with quote marks, kanji and kana (no NFKC), half-width kana and
+ * voicing marks, full-width Latin, the ideographic space, combining
+ * accents, Latin-1 capitals, zero-width and bidi controls, a ligature,
+ * characters beyond the BMP; long enough to span several NFKC pieces. */
+static void
+test_fingerprint_reference (void)
+{
+	static const char *const bits[] = {
+		"Hello, World ", "> quoted line\n", "\t", "Re: ", "UPPER lower ",
+		"\xe4\xbc\x9a\xe8\xad\xb0", "\xe3\x81\x8b", "\xe3\x82\xab",   /* 会議 か カ */
+		"\xe3\x82\x99", "\xef\xbd\xb6", "\xef\xbe\x9e",                 /* ゙ ｶ ﾞ */
+		"\xef\xbc\xa1\xef\xbd\x82", "\xe3\x80\x80", "\xe3\x80\x81", /* Ａｂ 　 、 */
+		"e\xcc\x81", "\xc3\x89\xc3\x85", "\xe2\x80\x8b", "\xe2\x80\x8f",   /* é É Å ZWSP RLM */
+		"\xef\xac\x81", "\xf0\x9f\x98\x80", "\xf0\x9d\x90\x80",     /* ﬁ 😀 𝐀 */
+		"\xe3\x83\xbc", "\xe2\x91\xa0", "\xc2\xa0", "\xe2\x84\xab", /* ー ① NBSP Å */
+	};
+	prng r = { 2026 };
+	for (guint round = 0; round < 1000; round++) {
+		/* a few kinds of characters per text, so that a piece may hold
+		 * one character needing NFKC among ones that do not */
+		const char *kinds[4];
+		for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+			kinds[k] = bits[prng_below (&r, G_N_ELEMENTS (bits))];
+		guint n_kinds = 1 + prng_below (&r, G_N_ELEMENTS (kinds));
+		GString *text = g_string_new (NULL);
+		guint n = prng_below (&r, 600);
+		for (guint i = 0; i < n; i++)
+			g_string_append (text, kinds[prng_below (&r, n_kinds)]);
+		g_autoptr (GArray) want = reference_fingerprint (text->str);
+		g_autoptr (GArray) got = _mh_index_fingerprint (text->str, text->len);
+		g_assert_cmpuint (got->len, ==, want->len);
+		if (want->len)
+			g_assert_cmpmem (got->data, got->len * sizeof (guint32), want->data, want->len * sizeof (guint32));
+		g_string_free (text, TRUE);
+	}
+}
+
 static void
 test_random_bytes (void)
 {
@@ -628,6 +714,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/index/find/copy-in-two-mailboxes", test_copy_in_two_mailboxes);
 	g_test_add_func ("/index/find/interleaved", test_interleaved);
 	g_test_add_func ("/index/find/boilerplate", test_boilerplate);
+	g_test_add_func ("/index/fingerprint-reference", test_fingerprint_reference);
 	g_test_add_func ("/index/random-bytes", test_random_bytes);
 	g_test_add_func ("/index/memory", test_memory);
 	return g_test_run ();

@@ -41,6 +41,12 @@ char     *mh_text_from_html (const char *html, gsize len, gsize max, gboolean *c
  * characters NFKC leaves alone copied as they are. */
 char     *mh_text_nfkc (const char *text, gssize len);
 
+/* The same text as mh_text_nfkc() makes, given to @fn piece by piece
+ * (each a whole number of characters, not NUL-terminated) instead of
+ * copied into one string: for readers that look at each character once. */
+typedef void (*mh_text_piece_fn) (const char *piece, gsize len, gpointer user_data);
+void      mh_text_nfkc_pieces (const char *text, gssize len, mh_text_piece_fn fn, gpointer user_data);
+
 G_END_DECLS
 
 #endif

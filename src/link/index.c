@@ -25,6 +25,7 @@
 
 #include "mailhunt/link.h"
 #include "mailhunt/text.h"
+#include "link-private.h"
 
 /* Fingerprint parameters (docs/linking-index.md: "The fingerprint"). */
 #define MH_SHINGLE_CHARS     12      /* characters per shingle, after normalisation */
@@ -338,9 +339,96 @@ add_participant (mh_thread_index *index, const char *addr)
 		g_hash_table_insert (index->participants, (gpointer) intern (index, lower), GUINT_TO_POINTER (1));
 }
 
+/* What a character of the Basic Multilingual Plane becomes in a
+ * shingle: itself lower-cased, or 0 when it is left out.  Looked up for
+ * every non-ASCII character of a body (Japanese mail is mostly such
+ * characters), where asking GLib for its space, type and lower case
+ * cost more than the rest of the fingerprint. */
+static guint32 *bmp_fold;
+
+static gpointer
+bmp_fold_init (gpointer unused)
+{
+	(void) unused;
+	guint32 *table = g_new (guint32, 0x10000);
+	for (gunichar c = 0; c < 0x10000; c++)
+		table[c] = is_ignored_char (c) ? 0 : (guint32) g_unichar_tolower (c);
+	bmp_fold = table;
+	return NULL;
+}
+
+/* The rolling shingle hash over a text given in pieces. */
+typedef struct {
+	GArray  *units;
+	guint64  rolling;
+	guint64  mult_out;   /* mult ^ MH_SHINGLE_CHARS */
+	gsize    count;
+	guint    slot;
+	gunichar ring[MH_SHINGLE_CHARS];
+} shingler;
+
+#define SHINGLE_MULT G_GUINT64_CONSTANT (0x100000001b3)
+
+/* Adds the characters of a piece of valid UTF-8 (NFKC already). */
+static void
+shingle_piece (const char *piece, gsize len, gpointer data)
+{
+	shingler *sh = data;
+	const char *p = piece, *end = piece + len;
+	/* the state in locals: this loop runs once per character of a body */
+	guint64 rolling = sh->rolling;
+	gsize count = sh->count;
+	guint slot = sh->slot;
+	while (p < end) {
+		gunichar c;
+		guchar b = (guchar) *p;
+		if (b < 0x80) {   /* most of any mail: no table lookups */
+			p++;
+			if (b == '>' || b <= ' ' || b == 0x7F)
+				continue;
+			c = (gunichar) g_ascii_tolower ((gchar) b);
+		} else if (b < 0xF0) {   /* two or three bytes: the BMP */
+			if (b < 0xE0) {
+				c = ((gunichar) (b & 0x1F) << 6) | ((guchar) p[1] & 0x3F);
+				p += 2;
+			} else {
+				c = ((gunichar) (b & 0x0F) << 12) | ((gunichar) ((guchar) p[1] & 0x3F) << 6) |
+				    ((guchar) p[2] & 0x3F);
+				p += 3;
+			}
+			c = bmp_fold[c];
+			if (c == 0)
+				continue;
+		} else {
+			c = g_utf8_get_char (p);
+			p = g_utf8_next_char (p);
+			if (is_ignored_char (c))
+				continue;
+			c = g_unichar_tolower (c);
+		}
+		rolling = rolling * SHINGLE_MULT + c;
+		if (count >= MH_SHINGLE_CHARS)
+			rolling -= (guint64) sh->ring[slot] * sh->mult_out;
+		sh->ring[slot] = c;
+		slot = slot + 1 == MH_SHINGLE_CHARS ? 0 : slot + 1;
+		count++;
+		if (count < MH_SHINGLE_CHARS)
+			continue;
+		guint32 h = mix32 (rolling ^ MH_HASH_SEED);
+		if (h % MH_SAMPLE_MODULUS == 0)
+			g_array_append_val (sh->units, h);
+	}
+	sh->rolling = rolling;
+	sh->count = count;
+	sh->slot = slot;
+}
+
 static GArray *
 fingerprint (const char *text, gsize len, gboolean *capped)
 {
+	static GOnce fold_once = G_ONCE_INIT;
+	g_once (&fold_once, bmp_fold_init, NULL);
+
 	GArray *units = g_array_new (FALSE, FALSE, sizeof (guint32));
 	*capped = len > MH_MAX_TEXT;
 	if (!text || len == 0)
@@ -351,50 +439,30 @@ fingerprint (const char *text, gsize len, gboolean *capped)
 	                            : g_utf8_make_valid (text, (gssize) len);
 	const char *valid = repaired ? repaired : text;
 	gsize valid_len = repaired ? strlen (repaired) : len;
-	g_autofree char *normal = NULL;
-	for (gsize i = 0; i < valid_len && !normal; i++)
-		if ((guchar) valid[i] >= 0x80)
-			normal = mh_text_nfkc (valid, (gssize) valid_len);
-	const char *p = normal ? normal : valid;
-	const char *end = normal ? normal + strlen (normal) : valid + valid_len;
+	/* a NUL ends the text, as it did when it was one C string */
+	const char *nul = memchr (valid, '\0', valid_len);
+	if (nul)
+		valid_len = (gsize) (nul - valid);
 
 	/* polynomial rolling hash over the last MH_SHINGLE_CHARS characters */
-	const guint64 mult = G_GUINT64_CONSTANT (0x100000001b3);
-	guint64 mult_out = 1;   /* mult ^ MH_SHINGLE_CHARS */
+	shingler sh = { .units = units, .mult_out = 1 };
 	for (int i = 0; i < MH_SHINGLE_CHARS; i++)
-		mult_out *= mult;
-	gunichar ring[MH_SHINGLE_CHARS] = { 0 };
-	guint64 rolling = 0;
-	gsize count = 0;
-	guint slot = 0;
-	while (p < end && *p) {
-		gunichar c;
-		guchar b = (guchar) *p;
-		if (b < 0x80) {   /* most of any mail: no table lookups */
-			p++;
-			if (b == '>' || b <= ' ' || b == 0x7F)
-				continue;
-			c = (gunichar) g_ascii_tolower ((gchar) b);
-		} else {
-			c = g_utf8_get_char (p);
-			p = g_utf8_next_char (p);
-			if (is_ignored_char (c))
-				continue;
-			c = g_unichar_tolower (c);
-		}
-		rolling = rolling * mult + c;
-		if (count >= MH_SHINGLE_CHARS)
-			rolling -= (guint64) ring[slot] * mult_out;
-		ring[slot] = c;
-		slot = slot + 1 == MH_SHINGLE_CHARS ? 0 : slot + 1;
-		count++;
-		if (count < MH_SHINGLE_CHARS)
-			continue;
-		guint32 h = mix32 (rolling ^ MH_HASH_SEED);
-		if (h % MH_SAMPLE_MODULUS == 0)
-			g_array_append_val (units, h);
-	}
+		sh.mult_out *= SHINGLE_MULT;
+	gboolean ascii = TRUE;
+	for (gsize i = 0; i < valid_len && ascii; i++)
+		ascii = (guchar) valid[i] < 0x80;
+	if (ascii)
+		shingle_piece (valid, valid_len, &sh);
+	else   /* NFKC piece by piece, each shingled as it comes: no copy */
+		mh_text_nfkc_pieces (valid, (gssize) valid_len, shingle_piece, &sh);
 	return units;
+}
+
+GArray *
+_mh_index_fingerprint (const char *text, gsize len)
+{
+	gboolean capped;
+	return fingerprint (text, len, &capped);
 }
 
 /* Sorts and removes repeats. */

@@ -409,10 +409,24 @@ retrack_mime (mh_mbox_splitter *s)
 
 static void process_line_classified (mh_mbox_splitter *s, line_class c, gsize start, gsize len, gsize end);
 
+/* A body line between separators can only matter by being blank or a
+ * "From " line: whether it looks like a header field is asked only in a
+ * header block or after a candidate separator (most lines of an mbox
+ * are body lines, and the field-name scan ran over every one of them). */
+static line_class
+classify_body (const char *p, gsize len)
+{
+	if (len == 0 || p[0] == '\n' || p[0] == '\r')
+		return classify (p, len);
+	return p[0] == 'F' && mh_mbox_is_separator (p, len) ? LINE_FROM : LINE_OTHER;
+}
+
 static void
 process_line (mh_mbox_splitter *s, gsize start, gsize len, gsize end)
 {
-	line_class c = classify ((const char *) s->buf->data + start, len);
+	const char *p = (const char *) s->buf->data + start;
+	line_class c = s->in_header_block || s->cand || s->at_file_start || s->resuming
+	               ? classify (p, len) : classify_body (p, len);
 	track_mime (s, c, (const char *) s->buf->data + start, len);
 	process_line_classified (s, c, start, len, end);
 	s->prev_blank = (c == LINE_BLANK);

@@ -1011,15 +1011,21 @@ mh_passwords_from_text (const char *text)
 	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
 	if (!text)
 		return out;
-	/* the bytes a label can start with: every other byte is passed over
-	 * without trying the labels one by one (most of a mail body) */
-	static guint8 starts_label[256];
+	/* the pairs of bytes a label can start with: every other place is
+	 * passed over without trying the labels one by one (most of a mail
+	 * body; a first byte alone lets through nearly all Japanese text,
+	 * whose characters share a few lead bytes) */
+	static guint8 starts_label[256][256 / 8];
 	static gsize starts_label_set;
 	if (g_once_init_enter (&starts_label_set)) {
 		for (gsize i = 0; i < G_N_ELEMENTS (password_labels); i++) {
-			guchar c = (guchar) password_labels[i][0];
-			starts_label[c] = 1;
-			starts_label[(guchar) g_ascii_toupper ((gchar) c)] = 1;
+			const char *label = password_labels[i];
+			guchar a = (guchar) label[0], b = (guchar) label[1];
+			guchar cases_a[2] = { (guchar) g_ascii_tolower ((gchar) a), (guchar) g_ascii_toupper ((gchar) a) };
+			guchar cases_b[2] = { (guchar) g_ascii_tolower ((gchar) b), (guchar) g_ascii_toupper ((gchar) b) };
+			for (int x = 0; x < 2; x++)
+				for (int y = 0; y < 2; y++)
+					starts_label[cases_a[x]][cases_b[y] / 8] |= (guint8) (1u << (cases_b[y] % 8));
 		}
 		g_once_init_leave (&starts_label_set, 1);
 	}
@@ -1027,7 +1033,8 @@ mh_passwords_from_text (const char *text)
 	const char *p = valid;
 
 	while (*p && out->len < PASSWORD_MAX_CANDIDATES) {
-		if (!starts_label[(guchar) *p]) {
+		guchar a = (guchar) p[0], b = (guchar) p[1];   /* p[1] is at most the NUL */
+		if (!(starts_label[a][b / 8] & (1u << (b % 8)))) {
 			p++;
 			continue;
 		}

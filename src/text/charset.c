@@ -283,6 +283,20 @@ decode_iso2022jp (const char *data, gsize len)
 	return convert_strict ("EUC-JP-MS", (const char *) euc->data, euc->len);
 }
 
+/* Whether the bytes hold a JIS escape into JIS X 0208 ("ESC $ B" or
+ * "ESC $ @"): found with memchr, since most text has no ESC at all. */
+static gboolean
+has_jis_escape (const char *data, gsize len)
+{
+	const char *p = data, *end = data + len;
+	while ((p = memchr (p, 0x1b, (gsize) (end - p)))) {
+		if (end - p >= 3 && p[1] == '$' && (p[2] == 'B' || p[2] == '@'))
+			return TRUE;
+		p++;
+	}
+	return FALSE;
+}
+
 /* Decodes with a known charset; NULL when the bytes do not fit it. */
 static char *
 decode_as (const char *charset, const char *data, gsize len)
@@ -297,7 +311,7 @@ decode_as (const char *charset, const char *data, gsize len)
 	    g_ascii_strcasecmp (charset, "us-ascii") == 0 || g_ascii_strcasecmp (charset, "ascii") == 0) {
 		/* JIS escapes are valid ASCII but mean ISO-2022-JP: Japanese
 		 * mailers have labelled such text us-ascii or left it unlabelled */
-		if (g_strstr_len (data, (gssize) len, "\x1b$B") || g_strstr_len (data, (gssize) len, "\x1b$@"))
+		if (has_jis_escape (data, len))
 			return NULL;
 		if (g_utf8_validate (data, len, NULL) && !memchr (data, '\0', len))
 			return g_strndup (data, len);
@@ -360,7 +374,7 @@ decode_lossy (const char *charset, const char *data, gsize len)
 static char *
 self_evident (const char *data, gsize len)
 {
-	if (g_strstr_len (data, (gssize) len, "\x1b$B") || g_strstr_len (data, (gssize) len, "\x1b$@"))
+	if (has_jis_escape (data, len))
 		return decode_iso2022jp (data, len);
 	if (g_utf8_validate (data, (gssize) len, NULL) && !memchr (data, '\0', len))
 		return g_strndup (data, len);
@@ -460,22 +474,28 @@ static gboolean
 needs_nfkc (const char *p, const char *end)
 {
 	while (p < end) {
-		if ((guchar) *p < 0x80) {
+		guchar b = (guchar) *p;
+		if (b < 0x80) {
 			p++;
 			continue;
 		}
-		if (!nfkc_inert (g_utf8_get_char (p)))
+		/* every inert character takes three bytes: decoded here, as
+		 * this runs over every character of Japanese mail */
+		if (b < 0xE0 || b >= 0xF0)
 			return TRUE;
-		p = g_utf8_next_char (p);
+		gunichar c = ((gunichar) (b & 0x0F) << 12) | ((gunichar) ((guchar) p[1] & 0x3F) << 6) |
+		             ((guchar) p[2] & 0x3F);
+		if (!nfkc_inert (c))
+			return TRUE;
+		p += 3;
 	}
 	return FALSE;
 }
 
-char *
-mh_text_nfkc (const char *text, gssize len)
+void
+mh_text_nfkc_pieces (const char *text, gssize len, mh_text_piece_fn fn, gpointer user_data)
 {
 	const char *end = text + (len < 0 ? strlen (text) : (gsize) len);
-	GString *out = g_string_sized_new ((gsize) (end - text) + 16);
 	const char *start = text, *p = text;
 	gboolean wide = FALSE;
 	for (;; p++) {
@@ -485,9 +505,9 @@ mh_text_nfkc (const char *text, gssize len)
 			if (wide && needs_nfkc (start, p)) {
 				g_autofree char *piece = g_utf8_normalize (start, p - start, G_NORMALIZE_NFKC);
 				if (piece)
-					g_string_append (out, piece);
+					fn (piece, strlen (piece), user_data);
 			} else
-				g_string_append_len (out, start, p - start);
+				fn (start, (gsize) (p - start), user_data);
 			start = p;
 			wide = FALSE;
 		}
@@ -496,5 +516,19 @@ mh_text_nfkc (const char *text, gssize len)
 		if (c >= 0x80)
 			wide = TRUE;
 	}
+}
+
+static void
+append_piece (const char *piece, gsize len, gpointer out)
+{
+	g_string_append_len (out, piece, (gssize) len);
+}
+
+char *
+mh_text_nfkc (const char *text, gssize len)
+{
+	gsize n = len < 0 ? strlen (text) : (gsize) len;
+	GString *out = g_string_sized_new (n + 16);
+	mh_text_nfkc_pieces (text, (gssize) n, append_piece, out);
 	return g_string_free (out, FALSE);
 }

@@ -1,0 +1,13 @@
+/* Internals of src/link/ that tests look at directly. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Every sampled shingle hash of @text (NFKC, case folded, white space
+ * and quote marks left out) in text order, repeats included: what the
+ * index keeps a sample of (src/link/index.c). */
+GArray *_mh_index_fingerprint (const char *text, gsize len);
+
+G_END_DECLS
