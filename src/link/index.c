@@ -358,13 +358,15 @@ bmp_fold_init (gpointer unused)
 }
 
 /* The rolling shingle hash over a text given in pieces. */
+#define RING_SIZE 16   /* a power of two above MH_SHINGLE_CHARS */
+G_STATIC_ASSERT (RING_SIZE > MH_SHINGLE_CHARS && (RING_SIZE & (RING_SIZE - 1)) == 0);
+
 typedef struct {
 	GArray  *units;
 	guint64  rolling;
 	guint64  mult_out;   /* mult ^ MH_SHINGLE_CHARS */
 	gsize    count;
-	guint    slot;
-	gunichar ring[MH_SHINGLE_CHARS];
+	gunichar ring[RING_SIZE];   /* the last characters, at count % RING_SIZE */
 } shingler;
 
 #define SHINGLE_MULT G_GUINT64_CONSTANT (0x100000001b3)
@@ -378,7 +380,6 @@ shingle_piece (const char *piece, gsize len, gpointer data)
 	/* the state in locals: this loop runs once per character of a body */
 	guint64 rolling = sh->rolling;
 	gsize count = sh->count;
-	guint slot = sh->slot;
 	while (p < end) {
 		gunichar c;
 		guchar b = (guchar) *p;
@@ -406,11 +407,9 @@ shingle_piece (const char *piece, gsize len, gpointer data)
 				continue;
 			c = g_unichar_tolower (c);
 		}
-		rolling = rolling * SHINGLE_MULT + c;
-		if (count >= MH_SHINGLE_CHARS)
-			rolling -= (guint64) sh->ring[slot] * sh->mult_out;
-		sh->ring[slot] = c;
-		slot = slot + 1 == MH_SHINGLE_CHARS ? 0 : slot + 1;
+		/* the character leaving the shingle (0 before the ring is full) */
+		rolling = rolling * SHINGLE_MULT + c - (guint64) sh->ring[(count - MH_SHINGLE_CHARS) % RING_SIZE] * sh->mult_out;
+		sh->ring[count % RING_SIZE] = c;
 		count++;
 		if (count < MH_SHINGLE_CHARS)
 			continue;
@@ -420,7 +419,6 @@ shingle_piece (const char *piece, gsize len, gpointer data)
 	}
 	sh->rolling = rolling;
 	sh->count = count;
-	sh->slot = slot;
 }
 
 static GArray *

@@ -469,52 +469,43 @@ nfkc_inert (gunichar c)
 	       (c >= 0x3008 && c <= 0x3011);     /* 〈〉《》「」『』【】 */
 }
 
-/* Whether a piece of valid UTF-8 needs NFKC at all. */
-static gboolean
-needs_nfkc (const char *p, const char *end)
-{
-	while (p < end) {
-		guchar b = (guchar) *p;
-		if (b < 0x80) {
-			p++;
-			continue;
-		}
-		/* every inert character takes three bytes: decoded here, as
-		 * this runs over every character of Japanese mail */
-		if (b < 0xE0 || b >= 0xF0)
-			return TRUE;
-		gunichar c = ((gunichar) (b & 0x0F) << 12) | ((gunichar) ((guchar) p[1] & 0x3F) << 6) |
-		             ((guchar) p[2] & 0x3F);
-		if (!nfkc_inert (c))
-			return TRUE;
-		p += 3;
-	}
-	return FALSE;
-}
 
 void
 mh_text_nfkc_pieces (const char *text, gssize len, mh_text_piece_fn fn, gpointer user_data)
 {
 	const char *end = text + (len < 0 ? strlen (text) : (gsize) len);
 	const char *start = text, *p = text;
-	gboolean wide = FALSE;
-	for (;; p++) {
+	gboolean needs = FALSE;   /* the piece holds a character NFKC may change */
+	/* one pass: pieces end at an ASCII character once NFKC_PIECE bytes
+	 * long; whether one needs NFKC is seen on the way (valid UTF-8, so
+	 * a lead byte is followed by its continuation bytes) */
+	for (;;) {
 		guchar c = p < end ? (guchar) *p : 0;
-		gboolean cut = c == 0 || (c < 0x80 && p - start >= NFKC_PIECE);
-		if (cut && p > start) {
-			if (wide && needs_nfkc (start, p)) {
-				g_autofree char *piece = g_utf8_normalize (start, p - start, G_NORMALIZE_NFKC);
-				if (piece)
+		if (c == 0 || (c < 0x80 && p - start >= NFKC_PIECE)) {
+			if (p > start) {
+				g_autofree char *piece = needs ? g_utf8_normalize (start, p - start, G_NORMALIZE_NFKC) : NULL;
+				if (!needs)
+					fn (start, (gsize) (p - start), user_data);
+				else if (piece)
 					fn (piece, strlen (piece), user_data);
-			} else
-				fn (start, (gsize) (p - start), user_data);
+			}
+			if (c == 0)
+				break;
 			start = p;
-			wide = FALSE;
+			needs = FALSE;
 		}
-		if (c == 0)
-			break;
-		if (c >= 0x80)
-			wide = TRUE;
+		if (c < 0x80 || needs) {
+			p++;
+			continue;
+		}
+		/* every inert character takes three bytes */
+		if (c < 0xE0 || c >= 0xF0 ||
+		    !nfkc_inert (((gunichar) (c & 0x0F) << 12) | ((gunichar) ((guchar) p[1] & 0x3F) << 6) |
+		                 ((guchar) p[2] & 0x3F))) {
+			needs = TRUE;
+			p++;
+		} else
+			p += 3;
 	}
 }
 
