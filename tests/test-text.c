@@ -106,6 +106,51 @@ test_html (void)
 /* mh_text_nfkc must give what g_utf8_normalize gives on the whole text,
  * wherever its pieces are cut: random mixes of ASCII and of characters
  * NFKC changes, composes or leaves alone, at every length. */
+/* mh_utf8_validate says what g_utf8_validate_len says, on texts made of
+ * runs of ASCII (the eight-byte path), characters of every length, and
+ * each way of being invalid: NUL, stray continuation bytes, overlong
+ * forms, surrogates, code points past U+10FFFF, cut sequences. */
+static void
+test_utf8_validate_equals_glib (void)
+{
+	static const char *const bits[] = {
+		"plain ascii words ", "abcdefgh", "x", "\n", "",
+		"\xc3\xa9", "\xe3\x81\x82", "\xe4\xbc\x9a", "\xef\xbf\xbd", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf",
+		"\xed\x9f\xbf", "\xee\x80\x80", "\xe0\xa0\x80", "\xf0\x90\x80\x80",   /* edges that are valid */
+		"\x80", "\xbf", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xe0\x9f\xbf",  /* invalid */
+		"\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x80\x80\xaf", "\xf0\x8f\xbf\xbf",
+		"\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff", "\xfe",
+		"\xe3\x81", "\xc3", "\xf0\x9f\x98", "\xe3\x41\x82",
+	};
+	GRand *rand = g_rand_new_with_seed (26112026);
+	guint valid = 0, invalid = 0;
+	for (guint round = 0; round < 4000; round++) {
+		g_autoptr (GString) text = g_string_new (NULL);
+		guint n = (guint) g_rand_int_range (rand, 0, 40);
+		/* most texts valid, so that an invalid piece is met after long runs */
+		gboolean clean = g_rand_boolean (rand);
+		for (guint i = 0; i < n; i++) {
+			guint k = (guint) g_rand_int_range (rand, 0, clean ? 15 : G_N_ELEMENTS (bits));
+			g_string_append (text, bits[k]);
+			if (g_rand_int_range (rand, 0, 50) == 0)
+				g_string_append_c (text, '\0');
+		}
+		for (guint cut = 0; cut < 3; cut++) {
+			gsize len = cut == 0 ? text->len : (gsize) g_rand_int_range (rand, 0, (gint32) text->len + 1);
+			gboolean want = g_utf8_validate_len (text->str, len, NULL);
+			g_assert_cmpint (mh_utf8_validate (text->str, len), ==, want);
+			if (want)
+				valid++;
+			else
+				invalid++;
+		}
+	}
+	g_rand_free (rand);
+	/* both answers were met often */
+	g_assert_cmpuint (valid, >, 2000);
+	g_assert_cmpuint (invalid, >, 2000);
+}
+
 static void
 test_nfkc_equals_glib (void)
 {
@@ -155,5 +200,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/text/header/normalize", test_normalize_keeps_structure);
 	g_test_add_func ("/text/html", test_html);
 	g_test_add_func ("/text/nfkc", test_nfkc_equals_glib);
+	g_test_add_func ("/text/utf8-validate", test_utf8_validate_equals_glib);
 	return g_test_run ();
 }

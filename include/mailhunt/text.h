@@ -36,6 +36,10 @@ char     *mh_text_normalize_header (const char *raw);
  * script/style skipped, entities decoded.  Output capped at @max bytes. */
 char     *mh_text_from_html (const char *html, gsize len, gsize max, gboolean *capped);
 
+/* g_utf8_validate_len (@text, @len, NULL) — valid UTF-8 and no NUL —
+ * eight ASCII bytes at a time: it runs over every body. */
+gboolean  mh_utf8_validate (const char *text, gsize len);
+
 /* g_utf8_normalize (@text, @len, G_NORMALIZE_NFKC) of valid UTF-8, in
  * linear time: piece by piece, with ASCII and the common Japanese
  * characters NFKC leaves alone copied as they are. */

@@ -433,7 +433,7 @@ fingerprint (const char *text, gsize len, gboolean *capped)
 		return units;
 	len = utf8_cap (text, len, MH_MAX_TEXT);
 	/* mail text is valid UTF-8 already (mh_text_to_utf8): no copy then */
-	g_autofree char *repaired = g_utf8_validate_len (text, len, NULL) ? NULL
+	g_autofree char *repaired = mh_utf8_validate (text, len) ? NULL
 	                            : g_utf8_make_valid (text, (gssize) len);
 	const char *valid = repaired ? repaired : text;
 	gsize valid_len = repaired ? strlen (repaired) : len;

@@ -486,7 +486,7 @@ finish_template (mh_lure_db *db, lure_template *t, guint require_given, const ch
 static gboolean
 lure_db_parse (mh_lure_db *db, const char *data, gsize len, const char *file, GError **error)
 {
-	if (!g_utf8_validate (data, (gssize) len, NULL))
+	if (!mh_utf8_validate (data, len))
 		return fail (error, file, 1, "not UTF-8 text");
 	lure_template *t = NULL;
 	guint template_line = 0, require_given = 0;
@@ -715,7 +715,7 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 		len = options->limits.max_text;
 	}
 	guint n = 0;
-	if (!memchr (text, '\0', len) && g_utf8_validate_len (text, len, NULL)) {
+	if (mh_utf8_validate (text, len)) {
 		src->chars = normalise (text, (gssize) len, &n);
 	} else {
 		/* a NUL inside the text must not hide what follows it */

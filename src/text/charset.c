@@ -261,7 +261,7 @@ convert (const char *from, const char *data, gsize len, gboolean lossy)
 		g_free (out);
 		return NULL;
 	}
-	if (!g_utf8_validate (out, outp - out, NULL)) {
+	if (!mh_utf8_validate (out, (gsize) (outp - out))) {
 		g_free (out);
 		return NULL;
 	}
@@ -281,6 +281,54 @@ decode_iso2022jp (const char *data, gsize len)
 	if (!iso2022jp_to_eucjp ((const guint8 *) data, len, euc, NULL))
 		return NULL;
 	return convert_strict ("EUC-JP-MS", (const char *) euc->data, euc->len);
+}
+
+gboolean
+mh_utf8_validate (const char *text, gsize len)
+{
+	const guchar *p = (const guchar *) text, *end = p + len;
+	const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080);
+	const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+	while (p < end) {
+		/* eight bytes at a time while they are ASCII and not NUL */
+		while (end - p >= 8) {
+			guint64 w;
+			memcpy (&w, p, 8);
+			if ((w & high) || ((w - ones) & ~w & high))
+				break;
+			p += 8;
+		}
+		if (p >= end)
+			break;
+		guchar c = *p;
+		gsize left = (gsize) (end - p);
+		if (c < 0x80) {
+			if (c == 0)
+				return FALSE;
+			p++;
+		} else if (c < 0xC2) {   /* a continuation byte, or an overlong lead */
+			return FALSE;
+		} else if (c < 0xE0) {
+			if (left < 2 || (p[1] & 0xC0) != 0x80)
+				return FALSE;
+			p += 2;
+		} else if (c < 0xF0) {
+			if (left < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+			    (c == 0xE0 && p[1] < 0xA0) ||    /* overlong */
+			    (c == 0xED && p[1] >= 0xA0))     /* a surrogate */
+				return FALSE;
+			p += 3;
+		} else if (c < 0xF5) {
+			if (left < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80 ||
+			    (c == 0xF0 && p[1] < 0x90) ||    /* overlong */
+			    (c == 0xF4 && p[1] >= 0x90))     /* past U+10FFFF */
+				return FALSE;
+			p += 4;
+		} else {
+			return FALSE;
+		}
+	}
+	return TRUE;
 }
 
 /* Whether the bytes hold a JIS escape into JIS X 0208 ("ESC $ B" or
@@ -313,7 +361,7 @@ decode_as (const char *charset, const char *data, gsize len)
 		 * mailers have labelled such text us-ascii or left it unlabelled */
 		if (has_jis_escape (data, len))
 			return NULL;
-		if (g_utf8_validate (data, len, NULL) && !memchr (data, '\0', len))
+		if (mh_utf8_validate (data, len))
 			return g_strndup (data, len);
 		return NULL;
 	}
@@ -376,7 +424,7 @@ self_evident (const char *data, gsize len)
 {
 	if (has_jis_escape (data, len))
 		return decode_iso2022jp (data, len);
-	if (g_utf8_validate (data, (gssize) len, NULL) && !memchr (data, '\0', len))
+	if (mh_utf8_validate (data, len))
 		return g_strndup (data, len);
 	return NULL;
 }
