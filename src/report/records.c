@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mailhunt/records.h"
+#include "mailhunt/text.h"
 #include "office/office-private.h"
 
 G_DEFINE_QUARK (mailhunt-record-error, mh_record_error)
@@ -979,7 +980,7 @@ mh_record_parse_line (const char *line, gsize len, mh_record_kind *kind, GError 
 		return NULL;
 	}
 	/* json-glib stops at a NUL byte; a record has none */
-	if (memchr (line, '\0', len) || !g_utf8_validate_len (line, len, NULL)) {
+	if (!mh_utf8_validate (line, len)) {
 		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_SYNTAX, "record is not UTF-8 text");
 		return NULL;
 	}
