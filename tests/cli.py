@@ -164,6 +164,31 @@ try:
     ok(bad in err, "the error names the truncated file", err)
     ok(any(json.loads(l).get('subject') == 'hello' for l in out.splitlines()), "the next input is still read")
 
+    # small files are read whole, larger ones (over 1 MiB) streamed: the
+    # same mbox read both ways reports its messages the same
+    src_box = os.path.join(SRC, MAIL, 'inbox.mbox')
+    with open(src_box, 'rb') as f:
+        inbox = f.read()
+    padded = os.path.join(tmp, 'padded.mbox')
+    with open(padded, 'wb') as f:
+        # the padding first: the inbox's last message keeps its end
+        f.write(b'From - Mon Jun 01 10:00:00 2009\nFrom: pad@example.com\nSubject: padding\n\n'
+                + (b'p' * 75 + b'\n') * 15000 + b'\n')
+        f.write(inbox)
+    ok(os.path.getsize(padded) > (1 << 20), "the padded mbox is over 1 MiB (streamed)")
+    def messages_of(path):
+        rc, out, err = mhtest.run('scan', '--format', 'jsonl', '--all', '--jobs', '1', path)
+        msgs = [json.loads(l) for l in out.splitlines() if json.loads(l)['type'] == 'message']
+        for m in msgs:
+            m.pop('file', None)
+            m.get('locator', {}).pop('file', None)
+            for where in ('folder', 'index', 'offset'):   # the file's name, the padding before
+                m.get('locator', {}).pop(where, None)
+        return [m for m in msgs if m.get('subject') != 'padding']
+    small_read = messages_of(src_box)
+    ok(len(small_read) > 0, "the inbox has messages")
+    eq(messages_of(padded), small_read, "read whole or streamed, the same messages are reported the same")
+
     # inputs are evidence: never modified
     before = {p: (os.stat(p).st_mtime_ns, os.stat(p).st_size) for p in (clean, box, bad)}
     mhtest.run('scan', '--format', 'jsonl', clean, box, bad)
