@@ -484,20 +484,11 @@ test_interleaved (void)
 /* Random bytes as messages and as quotes: every result stays in range. */
 /* The fingerprint by its definition (docs/linking-index.md), slowly:
  * the whole text through NFKC, then per character GLib's own answers
- * for white space, controls and lower case.  The index gets there by
- * faster roads (a table for the BMP, NFKC only where a piece needs it,
- * shingling the pieces as they come) that must not change a unit. */
-static guint32
-reference_mix32 (guint64 h)
-{
-	h ^= h >> 33;
-	h *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return (guint32) h;
-}
-
+ * for white space, controls and lower case, each shingle hashed whole
+ * (the index's mixer makes the unit).  The index gets there by faster
+ * roads (a table for the BMP, NFKC only where a piece needs it,
+ * shingling the pieces as they come, a rolling hash) that must not
+ * change a unit. */
 static GArray *
 reference_fingerprint (const char *text)
 {
@@ -521,7 +512,7 @@ reference_fingerprint (const char *text)
 		guint64 h = 0;
 		for (guint i = end - SHINGLE; i < end; i++)
 			h = h * mult + g_array_index (kept, gunichar, i);
-		guint32 unit = reference_mix32 (h ^ seed);
+		guint32 unit = _mh_index_mix32 (h ^ seed);
 		if (unit % MODULUS == 0)
 			g_array_append_val (units, unit);
 	}

@@ -456,6 +456,12 @@ fingerprint (const char *text, gsize len, gboolean *capped)
 	return units;
 }
 
+guint32
+_mh_index_mix32 (guint64 h)
+{
+	return mix32 (h);
+}
+
 GArray *
 _mh_index_fingerprint (const char *text, gsize len)
 {

@@ -10,4 +10,7 @@ G_BEGIN_DECLS
  * index keeps a sample of (src/link/index.c). */
 GArray *_mh_index_fingerprint (const char *text, gsize len);
 
+/* The 64-to-32-bit mixer that makes a shingle's hash a unit. */
+guint32 _mh_index_mix32 (guint64 h);
+
 G_END_DECLS
