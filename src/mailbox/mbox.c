@@ -427,7 +427,7 @@ process_line (mh_mbox_splitter *s, gsize start, gsize len, gsize end)
 	const char *p = (const char *) s->buf->data + start;
 	line_class c = s->in_header_block || s->cand || s->at_file_start || s->resuming
 	               ? classify (p, len) : classify_body (p, len);
-	track_mime (s, c, (const char *) s->buf->data + start, len);
+	track_mime (s, c, p, len);
 	process_line_classified (s, c, start, len, end);
 	s->prev_blank = (c == LINE_BLANK);
 }
