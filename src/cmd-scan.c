@@ -897,8 +897,9 @@ worker_start (scan_state *st, const mh_limits *limits, const char *spool_dir, wo
 		return FALSE;
 	}
 	fflush (NULL);
-	pid_t parent = getpid ();
-	(void) parent;
+#ifdef PR_SET_PDEATHSIG
+	pid_t parent = getpid ();   /* the child checks it is still its parent */
+#endif
 	pid_t pid = fork ();
 	if (pid < 0) {
 		close (down[0]); close (down[1]); close (up[0]); close (up[1]);

@@ -435,24 +435,18 @@ fingerprint (const char *text, gsize len, gboolean *capped)
 	/* mail text is valid UTF-8 already (mh_text_to_utf8): no copy then */
 	g_autofree char *repaired = mh_utf8_validate (text, len) ? NULL
 	                            : g_utf8_make_valid (text, (gssize) len);
+	/* valid text has no NUL; in repaired text a NUL ends it, as it did
+	 * when it was one C string */
 	const char *valid = repaired ? repaired : text;
 	gsize valid_len = repaired ? strlen (repaired) : len;
-	/* a NUL ends the text, as it did when it was one C string */
-	const char *nul = memchr (valid, '\0', valid_len);
-	if (nul)
-		valid_len = (gsize) (nul - valid);
 
-	/* polynomial rolling hash over the last MH_SHINGLE_CHARS characters */
+	/* polynomial rolling hash over the last MH_SHINGLE_CHARS characters,
+	 * NFKC piece by piece (ASCII pieces as they are), each shingled as
+	 * it comes: no copy of the body */
 	shingler sh = { .units = units, .mult_out = 1 };
 	for (int i = 0; i < MH_SHINGLE_CHARS; i++)
 		sh.mult_out *= SHINGLE_MULT;
-	gboolean ascii = TRUE;
-	for (gsize i = 0; i < valid_len && ascii; i++)
-		ascii = (guchar) valid[i] < 0x80;
-	if (ascii)
-		shingle_piece (valid, valid_len, &sh);
-	else   /* NFKC piece by piece, each shingled as it comes: no copy */
-		mh_text_nfkc_pieces (valid, (gssize) valid_len, shingle_piece, &sh);
+	mh_text_nfkc_pieces (valid, (gssize) valid_len, shingle_piece, &sh);
 	return units;
 }
 

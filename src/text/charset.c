@@ -517,7 +517,6 @@ nfkc_inert (gunichar c)
 	       (c >= 0x3008 && c <= 0x3011);     /* 〈〉《》「」『』【】 */
 }
 
-
 void
 mh_text_nfkc_pieces (const char *text, gssize len, mh_text_piece_fn fn, gpointer user_data)
 {
@@ -530,11 +529,11 @@ mh_text_nfkc_pieces (const char *text, gssize len, mh_text_piece_fn fn, gpointer
 	for (;;) {
 		guchar c = p < end ? (guchar) *p : 0;
 		if (c == 0 || (c < 0x80 && p - start >= NFKC_PIECE)) {
-			if (p > start) {
-				g_autofree char *piece = needs ? g_utf8_normalize (start, p - start, G_NORMALIZE_NFKC) : NULL;
-				if (!needs)
-					fn (start, (gsize) (p - start), user_data);
-				else if (piece)
+			if (p > start && !needs) {
+				fn (start, (gsize) (p - start), user_data);
+			} else if (p > start) {
+				g_autofree char *piece = g_utf8_normalize (start, p - start, G_NORMALIZE_NFKC);
+				if (piece)
 					fn (piece, strlen (piece), user_data);
 			}
 			if (c == 0)
