@@ -11,6 +11,7 @@
 #include <gmime/gmime.h>
 
 #include "mailhunt.h"
+#include "mailhunt/text.h"
 
 static const struct {
 	const char *name;
@@ -88,6 +89,7 @@ main (int argc, char **argv)
 	for (gsize i = 0; i < G_N_ELEMENTS (commands); i++) {
 		if (strcmp (argv[1], commands[i].name) == 0) {
 			g_mime_init ();
+			mh_text_keep_converters_loaded ();
 			int rc = commands[i].run (argc - 1, argv + 1);
 			mh_ocr_thread_cleanup ();
 			g_mime_shutdown ();

@@ -21,6 +21,17 @@ G_BEGIN_DECLS
  * result is a guess or contains replacements. */
 char     *mh_text_to_utf8 (const char *charset, const char *data, gssize len, gboolean *exact);
 
+/* A converter to UTF-8 from @from, in its initial state, or (GIConv) -1
+ * if @from is unknown.  It comes from a per-thread cache: give it back
+ * with mh_text_converter_put(), which closes it only when *@owned says the
+ * cache was full. */
+GIConv    mh_text_converter_get (const char *from, gboolean *owned);
+void      mh_text_converter_put (GIConv cd, gboolean owned);
+
+/* Keeps glibc's converter modules for the charsets mail uses most loaded
+ * for the life of the process (see charset.c).  Once is enough. */
+void      mh_text_keep_converters_loaded (void);
+
 /* Decodes the RFC 2047 encoded-words of an unstructured header value,
  * including raw 8-bit text, to UTF-8.  Whitespace between adjacent words
  * is dropped as the RFC says; folding is unfolded. */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "office-private.h"
+#include "mailhunt/text.h"
 
 /* dir stream record ids (MS-OVBA 2.3.4.2) that the reader looks at; the
  * others are skipped by their size */
@@ -113,9 +114,10 @@ utf16le_to_utf8 (const guint8 *data, gsize len, gsize *out_len)
 static char *
 convert_with_replacement (const guint8 *data, gsize len, const char *charset, gsize *out_len)
 {
-	GIConv cd = g_iconv_open ("UTF-8", charset);
+	gboolean owned;
+	GIConv cd = mh_text_converter_get (charset, &owned);
 	if (cd == (GIConv) -1)
-		cd = g_iconv_open ("UTF-8", "CP1252");
+		cd = mh_text_converter_get ("CP1252", &owned);
 	if (cd == (GIConv) -1) {
 		/* no iconv at all: keep ASCII */
 		GString *out = g_string_sized_new (len + 1);
@@ -148,7 +150,7 @@ convert_with_replacement (const guint8 *data, gsize len, const char *charset, gs
 		in_left--;
 		g_iconv (cd, NULL, NULL, NULL, NULL);
 	}
-	g_iconv_close (cd);
+	mh_text_converter_put (cd, owned);
 	if (out_len)
 		*out_len = out->len;
 	return g_string_free (out, FALSE);

@@ -99,6 +99,42 @@ descriptor_put (iconv_t cd, gboolean owned)
 		iconv_close (cd);
 }
 
+GIConv
+mh_text_converter_get (const char *from, gboolean *owned)
+{
+	return (GIConv) descriptor_get (from, owned);
+}
+
+void
+mh_text_converter_put (GIConv cd, gboolean owned)
+{
+	descriptor_put ((iconv_t) cd, owned);
+}
+
+/* The converter modules that mail names most.  GMime opens and closes a
+ * descriptor for every encoded-word it decodes, and glibc unloads a
+ * module a few closes after its last descriptor is gone: 285 loads of
+ * ISO-2022-JP.so (with libGB and libKSC) for 10,000 quarantined mails,
+ * each unload a munmap with TLB shootdowns.  One descriptor held per
+ * module keeps it loaded. */
+static const char *const resident_charsets[] = {
+	"ISO-2022-JP", "SJIS", "CP932", "EUC-JP", "EUC-JP-MS", "CP1252",
+	"ISO-8859-15", "ISO-8859-2", "KOI8-R", "GBK", "GB18030", "BIG5",
+	"EUC-KR", "UTF-7",
+};
+static iconv_t resident_descriptors[G_N_ELEMENTS (resident_charsets)];
+
+void
+mh_text_keep_converters_loaded (void)
+{
+	static gsize done;
+	if (!g_once_init_enter (&done))
+		return;
+	for (gsize i = 0; i < G_N_ELEMENTS (resident_charsets); i++)
+		resident_descriptors[i] = iconv_open ("UTF-8", resident_charsets[i]);   /* may be -1: then nothing is held */
+	g_once_init_leave (&done, 1);
+}
+
 static char *convert (const char *from, const char *data, gsize len, gboolean lossy);
 
 /* Converts the EUC-JP bytes gathered so far into @lossy and empties @euc. */
