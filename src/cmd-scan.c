@@ -396,18 +396,16 @@ copy_spool (FILE *spool, long until, FILE *out)
 	return !ferror (spool);
 }
 
-/* One record line of the waiting file, parsed; NULL (and a message in
- * @error) when it cannot be read back. */
-static JsonNode *
-waiting_record (FILE *in, char **line, size_t *cap, mh_record_kind *kind, GError **error)
+/* One record line of the waiting file; -1 (and a message in @error) when
+ * there is none. */
+static ssize_t
+waiting_line (FILE *in, char **line, size_t *cap, GError **error)
 {
 	ssize_t len = getline (line, cap, in);
-	if (len < 0) {
+	if (len < 0)
 		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY, "%s",
 		             ferror (in) ? g_strerror (errno) : "the file ends early");
-		return NULL;
-	}
-	return mh_record_parse_line (*line, (gsize) len, kind, error);
+	return len;
 }
 
 /* A waiting mail read back from its records: its body, then its message. */
@@ -420,14 +418,15 @@ waiting_message (FILE *in, long at, GError **error)
 	}
 	g_autofree char *line = NULL;
 	size_t cap = 0;
-	mh_record_kind kind;
-	g_autoptr (JsonNode) body = waiting_record (in, &line, &cap, &kind, error);
-	if (!body)
-		return NULL;
+	ssize_t len = waiting_line (in, &line, &cap, error);
+	g_autoptr (mh_flat_record) body = mh_flat_record_new ();
 	g_autofree char *text = NULL;
-	if (!mh_bulk_get_string (json_node_get_object (body), "text", TRUE, &text, error))
+	if (len < 0 || !mh_flat_record_parse (body, line, (gsize) len, error) ||
+	    !mh_bulk_get_string (body, "text", TRUE, &text, error))
 		return NULL;
-	g_autoptr (JsonNode) node = waiting_record (in, &line, &cap, &kind, error);
+	mh_record_kind kind;
+	len = waiting_line (in, &line, &cap, error);
+	g_autoptr (JsonNode) node = len < 0 ? NULL : mh_record_parse_line (line, (gsize) len, &kind, error);
 	if (!node)
 		return NULL;
 	mh_message *m = mh_message_from_json (node, error);
@@ -662,6 +661,7 @@ typedef struct {
 	gboolean     discard;    /* a range an earlier range read instead */
 	gboolean     ended;      /* its unit-end was read */
 	char        *body;       /* the body record before a message record */
+	mh_flat_record *flat;    /* the line being read, when it is flat */
 } record_reader;
 
 static void
@@ -671,24 +671,54 @@ record_problem (record_reader *rr, const char *what)
 	on_error (where, NULL, rr->line, what, rr->st);
 }
 
+/* The records of a unit that come once or more per input are flat
+ * (mh_flat_record): read without a JSON tree.  The report's message and
+ * document lines are not. */
+static const char *const flat_record_types[] = {
+	"unit", "input", "error", "skipped", "folder", "indexed", "body", "contact", "unit-end",
+};
+
+static gboolean
+is_flat_type (const char *type)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (flat_record_types); i++)
+		if (strcmp (type, flat_record_types[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* One record line; what does not belong is an error naming the line. */
 static void
 take_record (record_reader *rr, const char *line, gsize len)
 {
 	scan_state *st = rr->st;
 	g_autoptr (GError) error = NULL;
-	mh_record_kind kind;
-	g_autoptr (JsonNode) node = mh_record_parse_line (line, len, &kind, &error);
-	if (!node) {
-		if (!g_error_matches (error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY))
-			record_problem (rr, error->message);
+	g_autoptr (GError) flat_error = NULL;
+	g_autoptr (JsonNode) node = NULL;
+	const mh_flat_record *r = rr->flat;
+	const char *type = NULL;
+	if (mh_flat_record_parse (rr->flat, line, len, &flat_error))
+		type = mh_flat_record_type (r);
+	else if (g_error_matches (flat_error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY))
 		return;
+	if (!type || !is_flat_type (type)) {
+		/* a message or document line, or a line that is not flat JSON:
+		 * json-glib reads it, and says what is wrong with it */
+		mh_record_kind kind;
+		node = mh_record_parse_line (line, len, &kind, &error);
+		if (!node) {
+			record_problem (rr, error->message);
+			return;
+		}
+		type = json_object_get_string_member_with_default (json_node_get_object (node), "type", "");
+		if (is_flat_type (type)) {
+			record_problem (rr, flat_error->message);
+			return;
+		}
 	}
-	JsonObject *o = json_node_get_object (node);
-	const char *type = json_object_get_string_member_with_default (o, "type", "");
 	if (strcmp (type, "unit") == 0) {
 		mh_unit_head_clear (&rr->head);
-		if (!mh_bulk_read_head (o, &rr->head, &error)) {
+		if (!mh_bulk_read_head (r, &rr->head, &error)) {
 			record_problem (rr, error->message);
 			return;
 		}
@@ -706,29 +736,29 @@ take_record (record_reader *rr, const char *line, gsize len)
 		return;
 	if (strcmp (type, "input") == 0) {
 		g_autofree char *file = NULL, *what = NULL;
-		if (mh_bulk_get_string (o, "file", FALSE, &file, &error) &&
-		    mh_bulk_get_string (o, "kind", TRUE, &what, &error))
+		if (mh_bulk_get_string (r, "file", FALSE, &file, &error) &&
+		    mh_bulk_get_string (r, "kind", TRUE, &what, &error))
 			on_input (file, what, st);
 	} else if (strcmp (type, "error") == 0) {
 		g_autofree char *file = NULL, *folder = NULL, *what = NULL;
 		gint64 index;
-		if (mh_bulk_get_string (o, "file", FALSE, &file, &error) &&
-		    mh_bulk_get_string (o, "folder", TRUE, &folder, &error) &&
-		    mh_bulk_get_int (o, "index", -1, G_MAXUINT, &index, &error) &&
-		    mh_bulk_get_string (o, "error", FALSE, &what, &error))
+		if (mh_bulk_get_string (r, "file", FALSE, &file, &error) &&
+		    mh_bulk_get_string (r, "folder", TRUE, &folder, &error) &&
+		    mh_bulk_get_int (r, "index", -1, G_MAXUINT, &index, &error) &&
+		    mh_bulk_get_string (r, "error", FALSE, &what, &error))
 			on_error (file, folder, index >= 0 ? index + rr->base : -1, what, st);
 	} else if (strcmp (type, "skipped") == 0) {
 		g_autofree char *file = NULL, *reason = NULL;
-		if (mh_bulk_get_string (o, "file", FALSE, &file, &error) &&
-		    mh_bulk_get_string (o, "reason", FALSE, &reason, &error))
+		if (mh_bulk_get_string (r, "file", FALSE, &file, &error) &&
+		    mh_bulk_get_string (r, "reason", FALSE, &reason, &error))
 			mh_cmd_on_skipped (file, reason, st);
 	} else if (strcmp (type, "folder") == 0) {
 		g_autofree char *file = NULL, *folder = NULL, *role = NULL;
 		gint64 messages;
-		if (mh_bulk_get_string (o, "file", FALSE, &file, &error) &&
-		    mh_bulk_get_string (o, "folder", TRUE, &folder, &error) &&
-		    mh_bulk_get_string (o, "role", TRUE, &role, &error) &&
-		    mh_bulk_get_int (o, "messages", 0, G_MAXUINT, &messages, &error)) {
+		if (mh_bulk_get_string (r, "file", FALSE, &file, &error) &&
+		    mh_bulk_get_string (r, "folder", TRUE, &folder, &error) &&
+		    mh_bulk_get_string (r, "role", TRUE, &role, &error) &&
+		    mh_bulk_get_int (r, "messages", 0, G_MAXUINT, &messages, &error)) {
 			/* the summary keeps the role as a static string */
 			const char *roles[] = { "sent-items", "deleted-items" };
 			const char *known = NULL;
@@ -738,7 +768,7 @@ take_record (record_reader *rr, const char *line, gsize len)
 			mh_cmd_on_folder (file, folder, known, (guint) messages, st);
 		}
 	} else if (strcmp (type, "indexed") == 0) {
-		mh_index_entry *entry = mh_bulk_read_entry (o, &error);
+		mh_index_entry *entry = mh_bulk_read_entry (r, &error);
 		if (entry) {
 			entry->index += rr->base;
 			g_free (entry->mailbox);
@@ -748,8 +778,8 @@ take_record (record_reader *rr, const char *line, gsize len)
 		}
 	} else if (strcmp (type, "body") == 0) {
 		g_clear_pointer (&rr->body, g_free);
-		mh_bulk_get_string (o, "text", TRUE, &rr->body, &error);
-	} else if (kind == MH_RECORD_MESSAGE) {
+		mh_bulk_get_string (r, "text", TRUE, &rr->body, &error);
+	} else if (strcmp (type, "message") == 0) {
 		mh_message *m = mh_message_from_json (node, &error);
 		if (m) {
 			m->locator.index += rr->base;
@@ -760,21 +790,21 @@ take_record (record_reader *rr, const char *line, gsize len)
 			take_message (st, m, NULL);
 		}
 		g_clear_pointer (&rr->body, g_free);
-	} else if (kind == MH_RECORD_DOCUMENT) {
+	} else if (strcmp (type, "document") == 0) {
 		g_autofree char *file = NULL;
 		g_autoptr (mh_document) doc = mh_document_from_json (node, &file, &error);
 		if (doc && !st->summary_only)
 			mh_printer_document (st->printer, file, doc);
-	} else if (kind == MH_RECORD_CONTACT) {
+	} else if (strcmp (type, "contact") == 0) {
 		g_autofree char *file = NULL;
-		mh_pst_contact *c = mh_bulk_read_contact (o, &file, &error);
+		mh_pst_contact *c = mh_bulk_read_contact (r, &file, &error);
 		if (c && !st->summary_only)
 			mh_printer_contact (st->printer, file, c);
 		if (c)
 			mh_pst_contact_free (c);
 	} else if (strcmp (type, "unit-end") == 0) {
 		mh_unit_tail tail;
-		if (mh_bulk_read_tail (o, &tail, &error)) {
+		if (mh_bulk_read_tail (r, &tail, &error)) {
 			if (!rr->discard) {
 				mh_bulk_add_counts (&st->r.summary, &tail.counts);
 				unit_done (st, rr->head.unit, rr->head.path, rr->base, &tail.result);
@@ -795,7 +825,7 @@ take_record (record_reader *rr, const char *line, gsize len)
 static void
 take_records (scan_state *st, FILE *in, const char *source)
 {
-	record_reader rr = { .st = st, .source = source };
+	record_reader rr = { .st = st, .source = source, .flat = mh_flat_record_new () };
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -810,6 +840,7 @@ take_records (scan_state *st, FILE *in, const char *source)
 		record_problem (&rr, "the records of a unit end without its unit-end record: cut short");
 	mh_unit_head_clear (&rr.head);
 	g_free (rr.body);
+	mh_flat_record_free (rr.flat);
 }
 
 /* -- worker processes --------------------------------------------------------------- */

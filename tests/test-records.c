@@ -693,6 +693,133 @@ assert_line_error (const char *line, gsize len, int code, const char *message)
 		g_error ("error \"%s\" does not say \"%s\"", error->message, message);
 }
 
+/* The flat reader and json-glib agree on every member of @line. */
+static void
+assert_flat_same (const char *line)
+{
+	g_autoptr (mh_flat_record) r = mh_flat_record_new ();
+	g_autoptr (GError) error = NULL;
+	if (!mh_flat_record_parse (r, line, strlen (line), &error))
+		g_error ("flat reader refused %s: %s", line, error->message);
+	mh_record_kind kind;
+	g_autoptr (JsonNode) node = mh_record_parse_line (line, strlen (line), &kind, &error);
+	g_assert_no_error (error);
+	JsonObjectIter it;
+	const char *name;
+	JsonNode *member;
+	guint members = 0;
+	json_object_iter_init (&it, json_node_get_object (node));
+	while (json_object_iter_next (&it, &name, &member)) {
+		const mh_flat_value *v = mh_flat_record_get (r, name);
+		g_assert_nonnull (v);
+		members++;
+		if (JSON_NODE_HOLDS_ARRAY (member)) {
+			JsonArray *a = json_node_get_array (member);
+			g_assert_cmpint (v->kind, ==, MH_FLAT_ARRAY);
+			g_assert_cmpuint (v->length, ==, json_array_get_length (a));
+			for (guint i = 0; i < v->length; i++) {
+				const mh_flat_value *e = mh_flat_record_element (r, v, i);
+				JsonNode *j = json_array_get_element (a, i);
+				if (json_node_get_value_type (j) == G_TYPE_STRING)
+					g_assert_cmpstr (e->string, ==, json_node_get_string (j));
+				else
+					g_assert_cmpint (e->integer, ==, json_node_get_int (j));
+			}
+		} else if (JSON_NODE_HOLDS_NULL (member)) {
+			g_assert_cmpint (v->kind, ==, MH_FLAT_NULL);
+		} else if (json_node_get_value_type (member) == G_TYPE_STRING) {
+			g_assert_cmpint (v->kind, ==, MH_FLAT_STRING);
+			g_assert_cmpstr (v->string, ==, json_node_get_string (member));
+		} else if (json_node_get_value_type (member) == G_TYPE_INT64) {
+			g_assert_cmpint (v->kind, ==, MH_FLAT_INT);
+			g_assert_cmpint (v->integer, ==, json_node_get_int (member));
+		} else if (json_node_get_value_type (member) == G_TYPE_BOOLEAN) {
+			g_assert_cmpint (v->kind, ==, MH_FLAT_BOOLEAN);
+			g_assert_cmpint (v->integer != 0, ==, json_node_get_boolean (member));
+		} else {
+			g_assert_cmpint (v->kind, ==, MH_FLAT_DOUBLE);
+			g_assert_cmpfloat (v->number, ==, json_node_get_double (member));
+		}
+	}
+	g_assert_cmpuint (members, >, 0);
+}
+
+static void
+assert_flat_error (const char *line, int code, const char *message)
+{
+	g_autoptr (mh_flat_record) r = mh_flat_record_new ();
+	g_autoptr (GError) error = NULL;
+	if (mh_flat_record_parse (r, line, strlen (line), &error))
+		g_error ("flat reader accepted %s", line);
+	g_assert_error (error, MH_RECORD_ERROR, code);
+	if (message && !strstr (error->message, message))
+		g_error ("error \"%s\" does not say \"%s\"", error->message, message);
+}
+
+static void
+test_flat (void)
+{
+	assert_flat_same ("{\"type\":\"unit\",\"unit\":0,\"key\":\"a\",\"n\":null,\"t\":true,\"f\":false}");
+	assert_flat_same ("  { \"type\" : \"x\" , \"a\" : [ ] , \"b\" : [1, -2 ,\"\u00e9\"] }  \r\n");
+	assert_flat_same ("{\"type\":\"x\",\"s\":\"q\\\"b\\\\s\\/ \\b\\f\\n\\r\\t\"}");
+	assert_flat_same ("{\"s\":\"\\u00e9\\u3042\\ud83d\\ude00 \\uFF21\",\"\\u0074ype\":\"x\"}");
+	assert_flat_same ("{\"type\":\"x\",\"i\":-9223372036854775808,\"j\":9223372036854775807,\"z\":0,\"m\":-0}");
+	assert_flat_same ("{\"type\":\"x\",\"d\":0.363431,\"e\":1e3,\"g\":-2.5E-3,\"h\":1.0}");
+	assert_flat_same ("{\"type\":\"a\",\"type\":\"b\"}");   /* the last one wins */
+	assert_flat_same ("{\"type\":\"x\",\"\":\"\",\"u\":\"\u3042\u3044\"}");
+
+	g_autoptr (mh_flat_record) r = mh_flat_record_new ();
+	g_autoptr (GError) error = NULL;
+	const char *twice = "{\"type\":\"a\",\"x\":1,\"type\":\"b\"}";
+	g_assert_true (mh_flat_record_parse (r, twice, strlen (twice), &error));
+	g_assert_cmpstr (mh_flat_record_type (r), ==, "b");
+	g_assert_null (mh_flat_record_get (r, "y"));
+	/* the record is reused: nothing of the last line stays */
+	g_assert_true (mh_flat_record_parse (r, "{\"y\":2}", 7, &error));
+	g_assert_null (mh_flat_record_type (r));
+	g_assert_null (mh_flat_record_get (r, "x"));
+	g_assert_cmpint (mh_flat_record_get (r, "y")->integer, ==, 2);
+
+	assert_flat_error ("", MH_RECORD_ERROR_EMPTY, NULL);
+	assert_flat_error (" \r\n", MH_RECORD_ERROR_EMPTY, NULL);
+	assert_flat_error ("[1]", MH_RECORD_ERROR_SYNTAX, "JSON object");
+	assert_flat_error ("{\"a\":\"\xff\"}", MH_RECORD_ERROR_SYNTAX, "UTF-8");
+	assert_flat_error ("{\"a\":{\"b\":1}}", MH_RECORD_ERROR_SYNTAX, "nested object");
+	assert_flat_error ("{\"a\":[[1]]}", MH_RECORD_ERROR_SYNTAX, "nested array");
+	assert_flat_error ("{\"a\":[{}]}", MH_RECORD_ERROR_SYNTAX, "nested object");
+	assert_flat_error ("{\"a\":1,}", MH_RECORD_ERROR_SYNTAX, "member name");
+	assert_flat_error ("{\"a\":[1,]}", MH_RECORD_ERROR_SYNTAX, "not JSON");
+	assert_flat_error ("{\"a\" 1}", MH_RECORD_ERROR_SYNTAX, "':'");
+	assert_flat_error ("{\"a\":1 \"b\":2}", MH_RECORD_ERROR_SYNTAX, "','");
+	assert_flat_error ("{\"a\":1", MH_RECORD_ERROR_SYNTAX, "','");
+	assert_flat_error ("{\"a\":1}x", MH_RECORD_ERROR_SYNTAX, "text after the record");
+	assert_flat_error ("{\"a\":\"b", MH_RECORD_ERROR_SYNTAX, "does not end");
+	assert_flat_error ("{\"a\":\"b\\", MH_RECORD_ERROR_SYNTAX, "does not end");
+	assert_flat_error ("{\"a\":\"\t\"}", MH_RECORD_ERROR_SYNTAX, "control character");
+	assert_flat_error ("{\"a\":\"\\x\"}", MH_RECORD_ERROR_SYNTAX, "escape");
+	assert_flat_error ("{\"a\":\"\\u12\"}", MH_RECORD_ERROR_SYNTAX, "escape");
+	assert_flat_error ("{\"a\":\"\\u0000\"}", MH_RECORD_ERROR_SYNTAX, "NUL");
+	assert_flat_error ("{\"a\":\"\\ud800\"}", MH_RECORD_ERROR_SYNTAX, "surrogate");
+	assert_flat_error ("{\"a\":\"\\ud800\\u0041\"}", MH_RECORD_ERROR_SYNTAX, "surrogate");
+	assert_flat_error ("{\"a\":\"\\udc00\"}", MH_RECORD_ERROR_SYNTAX, "surrogate");
+	assert_flat_error ("{\"a\":01}", MH_RECORD_ERROR_SYNTAX, "','");
+	assert_flat_error ("{\"a\":-}", MH_RECORD_ERROR_SYNTAX, "unexpected");
+	assert_flat_error ("{\"a\":1.}", MH_RECORD_ERROR_SYNTAX, "bad number");
+	assert_flat_error ("{\"a\":1e}", MH_RECORD_ERROR_SYNTAX, "bad number");
+	assert_flat_error ("{\"a\":9223372036854775808}", MH_RECORD_ERROR_SYNTAX, "out of range");
+	assert_flat_error ("{\"a\":tru}", MH_RECORD_ERROR_SYNTAX, "unexpected");
+	assert_flat_error ("{\"a\":}", MH_RECORD_ERROR_SYNTAX, "unexpected");
+
+	/* the cap on values, as for json-glib */
+	GString *wide = g_string_new ("{\"a\":[");
+	for (guint i = 0; i <= MH_RECORD_MAX_VALUES; i++)
+		g_string_append (wide, i ? ",0" : "0");
+	g_string_append (wide, "]}");
+	g_assert_false (mh_flat_record_parse (r, wide->str, wide->len, &error));
+	g_assert_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_LIMIT);
+	g_string_free (wide, TRUE);
+}
+
 static void
 test_lines (void)
 {
@@ -931,6 +1058,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/records/unknown-members", test_unknown_members);
 	g_test_add_func ("/records/kinds", test_kinds);
 	g_test_add_func ("/records/lines", test_lines);
+	g_test_add_func ("/records/flat", test_flat);
 	g_test_add_func ("/records/truncated", test_truncated);
 	g_test_add_func ("/records/depth-bomb", test_depth_bomb);
 	g_test_add_func ("/records/huge-line", test_huge_line);

@@ -1042,10 +1042,10 @@ test_entry_record (void)
 	g_assert_nonnull (strstr (buf, "\"units\":\"00000000000000010badf00ddeadbeefffffffff\""));
 
 	g_autoptr (GError) error = NULL;
-	mh_record_kind kind;
-	g_autoptr (JsonNode) node = mh_record_parse_line (buf, size, &kind, &error);
+	g_autoptr (mh_flat_record) record = mh_flat_record_new ();
+	g_assert_true (mh_flat_record_parse (record, buf, size, &error));
 	g_assert_no_error (error);
-	g_autoptr (mh_index_entry) back = mh_bulk_read_entry (json_node_get_object (node), &error);
+	g_autoptr (mh_index_entry) back = mh_bulk_read_entry (record, &error);
 	g_assert_no_error (error);
 	g_assert_cmpuint (back->units->len, ==, G_N_ELEMENTS (units));
 	for (guint i = 0; i < G_N_ELEMENTS (units); i++)
@@ -1062,9 +1062,9 @@ test_entry_record (void)
 		g_string_erase (line, (gssize) from, (gssize) (end + 1 - (line->str + from)));
 		g_string_insert (line, (gssize) from, bad[i]);
 		g_autoptr (GError) local = NULL;
-		g_autoptr (JsonNode) n = mh_record_parse_line (line->str, line->len, &kind, &local);
+		g_assert_true (mh_flat_record_parse (record, line->str, line->len, &local));
 		g_assert_no_error (local);
-		mh_index_entry *refused = mh_bulk_read_entry (json_node_get_object (n), &local);
+		mh_index_entry *refused = mh_bulk_read_entry (record, &local);
 		g_assert_null (refused);
 		g_assert_nonnull (local);
 		g_test_message ("units %s: %s", bad[i], local->message);

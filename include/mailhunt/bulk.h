@@ -25,6 +25,7 @@
 #include "mailhunt/link.h"
 #include "mailhunt/mailbox.h"
 #include "mailhunt/outlook.h"
+#include "mailhunt/records.h"
 #include "mailhunt/report.h"
 
 G_BEGIN_DECLS
@@ -68,21 +69,22 @@ void mh_bulk_write_skipped (FILE *out, const char *file, const char *reason);
 void mh_bulk_write_folder  (FILE *out, const char *file, const char *folder, const char *role,
                             guint messages);
 
-/* Reading: @o is a record's object; FALSE (or NULL) with @error naming
- * the member that is missing or wrong. */
-gboolean        mh_bulk_read_head  (JsonObject *o, mh_unit_head *head, GError **error);
-gboolean        mh_bulk_read_tail  (JsonObject *o, mh_unit_tail *tail, GError **error);
-mh_index_entry *mh_bulk_read_entry (JsonObject *o, GError **error);
-mh_pst_contact *mh_bulk_read_contact (JsonObject *o, char **file, GError **error);
+/* Reading: @r is a record's line, read flat (mh_flat_record_parse);
+ * FALSE (or NULL) with @error naming the member that is missing or
+ * wrong. */
+gboolean        mh_bulk_read_head  (const mh_flat_record *r, mh_unit_head *head, GError **error);
+gboolean        mh_bulk_read_tail  (const mh_flat_record *r, mh_unit_tail *tail, GError **error);
+mh_index_entry *mh_bulk_read_entry (const mh_flat_record *r, GError **error);
+mh_pst_contact *mh_bulk_read_contact (const mh_flat_record *r, char **file, GError **error);
 /* Adds what @tail counted to @summary. */
 void            mh_bulk_add_counts (mh_scan_summary *summary, const mh_scan_summary *counts);
 
 /* Member readers shared by the record readers: NULL-able strings and
  * integers within a range. */
-gboolean mh_bulk_get_string (JsonObject *o, const char *name, gboolean nullable, char **value,
+gboolean mh_bulk_get_string (const mh_flat_record *r, const char *name, gboolean nullable, char **value,
                              GError **error);
-gboolean mh_bulk_get_int    (JsonObject *o, const char *name, gint64 min, gint64 max, gint64 *value,
-                             GError **error);
+gboolean mh_bulk_get_int    (const mh_flat_record *r, const char *name, gint64 min, gint64 max,
+                             gint64 *value, GError **error);
 
 G_END_DECLS
 

@@ -93,6 +93,46 @@ mh_message  *mh_message_from_json (JsonNode *object, GError **error);
  * the caller, g_free); NULL with @error. */
 mh_document *mh_document_from_json (JsonNode *object, char **file, GError **error);
 
+/* A record whose members are all scalars or arrays of scalars: the unit
+ * records of a bulk scan (include/mailhunt/bulk.h).  They come once or
+ * more per input, and are read without a JSON tree, into a record that is
+ * reused from line to line.  The line checks and caps are those of
+ * mh_record_parse_line(); a nested object or array is a syntax error. */
+typedef struct _mh_flat_record mh_flat_record;
+
+typedef enum {
+	MH_FLAT_NULL,
+	MH_FLAT_STRING,
+	MH_FLAT_INT,
+	MH_FLAT_DOUBLE,
+	MH_FLAT_BOOLEAN,
+	MH_FLAT_ARRAY,        /* of scalars */
+} mh_flat_kind;
+
+typedef struct {
+	mh_flat_kind kind;
+	const char  *string;  /* MH_FLAT_STRING: UTF-8 without NUL, valid until the next parse */
+	gint64       integer; /* MH_FLAT_INT; MH_FLAT_BOOLEAN: 0 or 1 */
+	double       number;  /* MH_FLAT_DOUBLE, and MH_FLAT_INT as a double */
+	guint        length;  /* MH_FLAT_ARRAY: its elements (mh_flat_record_element) */
+	guint        first;
+} mh_flat_value;
+
+mh_flat_record      *mh_flat_record_new     (void);
+void                 mh_flat_record_free    (mh_flat_record *record);
+/* FALSE with @error (as mh_record_parse_line says it) when the line is not
+ * one flat JSON object. */
+gboolean             mh_flat_record_parse   (mh_flat_record *record, const char *line, gsize len,
+                                             GError **error);
+/* The member called @name (the last one, if it is there twice), or NULL. */
+const mh_flat_value *mh_flat_record_get     (const mh_flat_record *record, const char *name);
+const mh_flat_value *mh_flat_record_element (const mh_flat_record *record, const mh_flat_value *array,
+                                             guint i);
+/* The "type" member when it is a string, else NULL. */
+const char          *mh_flat_record_type    (const mh_flat_record *record);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_flat_record, mh_flat_record_free)
+
 G_END_DECLS
 
 #endif

@@ -206,61 +206,78 @@ mh_bulk_write_folder (FILE *out, const char *file, const char *folder, const cha
 #define MAX_STRING ((gsize) 64 << 20)   /* a body text, at most a record line */
 
 gboolean
-mh_bulk_get_string (JsonObject *o, const char *name, gboolean nullable, char **value, GError **error)
+mh_bulk_get_string (const mh_flat_record *r, const char *name, gboolean nullable, char **value, GError **error)
 {
 	*value = NULL;
-	JsonNode *n = json_object_get_member (o, name);
-	if (n && JSON_NODE_HOLDS_NULL (n) && nullable)
+	const mh_flat_value *v = mh_flat_record_get (r, name);
+	if (v && v->kind == MH_FLAT_NULL && nullable)
 		return TRUE;
-	if (!n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING) {
+	if (!v || v->kind != MH_FLAT_STRING) {
 		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "%s: expected a string%s", name,
 		             nullable ? " or null" : "");
 		return FALSE;
 	}
-	const char *s = json_node_get_string (n);
-	if (strlen (s) > MAX_STRING) {
+	if (strlen (v->string) > MAX_STRING) {
 		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_LIMIT, "%s: longer than %" G_GSIZE_FORMAT
 		             " bytes", name, MAX_STRING);
 		return FALSE;
 	}
-	*value = g_strdup (s);
-	return TRUE;
-}
-
-gboolean
-mh_bulk_get_int (JsonObject *o, const char *name, gint64 min, gint64 max, gint64 *value, GError **error)
-{
-	JsonNode *n = json_object_get_member (o, name);
-	if (!n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64 ||
-	    json_node_get_int (n) < min || json_node_get_int (n) > max) {
-		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER,
-		             "%s: expected an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT, name, min, max);
-		return FALSE;
-	}
-	*value = json_node_get_int (n);
+	*value = g_strdup (v->string);
 	return TRUE;
 }
 
 static gboolean
-get_uint (JsonObject *o, const char *name, guint *value, GError **error)
+int_in (const mh_flat_value *v, gint64 min, gint64 max)
+{
+	return v && v->kind == MH_FLAT_INT && v->integer >= min && v->integer <= max;
+}
+
+gboolean
+mh_bulk_get_int (const mh_flat_record *r, const char *name, gint64 min, gint64 max, gint64 *value,
+                 GError **error)
+{
+	const mh_flat_value *v = mh_flat_record_get (r, name);
+	if (!int_in (v, min, max)) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER,
+		             "%s: expected an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT, name, min, max);
+		return FALSE;
+	}
+	*value = v->integer;
+	return TRUE;
+}
+
+static gboolean
+get_uint (const mh_flat_record *r, const char *name, guint *value, GError **error)
 {
 	gint64 v;
-	if (!mh_bulk_get_int (o, name, 0, G_MAXUINT, &v, error))
+	if (!mh_bulk_get_int (r, name, 0, G_MAXUINT, &v, error))
 		return FALSE;
 	*value = (guint) v;
 	return TRUE;
 }
 
+static gboolean
+get_boolean (const mh_flat_record *r, const char *name, gboolean *value, GError **error)
+{
+	const mh_flat_value *v = mh_flat_record_get (r, name);
+	if (!v || v->kind != MH_FLAT_BOOLEAN) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "%s: expected true or false", name);
+		return FALSE;
+	}
+	*value = v->integer != 0;
+	return TRUE;
+}
+
 gboolean
-mh_bulk_read_head (JsonObject *o, mh_unit_head *h, GError **error)
+mh_bulk_read_head (const mh_flat_record *r, mh_unit_head *h, GError **error)
 {
 	memset (h, 0, sizeof *h);
-	gboolean ok = get_uint (o, "unit", &h->unit, error) &&
-	              mh_bulk_get_string (o, "key", FALSE, &h->key, error) &&
-	              mh_bulk_get_string (o, "path", FALSE, &h->path, error) &&
-	              mh_bulk_get_string (o, "root", FALSE, &h->root, error) &&
-	              get_uint (o, "range", &h->range, error) &&
-	              get_uint (o, "ranges", &h->ranges, error);
+	gboolean ok = get_uint (r, "unit", &h->unit, error) &&
+	              mh_bulk_get_string (r, "key", FALSE, &h->key, error) &&
+	              mh_bulk_get_string (r, "path", FALSE, &h->path, error) &&
+	              mh_bulk_get_string (r, "root", FALSE, &h->root, error) &&
+	              get_uint (r, "range", &h->range, error) &&
+	              get_uint (r, "ranges", &h->ranges, error);
 	if (ok && h->range >= MAX (h->ranges, 1u)) {
 		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "range: %u of %u", h->range, h->ranges);
 		ok = FALSE;
@@ -271,41 +288,37 @@ mh_bulk_read_head (JsonObject *o, mh_unit_head *h, GError **error)
 }
 
 gboolean
-mh_bulk_read_tail (JsonObject *o, mh_unit_tail *t, GError **error)
+mh_bulk_read_tail (const mh_flat_record *r, mh_unit_tail *t, GError **error)
 {
 	memset (t, 0, sizeof *t);
-	if (!get_uint (o, "unit", &t->unit, error) ||
-	    !get_uint (o, "read_messages", &t->result.messages, error) ||
-	    !get_uint (o, "superseded", &t->result.superseded, error))
+	if (!get_uint (r, "unit", &t->unit, error) ||
+	    !get_uint (r, "read_messages", &t->result.messages, error) ||
+	    !get_uint (r, "superseded", &t->result.superseded, error))
 		return FALSE;
 	for (gsize i = 0; i < G_N_ELEMENTS (counters); i++)
-		if (!get_uint (o, counters[i].name, &COUNTER (&t->counts, i), error))
+		if (!get_uint (r, counters[i].name, &COUNTER (&t->counts, i), error))
 			return FALSE;
-	JsonNode *n = json_object_get_member (o, "documents_by_verdict");
-	JsonArray *a = n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-	if (!a || json_array_get_length (a) != MH_VERDICT_MALICIOUS + 1) {
+	const mh_flat_value *a = mh_flat_record_get (r, "documents_by_verdict");
+	if (!a || a->kind != MH_FLAT_ARRAY || a->length != MH_VERDICT_MALICIOUS + 1) {
 		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER,
 		             "documents_by_verdict: expected %d counts", MH_VERDICT_MALICIOUS + 1);
 		return FALSE;
 	}
 	for (int v = MH_VERDICT_CLEAN; v <= MH_VERDICT_MALICIOUS; v++) {
-		JsonNode *c = json_array_get_element (a, (guint) v);
-		if (!JSON_NODE_HOLDS_VALUE (c) || json_node_get_value_type (c) != G_TYPE_INT64 ||
-		    json_node_get_int (c) < 0 || json_node_get_int (c) > G_MAXUINT) {
+		const mh_flat_value *c = mh_flat_record_element (r, a, (guint) v);
+		if (!int_in (c, 0, G_MAXUINT)) {
 			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER,
 			             "documents_by_verdict: expected counts");
 			return FALSE;
 		}
-		t->counts.documents_by_verdict[v] = (guint) json_node_get_int (c);
+		t->counts.documents_by_verdict[v] = (guint) c->integer;
 	}
-	n = json_object_get_member (o, "ocr_seconds");
-	if (!n || !JSON_NODE_HOLDS_VALUE (n) ||
-	    (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64) ||
-	    !(json_node_get_double (n) >= 0)) {
+	const mh_flat_value *s = mh_flat_record_get (r, "ocr_seconds");
+	if (!s || (s->kind != MH_FLAT_DOUBLE && s->kind != MH_FLAT_INT) || !(s->number >= 0)) {
 		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "ocr_seconds: expected seconds");
 		return FALSE;
 	}
-	t->counts.ocr_seconds = json_node_get_double (n);
+	t->counts.ocr_seconds = s->number;
 	return TRUE;
 }
 
@@ -320,23 +333,21 @@ mh_bulk_add_counts (mh_scan_summary *s, const mh_scan_summary *c)
 }
 
 static gboolean
-get_strings (JsonObject *o, const char *name, guint max, GPtrArray *into, GError **error)
+get_strings (const mh_flat_record *r, const char *name, guint max, GPtrArray *into, GError **error)
 {
-	JsonNode *n = json_object_get_member (o, name);
-	JsonArray *a = n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-	if (!a || json_array_get_length (a) > max) {
+	const mh_flat_value *a = mh_flat_record_get (r, name);
+	if (!a || a->kind != MH_FLAT_ARRAY || a->length > max) {
 		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "%s: expected at most %u strings",
 		             name, max);
 		return FALSE;
 	}
-	for (guint i = 0; i < json_array_get_length (a); i++) {
-		JsonNode *e = json_array_get_element (a, i);
-		if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING ||
-		    strlen (json_node_get_string (e)) > MAX_STRING) {
+	for (guint i = 0; i < a->length; i++) {
+		const mh_flat_value *e = mh_flat_record_element (r, a, i);
+		if (e->kind != MH_FLAT_STRING || strlen (e->string) > MAX_STRING) {
 			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "%s: expected strings", name);
 			return FALSE;
 		}
-		g_ptr_array_add (into, g_strdup (json_node_get_string (e)));
+		g_ptr_array_add (into, g_strdup (e->string));
 	}
 	return TRUE;
 }
@@ -346,66 +357,59 @@ get_strings (JsonObject *o, const char *name, guint max, GPtrArray *into, GError
 #define MAX_PARTICIPANTS 100000
 
 mh_index_entry *
-mh_bulk_read_entry (JsonObject *o, GError **error)
+mh_bulk_read_entry (const mh_flat_record *r, GError **error)
 {
 	mh_index_entry *e = g_new0 (mh_index_entry, 1);
 	e->participants = g_ptr_array_new_with_free_func (g_free);
 	e->units = g_array_new (FALSE, FALSE, sizeof (guint32));
 	gint64 index, offset, threshold;
-	gboolean ok = mh_bulk_get_string (o, "mailbox", TRUE, &e->mailbox, error) &&
-	              mh_bulk_get_string (o, "file", TRUE, &e->file, error) &&
-	              mh_bulk_get_string (o, "folder", TRUE, &e->folder, error) &&
-	              mh_bulk_get_int (o, "index", 0, G_MAXUINT, &index, error) &&
-	              mh_bulk_get_int (o, "offset", -1, G_MAXINT64, &offset, error) &&
-	              mh_bulk_get_string (o, "message_id", TRUE, &e->message_id, error) &&
-	              mh_bulk_get_string (o, "subject", TRUE, &e->subject, error) &&
-	              mh_bulk_get_string (o, "from", TRUE, &e->from, error) &&
-	              mh_bulk_get_string (o, "to", TRUE, &e->to, error) &&
-	              get_strings (o, "participants", MAX_PARTICIPANTS, e->participants, error) &&
-	              mh_bulk_get_int (o, "threshold", 0, G_MAXUINT32, &threshold, error);
+	gboolean ok = mh_bulk_get_string (r, "mailbox", TRUE, &e->mailbox, error) &&
+	              mh_bulk_get_string (r, "file", TRUE, &e->file, error) &&
+	              mh_bulk_get_string (r, "folder", TRUE, &e->folder, error) &&
+	              mh_bulk_get_int (r, "index", 0, G_MAXUINT, &index, error) &&
+	              mh_bulk_get_int (r, "offset", -1, G_MAXINT64, &offset, error) &&
+	              mh_bulk_get_string (r, "message_id", TRUE, &e->message_id, error) &&
+	              mh_bulk_get_string (r, "subject", TRUE, &e->subject, error) &&
+	              mh_bulk_get_string (r, "from", TRUE, &e->from, error) &&
+	              mh_bulk_get_string (r, "to", TRUE, &e->to, error) &&
+	              get_strings (r, "participants", MAX_PARTICIPANTS, e->participants, error) &&
+	              mh_bulk_get_int (r, "threshold", 0, G_MAXUINT32, &threshold, error);
 	if (ok) {
 		e->index = (guint) index;
 		e->offset = offset;
 		e->threshold = (guint32) threshold;
-		JsonNode *n = json_object_get_member (o, "date_unix");
-		if (n && JSON_NODE_HOLDS_NULL (n))
+		const mh_flat_value *v = mh_flat_record_get (r, "date_unix");
+		if (v && v->kind == MH_FLAT_NULL)
 			e->date_unix = G_MININT64;
-		else if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64)
-			e->date_unix = json_node_get_int (n);
+		else if (v && v->kind == MH_FLAT_INT)
+			e->date_unix = v->integer;
 		else {
 			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "date_unix: expected an integer or null");
 			ok = FALSE;
 		}
 	}
 	if (ok) {
-		JsonNode *n = json_object_get_member (o, "units");
-		const char *hex = n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
-		                  ? json_node_get_string (n) : NULL;
+		const mh_flat_value *v = mh_flat_record_get (r, "units");
+		const char *hex = v && v->kind == MH_FLAT_STRING ? v->string : NULL;
 		gsize len = hex ? strlen (hex) : 0;
 		ok = hex && len % 8 == 0 && len / 8 <= MAX_UNITS;
 		for (gsize i = 0; ok && i < len; i += 8) {
-			guint32 v = 0;
+			guint32 u = 0;
 			for (gsize k = 0; ok && k < 8; k++) {
 				int d = g_ascii_xdigit_value (hex[i + k]);
 				ok = d >= 0;
-				v = v << 4 | (guint32) (d & 0xf);
+				u = u << 4 | (guint32) (d & 0xf);
 			}
 			if (ok)
-				g_array_append_val (e->units, v);
+				g_array_append_val (e->units, u);
 		}
 		if (!ok)
 			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER,
 			             "units: expected at most %d unsigned 32-bit integers of 8 hex digits each, "
 			             "in one string", MAX_UNITS);
 	}
-	if (ok) {
-		JsonNode *n = json_object_get_member (o, "capped");
-		ok = n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_BOOLEAN;
-		if (ok)
-			e->capped = json_node_get_boolean (n);
-		else
-			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "capped: expected true or false");
-	}
+	if (ok)
+		ok = get_boolean (r, "capped", &e->capped, error);
 	if (!ok) {
 		mh_index_entry_free (e);
 		return NULL;
@@ -414,27 +418,21 @@ mh_bulk_read_entry (JsonObject *o, GError **error)
 }
 
 mh_pst_contact *
-mh_bulk_read_contact (JsonObject *o, char **file, GError **error)
+mh_bulk_read_contact (const mh_flat_record *r, char **file, GError **error)
 {
 	mh_pst_contact *c = g_new0 (mh_pst_contact, 1);
 	c->addresses = g_ptr_array_new_with_free_func (g_free);
 	gint64 index;
-	gboolean ok = mh_bulk_get_string (o, "file", TRUE, file, error) &&
-	              mh_bulk_get_string (o, "folder", TRUE, &c->folder, error) &&
-	              mh_bulk_get_int (o, "index", 0, G_MAXUINT, &index, error) &&
-	              mh_bulk_get_string (o, "name", TRUE, &c->name, error) &&
-	              mh_bulk_get_string (o, "company", TRUE, &c->company, error) &&
-	              get_strings (o, "addresses", MAX_PARTICIPANTS, c->addresses, error);
-	if (ok) {
+	gboolean ok = mh_bulk_get_string (r, "file", TRUE, file, error) &&
+	              mh_bulk_get_string (r, "folder", TRUE, &c->folder, error) &&
+	              mh_bulk_get_int (r, "index", 0, G_MAXUINT, &index, error) &&
+	              mh_bulk_get_string (r, "name", TRUE, &c->name, error) &&
+	              mh_bulk_get_string (r, "company", TRUE, &c->company, error) &&
+	              get_strings (r, "addresses", MAX_PARTICIPANTS, c->addresses, error) &&
+	              get_boolean (r, "is_list", &c->is_list, error);
+	if (ok)
 		c->index = (guint) index;
-		JsonNode *n = json_object_get_member (o, "is_list");
-		ok = n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_BOOLEAN;
-		if (ok)
-			c->is_list = json_node_get_boolean (n);
-		else
-			g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_MEMBER, "is_list: expected true or false");
-	}
-	if (!ok) {
+	else {
 		g_clear_pointer (file, g_free);
 		mh_pst_contact_free (c);
 		return NULL;

@@ -8,6 +8,7 @@
  * checked for presence and type before it is used. */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "mailhunt/records.h"
@@ -955,6 +956,41 @@ static const struct {
 	{ "summary", MH_RECORD_SUMMARY },
 };
 
+/* What every record line must be before its JSON is read: within the
+ * length cap, not blank, UTF-8 without NUL, an object.  *@len loses the
+ * line end; *@start is where the object begins. */
+static gboolean
+check_line (const char *line, gsize *len, gsize *start, GError **error)
+{
+	if (*len > 0 && line[*len - 1] == '\n')
+		(*len)--;
+	if (*len > 0 && line[*len - 1] == '\r')
+		(*len)--;
+	if (*len > MH_RECORD_MAX_LINE) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_LIMIT,
+		             "record line of %" G_GSIZE_FORMAT " bytes is over the cap of %" G_GSIZE_FORMAT,
+		             *len, MH_RECORD_MAX_LINE);
+		return FALSE;
+	}
+	*start = 0;
+	while (*start < *len && g_ascii_isspace (line[*start]))
+		(*start)++;
+	if (*start == *len) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY, "empty line");
+		return FALSE;
+	}
+	/* json-glib stops at a NUL byte; a record has none */
+	if (!mh_utf8_validate (line, *len)) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_SYNTAX, "record is not UTF-8 text");
+		return FALSE;
+	}
+	if (line[*start] != '{') {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_SYNTAX, "a record must be a JSON object");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 JsonNode *
 mh_record_parse_line (const char *line, gsize len, mh_record_kind *kind, GError **error)
 {
@@ -962,33 +998,8 @@ mh_record_parse_line (const char *line, gsize len, mh_record_kind *kind, GError 
 	g_return_val_if_fail (kind != NULL, NULL);
 	*kind = MH_RECORD_OTHER;
 
-	if (len > 0 && line[len - 1] == '\n')
-		len--;
-	if (len > 0 && line[len - 1] == '\r')
-		len--;
-	if (len > MH_RECORD_MAX_LINE) {
-		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_LIMIT,
-		             "record line of %" G_GSIZE_FORMAT " bytes is over the cap of %" G_GSIZE_FORMAT,
-		             len, MH_RECORD_MAX_LINE);
-		return NULL;
-	}
-	gsize start = 0;
-	while (start < len && g_ascii_isspace (line[start]))
-		start++;
-	if (start == len) {
-		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY, "empty line");
-		return NULL;
-	}
-	/* json-glib stops at a NUL byte; a record has none */
-	if (!mh_utf8_validate (line, len)) {
-		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_SYNTAX, "record is not UTF-8 text");
-		return NULL;
-	}
-	if (line[start] != '{') {
-		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_SYNTAX, "a record must be a JSON object");
-		return NULL;
-	}
-	if (!check_shape (line, len, error))
+	gsize start;
+	if (!check_line (line, &len, &start, error) || !check_shape (line, len, error))
 		return NULL;
 
 	g_autoptr (JsonParser) parser = json_parser_new_immutable ();
@@ -1014,4 +1025,346 @@ mh_record_parse_line (const char *line, gsize len, mh_record_kind *kind, GError 
 		if (strcmp (t, record_types[i].type) == 0)
 			*kind = record_types[i].kind;
 	return json_node_ref (root);
+}
+
+/* -- flat records ---------------------------------------------------------- */
+
+/* The records of a bulk scan that come once or more per input (unit,
+ * input, indexed, unit-end ...) hold only scalars and arrays of scalars.
+ * json-glib builds a tree of hash tables for each and cost the parent of a
+ * --jobs scan most of its time (3.3 of 3.5 s to merge the records of
+ * 50,000 quarantined mails); this reader keeps the members in two arrays
+ * and the unescaped strings in one buffer, all reused from line to line. */
+
+typedef struct {
+	const char   *name;
+	mh_flat_value value;
+} flat_member;
+
+struct _mh_flat_record {
+	GArray *members;    /* of flat_member, in line order */
+	GArray *elements;   /* of mh_flat_value: the elements of the arrays */
+	char   *text;       /* names and strings, unescaped, each NUL-terminated */
+	gsize   text_cap;
+};
+
+mh_flat_record *
+mh_flat_record_new (void)
+{
+	mh_flat_record *r = g_new0 (mh_flat_record, 1);
+	r->members = g_array_new (FALSE, FALSE, sizeof (flat_member));
+	r->elements = g_array_new (FALSE, FALSE, sizeof (mh_flat_value));
+	return r;
+}
+
+void
+mh_flat_record_free (mh_flat_record *r)
+{
+	if (!r)
+		return;
+	g_array_unref (r->members);
+	g_array_unref (r->elements);
+	g_free (r->text);
+	g_free (r);
+}
+
+typedef struct {
+	const char *p, *end, *line;
+	char       *out;      /* next free byte of the text buffer */
+	guint       values;
+	GError    **error;
+} flat_parser;
+
+static gboolean G_GNUC_PRINTF (2, 3)
+flat_fail (flat_parser *fp, const char *fmt, ...)
+{
+	va_list ap;
+	va_start (ap, fmt);
+	g_autofree char *what = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+	g_set_error (fp->error, MH_RECORD_ERROR, MH_RECORD_ERROR_SYNTAX, "record is not JSON: %s at byte %"
+	             G_GSIZE_FORMAT, what, (gsize) (fp->p - fp->line));
+	return FALSE;
+}
+
+static void
+flat_skip_space (flat_parser *fp)
+{
+	while (fp->p < fp->end && (*fp->p == ' ' || *fp->p == '\t' || *fp->p == '\n' || *fp->p == '\r'))
+		fp->p++;
+}
+
+static int
+hex4 (const char *p)
+{
+	int v = 0;
+	for (int i = 0; i < 4; i++) {
+		int d = g_ascii_xdigit_value (p[i]);
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* A string at fp->p (its opening quote), unescaped into the text buffer.
+ * The buffer is as long as the line: a string never grows by unescaping,
+ * and its two quotes make room for the NUL. */
+static const char *
+flat_string (flat_parser *fp)
+{
+	const char *s = fp->out;
+	fp->p++;
+	for (;;) {
+		const char *q = fp->p;
+		while (q < fp->end && *q != '"' && *q != '\\' && (guchar) *q >= 0x20)
+			q++;
+		memcpy (fp->out, fp->p, (gsize) (q - fp->p));
+		fp->out += q - fp->p;
+		fp->p = q;
+		if (fp->p >= fp->end)
+			return flat_fail (fp, "a string does not end"), NULL;
+		if (*fp->p == '"')
+			break;
+		if (*fp->p != '\\')
+			return flat_fail (fp, "a control character in a string"), NULL;
+		if (fp->end - fp->p < 2)
+			return flat_fail (fp, "a string does not end"), NULL;
+		char c = fp->p[1];
+		const char *simple = strchr ("\"\\/bfnrt", c);
+		if (c && simple) {
+			*fp->out++ = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
+			fp->p += 2;
+			continue;
+		}
+		if (c != 'u' || fp->end - fp->p < 6 || hex4 (fp->p + 2) < 0)
+			return flat_fail (fp, "a bad escape in a string"), NULL;
+		gunichar u = (gunichar) hex4 (fp->p + 2);
+		fp->p += 6;
+		if (u >= 0xDC00 && u <= 0xDFFF)
+			return flat_fail (fp, "a lone low surrogate"), NULL;
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			int low = fp->end - fp->p >= 6 && fp->p[0] == '\\' && fp->p[1] == 'u' ? hex4 (fp->p + 2) : -1;
+			if (low < 0xDC00 || low > 0xDFFF)
+				return flat_fail (fp, "a lone high surrogate"), NULL;
+			u = 0x10000 + ((u - 0xD800) << 10) + ((gunichar) low - 0xDC00);
+			fp->p += 6;
+		}
+		if (u == 0)
+			return flat_fail (fp, "a NUL in a string"), NULL;
+		/* \uXXXX is six bytes (twelve for a pair) and makes at most three
+		 * (four): the buffer still suffices */
+		fp->out += g_unichar_to_utf8 (u, fp->out);
+	}
+	fp->p++;
+	*fp->out++ = '\0';
+	return s;
+}
+
+static gboolean
+flat_literal (flat_parser *fp, const char *word)
+{
+	gsize n = strlen (word);
+	if ((gsize) (fp->end - fp->p) < n || memcmp (fp->p, word, n) != 0)
+		return FALSE;
+	fp->p += n;
+	return TRUE;
+}
+
+/* A scalar at fp->p; arrays and objects are not scalars. */
+static gboolean
+flat_scalar (flat_parser *fp, mh_flat_value *v)
+{
+	memset (v, 0, sizeof *v);
+	if (++fp->values > MH_RECORD_MAX_VALUES) {
+		g_set_error (fp->error, MH_RECORD_ERROR, MH_RECORD_ERROR_LIMIT, "record holds more than %u values",
+		             MH_RECORD_MAX_VALUES);
+		return FALSE;
+	}
+	if (fp->p >= fp->end)
+		return flat_fail (fp, "a value is missing");
+	char c = *fp->p;
+	if (c == '"') {
+		v->kind = MH_FLAT_STRING;
+		return (v->string = flat_string (fp)) != NULL;
+	}
+	if (flat_literal (fp, "null")) {
+		v->kind = MH_FLAT_NULL;
+		return TRUE;
+	}
+	if (flat_literal (fp, "true") || flat_literal (fp, "false")) {
+		v->kind = MH_FLAT_BOOLEAN;
+		v->integer = c == 't';
+		return TRUE;
+	}
+	if (c == '{' || c == '[')
+		return flat_fail (fp, "a nested %s", c == '{' ? "object" : "array");
+	/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+	const char *q = fp->p;
+	gboolean integral = TRUE;
+	if (q < fp->end && *q == '-')
+		q++;
+	if (q >= fp->end || !g_ascii_isdigit (*q))
+		return flat_fail (fp, "an unexpected character");
+	if (*q == '0')
+		q++;
+	else
+		while (q < fp->end && g_ascii_isdigit (*q))
+			q++;
+	if (q < fp->end && *q == '.') {
+		integral = FALSE;
+		if (++q >= fp->end || !g_ascii_isdigit (*q))
+			return flat_fail (fp, "a bad number");
+		while (q < fp->end && g_ascii_isdigit (*q))
+			q++;
+	}
+	if (q < fp->end && (*q == 'e' || *q == 'E')) {
+		integral = FALSE;
+		if (++q < fp->end && (*q == '+' || *q == '-'))
+			q++;
+		if (q >= fp->end || !g_ascii_isdigit (*q))
+			return flat_fail (fp, "a bad number");
+		while (q < fp->end && g_ascii_isdigit (*q))
+			q++;
+	}
+	char digits[64];
+	if ((gsize) (q - fp->p) >= sizeof digits)
+		return flat_fail (fp, "a number of more than %d characters", (int) sizeof digits - 1);
+	memcpy (digits, fp->p, (gsize) (q - fp->p));
+	digits[q - fp->p] = '\0';
+	if (integral) {
+		char *stop;
+		errno = 0;
+		v->integer = g_ascii_strtoll (digits, &stop, 10);
+		if (errno == ERANGE)
+			return flat_fail (fp, "an integer out of range");
+		v->kind = MH_FLAT_INT;
+		v->number = (double) v->integer;
+	} else {
+		v->kind = MH_FLAT_DOUBLE;
+		v->number = g_ascii_strtod (digits, NULL);
+	}
+	fp->p = q;
+	return TRUE;
+}
+
+/* A scalar or an array of scalars. */
+static gboolean
+flat_value (flat_parser *fp, mh_flat_record *r, mh_flat_value *v)
+{
+	if (fp->p >= fp->end || *fp->p != '[')
+		return flat_scalar (fp, v);
+	memset (v, 0, sizeof *v);
+	v->kind = MH_FLAT_ARRAY;
+	v->first = r->elements->len;
+	if (++fp->values > MH_RECORD_MAX_VALUES) {
+		g_set_error (fp->error, MH_RECORD_ERROR, MH_RECORD_ERROR_LIMIT, "record holds more than %u values",
+		             MH_RECORD_MAX_VALUES);
+		return FALSE;
+	}
+	fp->p++;
+	flat_skip_space (fp);
+	if (fp->p < fp->end && *fp->p == ']') {
+		fp->p++;
+		return TRUE;
+	}
+	for (;;) {
+		mh_flat_value e;
+		flat_skip_space (fp);
+		if (!flat_scalar (fp, &e))
+			return FALSE;
+		g_array_append_val (r->elements, e);
+		v->length++;
+		flat_skip_space (fp);
+		if (fp->p < fp->end && *fp->p == ',') {
+			fp->p++;
+			continue;
+		}
+		if (fp->p < fp->end && *fp->p == ']') {
+			fp->p++;
+			return TRUE;
+		}
+		return flat_fail (fp, "an array does not go on with ',' or end with ']'");
+	}
+}
+
+gboolean
+mh_flat_record_parse (mh_flat_record *r, const char *line, gsize len, GError **error)
+{
+	g_return_val_if_fail (r != NULL, FALSE);
+	g_return_val_if_fail (line != NULL || len == 0, FALSE);
+	g_array_set_size (r->members, 0);
+	g_array_set_size (r->elements, 0);
+
+	gsize start;
+	if (!check_line (line, &len, &start, error))
+		return FALSE;
+	if (r->text_cap < len + 1) {
+		r->text_cap = MAX (len + 1, 4096);
+		g_free (r->text);
+		r->text = g_malloc (r->text_cap);
+	}
+	flat_parser fp = { .p = line + start + 1, .end = line + len, .line = line, .out = r->text, .error = error };
+	flat_skip_space (&fp);
+	if (fp.p < fp.end && *fp.p == '}')
+		fp.p++;
+	else for (;;) {
+		flat_member m;
+		flat_skip_space (&fp);
+		if (fp.p >= fp.end || *fp.p != '"')
+			return flat_fail (&fp, "a member name is missing");
+		if (!(m.name = flat_string (&fp)))
+			return FALSE;
+		flat_skip_space (&fp);
+		if (fp.p >= fp.end || *fp.p != ':')
+			return flat_fail (&fp, "':' is missing after a member name");
+		fp.p++;
+		flat_skip_space (&fp);
+		if (!flat_value (&fp, r, &m.value))
+			return FALSE;
+		g_array_append_val (r->members, m);
+		flat_skip_space (&fp);
+		if (fp.p < fp.end && *fp.p == ',') {
+			fp.p++;
+			continue;
+		}
+		if (fp.p < fp.end && *fp.p == '}') {
+			fp.p++;
+			break;
+		}
+		return flat_fail (&fp, "an object does not go on with ',' or end with '}'");
+	}
+	flat_skip_space (&fp);
+	if (fp.p < fp.end) {
+		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_SYNTAX,
+		             "text after the record, at byte %" G_GSIZE_FORMAT, (gsize) (fp.p - line));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+const mh_flat_value *
+mh_flat_record_get (const mh_flat_record *r, const char *name)
+{
+	/* the last member of a name wins, as in json-glib */
+	for (guint i = r->members->len; i-- > 0;) {
+		const flat_member *m = &g_array_index (r->members, flat_member, i);
+		if (strcmp (m->name, name) == 0)
+			return &m->value;
+	}
+	return NULL;
+}
+
+const mh_flat_value *
+mh_flat_record_element (const mh_flat_record *r, const mh_flat_value *array, guint i)
+{
+	g_return_val_if_fail (array && array->kind == MH_FLAT_ARRAY && i < array->length, NULL);
+	return &g_array_index (r->elements, mh_flat_value, array->first + i);
+}
+
+const char *
+mh_flat_record_type (const mh_flat_record *r)
+{
+	const mh_flat_value *v = mh_flat_record_get (r, "type");
+	return v && v->kind == MH_FLAT_STRING ? v->string : NULL;
 }
