@@ -809,6 +809,7 @@ test_flat (void)
 	assert_flat_error ("{\"a\":9223372036854775808}", MH_RECORD_ERROR_SYNTAX, "out of range");
 	assert_flat_error ("{\"a\":tru}", MH_RECORD_ERROR_SYNTAX, "unexpected");
 	assert_flat_error ("{\"a\":}", MH_RECORD_ERROR_SYNTAX, "unexpected");
+	assert_flat_error ("\f{\"type\":\"unit\"}", MH_RECORD_ERROR_SYNTAX, "unexpected");   /* found by fuzz-unit-records */
 
 	/* the cap on values, as for json-glib */
 	GString *wide = g_string_new ("{\"a\":[");

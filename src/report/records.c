@@ -1304,7 +1304,12 @@ mh_flat_record_parse (mh_flat_record *r, const char *line, gsize len, GError **e
 		g_free (r->text);
 		r->text = g_malloc (r->text_cap);
 	}
-	flat_parser fp = { .p = line + start + 1, .end = line + len, .line = line, .out = r->text, .error = error };
+	flat_parser fp = { .p = line, .end = line + len, .line = line, .out = r->text, .error = error };
+	/* JSON's white space only: json-glib refuses a form feed */
+	flat_skip_space (&fp);
+	if (fp.p != line + start)
+		return flat_fail (&fp, "an unexpected character");
+	fp.p++;
 	flat_skip_space (&fp);
 	if (fp.p < fp.end && *fp.p == '}')
 		fp.p++;
