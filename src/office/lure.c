@@ -84,21 +84,32 @@ is_cjk (gunichar c)
 }
 
 /* Normalised characters as they are made: white space collapsed (none
- * next to CJK), control characters dropped. */
+ * next to CJK), control characters dropped.  Only those numbered from
+ * `from` to `to` are kept (all of them unless a window is asked for: an
+ * excerpt of a long text needs a few). */
 typedef struct {
-	gunichar *chars;
-	gsize     n, size;
+	gunichar *chars;     /* chars[0] is character number `from` */
+	gsize     n, size;   /* n: characters made, kept or not */
+	gsize     from, to;
+	gunichar  last;      /* the last character made */
 	gboolean  pending_space;
 } normal_text;
+
+#define NORMAL_TEXT_ALL { .to = G_MAXSIZE }
 
 static inline void
 normal_push (normal_text *t, gunichar c)
 {
-	if (t->n + 2 > t->size) {
-		t->size = MAX (t->size * 2, 64);
-		t->chars = g_renew (gunichar, t->chars, t->size);
+	if (t->n >= t->from && t->n <= t->to) {
+		gsize k = t->n - t->from;
+		if (k + 2 > t->size) {
+			t->size = MAX (t->size * 2, 64);
+			t->chars = g_renew (gunichar, t->chars, t->size);
+		}
+		t->chars[k] = c;
 	}
-	t->chars[t->n++] = c;
+	t->n++;
+	t->last = c;
 }
 
 /* @c, NFKC-normalised and case folded already, into @t. */
@@ -111,7 +122,7 @@ normal_add (normal_text *t, gunichar c)
 	}
 	if (g_unichar_iscntrl (c) || c == 0xFFFD)
 		return;
-	if (t->pending_space && t->n > 0 && !is_cjk (t->chars[t->n - 1]) && !is_cjk (c))
+	if (t->pending_space && t->n > 0 && !is_cjk (t->last) && !is_cjk (c))
 		normal_push (t, ' ');
 	t->pending_space = FALSE;
 	normal_push (t, c);
@@ -166,7 +177,7 @@ ascii_normal_init (void)
 static gunichar *
 normalise_whole (const char *text, gssize len, guint *n_out)
 {
-	normal_text t = { 0 };
+	normal_text t = NORMAL_TEXT_ALL;
 	normal_add_text (&t, text, len);
 	normal_push (&t, 0);
 	*n_out = (guint) (t.n - 1);
@@ -179,16 +190,16 @@ normalise_whole (const char *text, gssize len, guint *n_out)
 static gboolean verify_anchors;
 
 static gunichar *
-normalise (const char *text, gssize len, guint *n_out)
+normalise_window (const char *text, gssize len, gsize from, gsize to, guint *n_out)
 {
 	ascii_normal_init ();
 	gsize n = len < 0 ? strlen (text) : (gsize) len;
-	normal_text t = { 0 };
-	t.size = n + 16;
+	normal_text t = { .from = from, .to = to };
+	t.size = MIN (n, to - from) + 16;
 	t.chars = g_new (gunichar, t.size);
 	const guchar *s = (const guchar *) text;
 	gsize i = 0;
-	while (i < n) {
+	while (i < n && t.n <= to) {   /* a window ends early */
 		gsize j = i;
 		while (j < n && s[j] < 0x80)
 			j++;
@@ -199,7 +210,7 @@ normalise (const char *text, gssize len, guint *n_out)
 			if (c == ' ')
 				t.pending_space = TRUE;
 			else if (c) {
-				if (t.pending_space && t.n > 0 && !is_cjk (t.chars[t.n - 1]))
+				if (t.pending_space && t.n > 0 && !is_cjk (t.last))
 					normal_push (&t, ' ');
 				t.pending_space = FALSE;
 				normal_push (&t, c);
@@ -215,7 +226,7 @@ normalise (const char *text, gssize len, guint *n_out)
 	}
 	normal_push (&t, 0);
 	*n_out = (guint) (t.n - 1);
-	if (verify_anchors) {
+	if (verify_anchors && from == 0 && to == G_MAXSIZE) {
 		guint whole_n = 0;
 		g_autofree gunichar *whole = normalise_whole (text, (gssize) n, &whole_n);
 		if (whole_n != *n_out || memcmp (whole, t.chars, whole_n * sizeof (gunichar)) != 0)
@@ -223,6 +234,13 @@ normalise (const char *text, gssize len, guint *n_out)
 			         *n_out, whole_n);
 	}
 	return t.chars;
+}
+
+/* All of @text normalised. */
+static gunichar *
+normalise (const char *text, gssize len, guint *n_out)
+{
+	return normalise_window (text, len, 0, G_MAXSIZE, n_out);
 }
 
 /* -- the database --------------------------------------------------------- */
@@ -668,18 +686,17 @@ phrase_search (const lure_phrase *p, const guint32 *text, gsize n, phrase_hit *h
 }
 
 /* The normalised characters [@start, @end] of the text as UTF-8, for the evidence. */
-static char *
-text_excerpt (const gunichar *chars, gsize start, gsize end)
-{
-	return g_ucs4_to_utf8 (chars + start, (glong) (end - start + 1), NULL, NULL, NULL);
-}
-
 /* One text a lure is looked for in: the document's text, or what OCR
- * read in one of its pictures. */
+ * read in one of its pictures.  Only the classes of its normalised
+ * characters are kept: a document's text of 4 MiB made three arrays of
+ * 16 MiB (characters, classes, pair positions), most of a worker's
+ * memory.  The few characters an excerpt shows are normalised again. */
 typedef struct {
 	char     *where;     /* "text", "OCR of picture word/media/image1.png" */
-	gunichar *chars;     /* normalised */
-	guint32  *classes;   /* the database's class of each character */
+	const char *text;    /* what was normalised: valid UTF-8 ... */
+	gsize     text_len;
+	char     *owned_text; /* ... made valid here when it was not */
+	guint32  *classes;   /* the database's class of each normalised character */
 	guint     n;
 	guint8   *bigrams;   /* PAIR_BITS: the class pairs of neighbouring characters */
 	guint32  *pair_start; /* PAIR_BITS + 1: where each pair's positions start in ... */
@@ -692,13 +709,23 @@ static void
 lure_source_clear (lure_source *src)
 {
 	g_free (src->where);
-	g_free (src->chars);
+	g_free (src->owned_text);
 	g_free (src->classes);
 	g_free (src->bigrams);
 	g_free (src->pair_start);
 	g_free (src->pair_at);
 	g_free (src->searched);
 	g_free (src->hits);
+}
+
+/* Characters @start to @end of the normalised text of @src. */
+static char *
+source_excerpt (const lure_source *src, gsize start, gsize end)
+{
+	guint n;
+	g_autofree gunichar *chars = normalise_window (src->text, (gssize) src->text_len, start, end, &n);
+	gsize kept = end < n ? end - start + 1 : n > start ? n - start : 0;
+	return g_ucs4_to_utf8 (chars, (glong) kept, NULL, NULL, NULL);
 }
 
 /* Normalises @text (@len bytes, not necessarily valid or NUL-free) for
@@ -716,7 +743,8 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 	}
 	guint n = 0;
 	if (mh_utf8_validate (text, len)) {
-		src->chars = normalise (text, (gssize) len, &n);
+		src->text = text;
+		src->text_len = len;
 	} else {
 		/* a NUL inside the text must not hide what follows it */
 		g_autofree char *raw = g_malloc (len + 1);
@@ -725,9 +753,11 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 		for (gsize i = 0; i < len; i++)
 			if (raw[i] == '\0')
 				raw[i] = ' ';
-		g_autofree char *valid = g_utf8_make_valid (raw, (gssize) len);
-		src->chars = normalise (valid, -1, &n);
+		src->owned_text = g_utf8_make_valid (raw, (gssize) len);
+		src->text = src->owned_text;
+		src->text_len = strlen (src->owned_text);
 	}
+	gunichar *chars = normalise (src->text, (gssize) src->text_len, &n);
 	/* NFKC can expand a character into many (U+FDFA into 18): the search
 	 * stays within max_text characters whatever the text holds */
 	if (n > options->limits.max_text) {
@@ -738,12 +768,13 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 	}
 	src->n = n;
 	src->where = g_strdup (where);
-	src->classes = g_new (guint32, (gsize) n + 1);
+	/* each character becomes its class where it stands */
 	for (guint i = 0; i < n; i++)
-		src->classes[i] = db->bmp_class && src->chars[i] < 0x10000
-		                  ? db->bmp_class[src->chars[i]]
-		                  : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes,
-		                                                           GUINT_TO_POINTER (src->chars[i])));
+		chars[i] = db->bmp_class && chars[i] < 0x10000
+		           ? db->bmp_class[chars[i]]
+		           : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes, GUINT_TO_POINTER (chars[i])));
+	chars[n] = 0;
+	src->classes = g_renew (guint32, chars, (gsize) n + 1);   /* normalise sized it by bytes */
 	src->bigrams = g_new0 (guint8, PAIR_BITS / 8);
 	for (guint i = 1; i < n; i++) {
 		guint32 pair = pair_bit (src->classes[i - 1], src->classes[i]);
@@ -913,7 +944,7 @@ match_phrases (const lure_template *t, const lure_source *src, lure_result *r)
 		closest = MIN (closest, hit.distance);
 		/* Myers gives the end; the phrase's length back is close enough to show */
 		gsize start = hit.end + 1 >= p->n_chars ? hit.end + 1 - p->n_chars : 0;
-		g_autofree char *seen = text_excerpt (src->chars, start, hit.end);
+		g_autofree char *seen = source_excerpt (src, start, hit.end);
 		g_string_append_printf (evidence, "%s\"%s\" ~ \"%s\" (%s, distance %u, character %"
 		                        G_GSIZE_FORMAT ")", evidence->len ? "; " : "",
 		                        p->text, seen ? seen : "", p->language, hit.distance, hit.end);
