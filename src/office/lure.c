@@ -725,6 +725,14 @@ source_excerpt (const lure_source *src, gsize start, gsize end)
 	guint n;
 	g_autofree gunichar *chars = normalise_window (src->text, (gssize) src->text_len, start, end, &n);
 	gsize kept = end < n ? end - start + 1 : n > start ? n - start : 0;
+	if (verify_anchors) {
+		guint whole_n;
+		g_autofree gunichar *whole = normalise (src->text, (gssize) src->text_len, &whole_n);
+		gsize whole_kept = end < whole_n ? end - start + 1 : whole_n > start ? whole_n - start : 0;
+		if (whole_kept != kept || memcmp (whole + start, chars, kept * sizeof (gunichar)) != 0)
+			g_error ("lure: the excerpt of characters %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT
+			         " differs from the whole text's", start, end);
+	}
 	return g_ucs4_to_utf8 (chars, (glong) kept, NULL, NULL, NULL);
 }
 
