@@ -712,7 +712,8 @@ take_record (record_reader *rr, const char *line, gsize len)
 		}
 		type = json_object_get_string_member_with_default (json_node_get_object (node), "type", "");
 		if (is_flat_type (type)) {
-			record_problem (rr, flat_error->message);
+			/* json-glib read what the flat reader refused */
+			record_problem (rr, flat_error ? flat_error->message : "a flat record that is not flat");
 			return;
 		}
 	}

@@ -685,7 +685,6 @@ phrase_search (const lure_phrase *p, const guint32 *text, gsize n, phrase_hit *h
 	return hit->distance <= p->max_distance;
 }
 
-/* The normalised characters [@start, @end] of the text as UTF-8, for the evidence. */
 /* One text a lure is looked for in: the document's text, or what OCR
  * read in one of its pictures.  Only the classes of its normalised
  * characters are kept: a document's text of 4 MiB made three arrays of
@@ -718,7 +717,7 @@ lure_source_clear (lure_source *src)
 	g_free (src->hits);
 }
 
-/* Characters @start to @end of the normalised text of @src. */
+/* The normalised characters [@start, @end] of @src as UTF-8, for the evidence. */
 static char *
 source_excerpt (const lure_source *src, gsize start, gsize end)
 {

@@ -1031,10 +1031,10 @@ mh_record_parse_line (const char *line, gsize len, mh_record_kind *kind, GError 
 
 /* The records of a bulk scan that come once or more per input (unit,
  * input, indexed, unit-end ...) hold only scalars and arrays of scalars.
- * json-glib builds a tree of hash tables for each and cost the parent of a
- * --jobs scan most of its time (3.3 of 3.5 s to merge the records of
- * 50,000 quarantined mails); this reader keeps the members in two arrays
- * and the unescaped strings in one buffer, all reused from line to line. */
+ * json-glib builds a tree of hash tables for each, which was most of the
+ * time of a --jobs scan's parent; this reader keeps the members in two
+ * arrays and the unescaped strings in one buffer, all reused from line to
+ * line (merging the records of 50,000 quarantined mails: 3.3 -> 2.1 s). */
 
 typedef struct {
 	const char   *name;
