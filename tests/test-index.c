@@ -687,6 +687,64 @@ test_memory (void)
 	g_assert_cmpfloat (after, <=, 512.0);
 }
 
+static int
+compare_id (gconstpointer a, gconstpointer b)
+{
+	guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+	return x < y ? -1 : x > y;
+}
+
+/* The postings against a plain table: entries whose units come from a
+ * small pool (so that one unit is in many messages and every bucket of
+ * the table is crossed), checked after every few hundred adds, across
+ * the merges of the pending postings into the table. */
+static void
+test_postings (void)
+{
+	g_autoptr (mh_thread_index) index = mh_thread_index_new ();
+	prng r = { 83 };
+	enum { POOL = 3000, ENTRIES = 4000, PER_ENTRY = 36 };
+	guint32 *pool = g_new (guint32, POOL);
+	for (guint i = 0; i < POOL; i++)
+		pool[i] = (guint32) (prng_below (&r, G_MAXUINT32 / 8) * 8);   /* units are multiples of 8 */
+	pool[0] = 0;
+	pool[1] = G_MAXUINT32 - 7;   /* the first and the last bucket */
+	GPtrArray *holders = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+	for (guint i = 0; i < POOL; i++)
+		g_ptr_array_add (holders, g_array_new (FALSE, FALSE, sizeof (guint32)));
+	for (guint n = 0; n < ENTRIES; n++) {
+		mh_index_entry e = { .mailbox = "box", .file = "f", .index = n, .offset = -1,
+		                     .date_unix = G_MININT64, .participants = g_ptr_array_new (),
+		                     .units = g_array_new (FALSE, FALSE, sizeof (guint32)), .threshold = G_MAXUINT32 };
+		gboolean *taken = g_new0 (gboolean, POOL);
+		for (guint k = 0; k < PER_ENTRY; k++) {
+			/* skewed: low pool positions are common, high ones rare */
+			guint at = prng_below (&r, 1 + prng_below (&r, POOL));
+			if (taken[at])
+				continue;
+			taken[at] = TRUE;
+			g_array_append_val (e.units, pool[at]);
+			g_array_append_val (g_ptr_array_index (holders, at), n);
+		}
+		g_free (taken);
+		g_assert_cmpuint (mh_thread_index_add_entry (index, &e), ==, n);
+		g_ptr_array_unref (e.participants);
+		g_array_unref (e.units);
+		if (n % 700 != 699 && n != ENTRIES - 1)
+			continue;
+		for (guint i = 0; i < POOL; i++) {
+			g_autoptr (GArray) ids = _mh_index_unit_messages (index, pool[i]);
+			GArray *want = g_ptr_array_index (holders, i);
+			g_array_sort (ids, compare_id);
+			g_assert_cmpuint (ids->len, ==, want->len);
+			if (want->len)
+				g_assert_cmpmem (ids->data, ids->len * sizeof (guint32), want->data, want->len * sizeof (guint32));
+		}
+	}
+	g_ptr_array_unref (holders);
+	g_free (pool);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -708,5 +766,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/index/fingerprint-reference", test_fingerprint_reference);
 	g_test_add_func ("/index/random-bytes", test_random_bytes);
 	g_test_add_func ("/index/memory", test_memory);
+	g_test_add_func ("/index/postings", test_postings);
 	return g_test_run ();
 }

@@ -503,45 +503,49 @@ pending_sort (mh_thread_index *index)
 static void
 postings_merge (mh_thread_index *index)
 {
-	postings *old = &index->units;
+	postings *p = &index->units;
 	pending_sort (index);
-	gsize n = old->n + index->pending_len;
-	postings merged = {
-		.offsets = g_new0 (guint32, MH_BUCKETS + 1),
-		.residual = g_new (guint16, MAX (n, 1)),
-		.ids = g_new (guint32, MAX (n, 1)),
-		.n = n,
-	};
-	gsize i = 0, j = 0, k = 0;
-	guint32 bucket = 0;
-	while (i < old->n || j < index->pending_len) {
-		guint64 from_old = G_MAXUINT64, from_pending = G_MAXUINT64;
-		if (i < old->n) {
-			while (old->offsets[bucket + 1] <= i)
-				bucket++;
-			guint64 u = (guint64) bucket << 16 | old->residual[i];
-			from_old = u << 32 | old->ids[i];
+	gsize n_old = p->n, n = n_old + index->pending_len;
+	/* Merged in place from the end: the table grows (realloc moves its
+	 * pages rather than copying them) and each posting moves at most
+	 * towards the end, so no second table is ever held.  A second one
+	 * was half the parent's heap at its peak (19 of 37 MiB for the
+	 * records of 50,000 mails). */
+	p->residual = g_renew (guint16, p->residual, MAX (n, 1));
+	p->ids = g_renew (guint32, p->ids, MAX (n, 1));
+	guint32 *offsets = g_new0 (guint32, MH_BUCKETS + 1);
+	gsize i = n_old, j = index->pending_len, k = n;
+	guint32 bucket = MH_BUCKETS - 1;
+	while (j > 0) {   /* once the pending ones are placed, the rest stays where it is */
+		guint64 from_old = 0;
+		gboolean have_old = i > 0;
+		if (have_old) {
+			while (p->offsets[bucket] > i - 1)
+				bucket--;
+			guint64 u = (guint64) bucket << 16 | p->residual[i - 1];
+			from_old = u << 32 | p->ids[i - 1];
 		}
-		if (j < index->pending_len)
-			from_pending = index->pending[j];
 		guint64 key;
-		if (from_old <= from_pending) {
+		if (have_old && from_old > index->pending[j - 1]) {
 			key = from_old;
-			i++;
+			i--;
 		} else {
-			key = from_pending;
-			j++;
+			key = index->pending[--j];
 		}
+		k--;
 		guint32 u = (guint32) (key >> 32);
-		merged.residual[k] = (guint16) (u & 0xFFFF);
-		merged.ids[k] = (guint32) key;
-		merged.offsets[(u >> 16) + 1]++;
-		k++;
+		p->residual[k] = (guint16) (u & 0xFFFF);
+		p->ids[k] = (guint32) key;
+		offsets[(u >> 16) + 1]++;
 	}
+	/* the postings left in place, [0, i), keep their buckets */
+	for (guint b = 0; b < MH_BUCKETS && p->offsets; b++)
+		offsets[b + 1] += MIN (p->offsets[b + 1], i) - MIN (p->offsets[b], i);
 	for (guint b = 0; b < MH_BUCKETS; b++)
-		merged.offsets[b + 1] += merged.offsets[b];
-	postings_free (old);
-	*old = merged;
+		offsets[b + 1] += offsets[b];
+	g_free (p->offsets);
+	p->offsets = offsets;
+	p->n = n;
 	index->pending_len = 0;
 	index->pending_sorted = TRUE;
 	/* buffer a sixteenth of the table before the next merge: each merge
@@ -835,6 +839,21 @@ mh_thread_index_add_entry (mh_thread_index *index, const mh_index_entry *e)
 		index->capped_texts++;
 	index->n++;
 	return id;
+}
+
+GArray *
+_mh_index_unit_messages (mh_thread_index *index, guint32 unit)
+{
+	pending_sort (index);
+	gsize lo, hi, plo, phi;
+	postings_find (index, unit, &lo, &hi, &plo, &phi);
+	GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+	g_array_append_vals (ids, index->units.ids + lo, (guint) (hi - lo));
+	for (gsize k = plo; k < phi; k++) {
+		guint32 id = (guint32) index->pending[k];
+		g_array_append_val (ids, id);
+	}
+	return ids;
 }
 
 guint32
