@@ -506,11 +506,11 @@ postings_merge (mh_thread_index *index)
 	postings *p = &index->units;
 	pending_sort (index);
 	gsize n_old = p->n, n = n_old + index->pending_len;
-	/* Merged in place from the end: the table grows (realloc moves its
-	 * pages rather than copying them) and each posting moves at most
-	 * towards the end, so no second table is ever held.  A second one
-	 * was half the parent's heap at its peak (19 of 37 MiB for the
-	 * records of 50,000 mails). */
+	/* Merged in place from the end: the table grows by realloc (in place
+	 * where the heap allows) and each posting only moves towards the end,
+	 * so the merge itself holds no second table.  A second one was half
+	 * the parent's heap at its peak (19 of 37 MiB for the records of
+	 * 50,000 mails). */
 	p->residual = g_renew (guint16, p->residual, MAX (n, 1));
 	p->ids = g_renew (guint32, p->ids, MAX (n, 1));
 	guint32 *offsets = g_new0 (guint32, MH_BUCKETS + 1);
