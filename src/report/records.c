@@ -885,6 +885,17 @@ mh_document_from_json (JsonNode *node, char **file, GError **error)
 
 /* -- lines ---------------------------------------------------------------- */
 
+/* One more value in a record: FALSE past the cap on values. */
+static gboolean
+count_value (guint *values, GError **error)
+{
+	if (++*values <= MH_RECORD_MAX_VALUES)
+		return TRUE;
+	g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_LIMIT, "record holds more than %u values",
+	             MH_RECORD_MAX_VALUES);
+	return FALSE;
+}
+
 /* Measures the nesting and the number of values of a JSON text without
  * parsing it, so that json-glib (which recurses) never sees a line deeper
  * or larger than the caps; and refuses text after the first value, which
@@ -927,11 +938,8 @@ check_shape (const char *line, gsize len, GError **error)
 			/* an array or object is a value too */
 			G_GNUC_FALLTHROUGH;
 		case ',':
-			if (++values > MH_RECORD_MAX_VALUES) {
-				g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_LIMIT,
-				             "record holds more than %u values", MH_RECORD_MAX_VALUES);
+			if (!count_value (&values, error))
 				return FALSE;
-			}
 			break;
 		case '}':
 		case ']':
@@ -1176,11 +1184,8 @@ static gboolean
 flat_scalar (flat_parser *fp, mh_flat_value *v)
 {
 	memset (v, 0, sizeof *v);
-	if (++fp->values > MH_RECORD_MAX_VALUES) {
-		g_set_error (fp->error, MH_RECORD_ERROR, MH_RECORD_ERROR_LIMIT, "record holds more than %u values",
-		             MH_RECORD_MAX_VALUES);
+	if (!count_value (&fp->values, fp->error))
 		return FALSE;
-	}
 	if (fp->p >= fp->end)
 		return flat_fail (fp, "a value is missing");
 	char c = *fp->p;
@@ -1257,11 +1262,8 @@ flat_value (flat_parser *fp, mh_flat_record *r, mh_flat_value *v)
 	memset (v, 0, sizeof *v);
 	v->kind = MH_FLAT_ARRAY;
 	v->first = r->elements->len;
-	if (++fp->values > MH_RECORD_MAX_VALUES) {
-		g_set_error (fp->error, MH_RECORD_ERROR, MH_RECORD_ERROR_LIMIT, "record holds more than %u values",
-		             MH_RECORD_MAX_VALUES);
+	if (!count_value (&fp->values, fp->error))
 		return FALSE;
-	}
 	fp->p++;
 	flat_skip_space (fp);
 	if (fp->p < fp->end && *fp->p == ']') {
