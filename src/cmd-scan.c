@@ -629,18 +629,19 @@ unit_done (scan_state *st, guint unit, const char *path, guint base, const mh_un
 		st->skip_through = MAX (st->skip_through, (gint64) unit + result->superseded);
 }
 
-/* Writes the records of unit @i onto @out (records mode). */
+/* Writes the records of unit @u, number @i of the plan and found under
+ * the PATH @root, onto @out (records mode). */
 static void
-write_unit (scan_state *st, guint i, const mh_limits *limits, FILE *out)
+write_unit (scan_state *st, guint i, const mh_work_unit *u, const char *root, const mh_limits *limits,
+            FILE *out)
 {
-	const mh_work_unit *u = g_ptr_array_index (st->units, i);
-	mh_unit_head head = { i, u->key, u->path, (char *) g_ptr_array_index (st->roots, i), u->range, u->ranges };
+	mh_unit_head head = { i, u->key, u->path, (char *) root, u->range, u->ranges };
 	mh_bulk_write_head (out, &head);
 	mh_scan_summary_clear (&st->r.summary);
 	mh_scan_summary_init (&st->r.summary);
 	st->records = out;
 	st->record_printer->out = out;
-	st->scanning = g_ptr_array_index (st->roots, i);
+	st->scanning = root;
 	mh_unit_tail tail = { .unit = i };
 	mh_read_unit (u, 0, limits, &record_callbacks, st, &tail.result);
 	tail.counts = st->r.summary;
@@ -846,18 +847,28 @@ take_records (scan_state *st, FILE *in, const char *source)
 
 /* -- worker processes --------------------------------------------------------------- */
 
-/* A worker is a forked copy of the scan that reads the units it is told
- * (a line "K\n" on its pipe) into records files of the spool directory
- * and answers "K\n" when one is complete.  A worker that dies (a decoder
- * crash, the OOM killer) costs the unit it was reading, which the report
- * names as an error; another worker takes its place. */
+/* A worker is a forked copy of the scan that reads the units it is given
+ * on its pipe into a records file of the spool directory and answers
+ * "K\n" when the batch starting at unit K is complete.  Workers are forked
+ * before the plan is made and the mailboxes of --mailbox are indexed, so
+ * that they do not hold a copy of either: a worker's memory does not grow
+ * with the number of inputs.  A worker that dies (a decoder crash, the OOM
+ * killer) costs the unit it was reading, which the report names as an
+ * error; another worker, forked then, takes its place. */
 typedef struct {
 	GPid  pid;
-	int   to;        /* the parent writes unit numbers here */
+	int   to;        /* the parent writes batches here */
 	int   from;      /* and reads the answers here */
-	gint  unit;      /* the unit it is reading, or -1 */
+	gint  unit;      /* the first unit of the batch it is reading, or -1 */
 	GString *answer; /* bytes of an answer read so far */
 } worker;
+
+/* The workers of a scan. */
+typedef struct {
+	worker *workers;
+	guint   jobs;      /* slots */
+	guint   started;   /* workers running */
+} worker_pool;
 
 typedef enum {
 	UNIT_WAITING = 0,
@@ -874,6 +885,14 @@ typedef enum {
 #define BATCH_UNITS 64
 #define BATCH_BYTES ((gint64) 1 << 20)
 
+/* A batch on the pipe: its length (native guint32), then a GVariant of
+ * this type: the spool directory, the OCR cache directory, and each unit
+ * with its number in the plan and the PATH it was found under.  Larger
+ * than any batch the parent makes (64 units, of which a range of an mbox
+ * carries the file's cut points). */
+#define BATCH_TYPE "(aymaya(uay" MH_WORK_UNIT_VARIANT_TYPE "))"
+#define BATCH_MAX_BYTES ((guint32) 64 << 20)
+
 static char *
 unit_file (const char *spool_dir, guint unit)
 {
@@ -881,35 +900,84 @@ unit_file (const char *spool_dir, guint unit)
 	return g_build_filename (spool_dir, name, NULL);
 }
 
+static gboolean
+write_all (int fd, const void *data, gsize len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write (fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return FALSE;
+		p += n;
+		len -= (gsize) n;
+	}
+	return TRUE;
+}
+
+/* The next batch from the parent, or NULL when the pipe ends (or holds
+ * something else: the worker stops, and the parent reads its units again). */
+static GVariant *
+worker_read_batch (FILE *in)
+{
+	guint32 len;
+	if (fread (&len, sizeof len, 1, in) != 1 || len == 0 || len > BATCH_MAX_BYTES)
+		return NULL;
+	g_autofree guint8 *data = g_malloc (len);
+	if (fread (data, 1, len, in) != len)
+		return NULL;
+	GBytes *bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+	GVariant *batch = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (BATCH_TYPE), bytes, FALSE));
+	g_bytes_unref (bytes);
+	return batch;
+}
+
 G_GNUC_NORETURN static void
-worker_main (scan_state *st, const mh_limits *limits, const char *spool_dir, int from, int to)
+worker_main (scan_state *st, const mh_limits *limits, int from, int to)
 {
 	FILE *in = fdopen (from, "r");
-	char line[64];
-	while (in && fgets (line, sizeof line, in)) {
-		char *rest;
-		guint unit = (guint) g_ascii_strtoull (line, &rest, 10);
-		guint count = (guint) g_ascii_strtoull (rest, NULL, 10);
-		if (unit >= st->units->len || count == 0 || count > st->units->len - unit)
-			break;
-		g_autofree char *path = unit_file (spool_dir, unit);
-		FILE *out = fopen (path, "w");
-		for (guint i = unit; out && i < unit + count; i++) {
+	g_autofree char *ocr_dir = NULL;
+	GVariant *batch;
+	while (in && (batch = worker_read_batch (in))) {
+		g_autoptr (GVariant) spool = g_variant_get_child_value (batch, 0);
+		g_autoptr (GVariant) ocr = g_variant_get_child_value (batch, 1);
+		g_autoptr (GVariant) units = g_variant_get_child_value (batch, 2);
+		g_autoptr (GVariant) ocr_path = g_variant_get_maybe (ocr);
+		const char *ocr_wanted = ocr_path ? g_variant_get_bytestring (ocr_path) : NULL;
+		if (g_strcmp0 (ocr_wanted, ocr_dir) != 0) {
+			g_free (ocr_dir);
+			ocr_dir = g_strdup (ocr_wanted);
+			mh_office_set_ocr_cache_dir (ocr_dir);
+		}
+		gsize n = g_variant_n_children (units);
+		guint first = 0;
+		if (n > 0)
+			g_variant_get_child (units, 0, "(u@ay@" MH_WORK_UNIT_VARIANT_TYPE ")", &first, NULL, NULL);
+		g_autofree char *path = unit_file (g_variant_get_bytestring (spool), first);
+		FILE *out = n > 0 ? fopen (path, "w") : NULL;
+		for (gsize k = 0; out && k < n; k++) {
+			guint i;
+			g_autoptr (GVariant) root = NULL, described = NULL;
+			g_variant_get_child (units, k, "(u@ay@" MH_WORK_UNIT_VARIANT_TYPE ")", &i, &root, &described);
+			g_autoptr (mh_work_unit) u = mh_work_unit_from_variant (described);
+			if (!u)
+				break;
 			/* the tests' way to show that a worker's death costs one input */
 			const char *doomed = g_getenv ("MAILHUNT_TEST_KILL_WORKER_ON");
-			const mh_work_unit *u = g_ptr_array_index (st->units, i);
 			if (doomed && *doomed && strstr (u->path, doomed))
 				raise (SIGKILL);
 			/* and that a worker dies with its parent, however busy */
 			const char *stalled = g_getenv ("MAILHUNT_TEST_STALL_WORKER_ON");
 			if (stalled && *stalled && strstr (u->path, stalled))
 				g_usleep (60 * G_USEC_PER_SEC);
-			write_unit (st, i, limits, out);
+			write_unit (st, i, u, g_variant_get_bytestring (root), limits, out);
 		}
+		g_variant_unref (batch);
 		if (out && fclose (out) != 0)
 			unlink (path);
-		g_autofree char *answer = g_strdup_printf ("%u\n", unit);
-		if (write (to, answer, strlen (answer)) < 0)
+		g_autofree char *answer = g_strdup_printf ("%u\n", first);
+		if (!write_all (to, answer, strlen (answer)))
 			break;
 	}
 	mh_ocr_thread_cleanup ();
@@ -917,8 +985,7 @@ worker_main (scan_state *st, const mh_limits *limits, const char *spool_dir, int
 }
 
 static gboolean
-worker_start (scan_state *st, const mh_limits *limits, const char *spool_dir, worker *w,
-              worker *all, guint n_all)
+worker_start (scan_state *st, const mh_limits *limits, worker_pool *pool, worker *w)
 {
 	int down[2], up[2];
 	if (pipe (down) != 0)
@@ -950,12 +1017,12 @@ worker_start (scan_state *st, const mh_limits *limits, const char *spool_dir, wo
 #endif
 		close (down[1]);
 		close (up[0]);
-		for (guint i = 0; i < n_all; i++)
-			if (all[i].pid > 0) {
-				close (all[i].to);
-				close (all[i].from);
+		for (guint i = 0; i < pool->jobs; i++)
+			if (pool->workers[i].pid > 0) {
+				close (pool->workers[i].to);
+				close (pool->workers[i].from);
 			}
-		worker_main (st, limits, spool_dir, down[0], up[1]);
+		worker_main (st, limits, down[0], up[1]);
 	}
 	close (down[0]);
 	close (up[1]);
@@ -979,11 +1046,57 @@ worker_stop (worker *w, int *status)
 	w->pid = 0;
 }
 
-static gboolean
-worker_give (worker *w, guint unit, guint count)
+/* @jobs workers, forked now: before the plan (see worker above). */
+static void
+pool_start (worker_pool *pool, scan_state *st, const mh_limits *limits, guint jobs)
 {
-	g_autofree char *line = g_strdup_printf ("%u %u\n", unit, count);
-	if (write (w->to, line, strlen (line)) != (ssize_t) strlen (line))
+	pool->jobs = jobs;
+	pool->workers = g_new0 (worker, jobs);
+	pool->started = 0;
+	for (guint i = 0; i < jobs; i++)
+		if (worker_start (st, limits, pool, &pool->workers[i]))
+			pool->started++;
+}
+
+/* Stops the workers (each ends when its pipe closes), or kills them
+ * with @signum when not 0. */
+static void
+pool_stop (worker_pool *pool, int signum)
+{
+	for (guint i = 0; i < pool->jobs; i++) {
+		worker *w = &pool->workers[i];
+		if (w->pid > 0) {
+			int code;
+			if (signum)
+				kill (w->pid, signum);
+			worker_stop (w, &code);
+		}
+		if (w->answer)
+			g_string_free (w->answer, TRUE);
+	}
+	g_clear_pointer (&pool->workers, g_free);
+	pool->jobs = pool->started = 0;
+}
+
+static gboolean
+worker_give (worker *w, const scan_state *st, const char *spool_dir, const char *ocr_dir,
+             guint unit, guint count)
+{
+	GVariantBuilder units;
+	g_variant_builder_init (&units, G_VARIANT_TYPE ("a(uay" MH_WORK_UNIT_VARIANT_TYPE ")"));
+	for (guint i = unit; i < unit + count; i++)
+		g_variant_builder_add (&units, "(u@ay@" MH_WORK_UNIT_VARIANT_TYPE ")", i,
+		                       g_variant_new_bytestring (g_ptr_array_index (st->roots, i)),
+		                       mh_work_unit_to_variant (g_ptr_array_index (st->units, i)));
+	g_autoptr (GVariant) batch = g_variant_ref_sink (g_variant_new (
+		"(@ay@may@a(uay" MH_WORK_UNIT_VARIANT_TYPE "))", g_variant_new_bytestring (spool_dir),
+		g_variant_new_maybe (G_VARIANT_TYPE_BYTESTRING, ocr_dir ? g_variant_new_bytestring (ocr_dir) : NULL),
+		g_variant_builder_end (&units)));
+	gsize size = g_variant_get_size (batch);
+	if (size > BATCH_MAX_BYTES)
+		return FALSE;
+	guint32 len = (guint32) size;
+	if (!write_all (w->to, &len, sizeof len) || !write_all (w->to, g_variant_get_data (batch), size))
 		return FALSE;
 	w->unit = (gint) unit;
 	return TRUE;
@@ -1098,10 +1211,19 @@ remove_stale_spools (const char *command, gboolean quiet)
 		g_dir_close (d);
 }
 
-/* scan --jobs N: the units go to N workers; their records come back in
- * plan order, whatever order the workers finish in. */
+/* How much a unit adds to the batch it is in: its bytes, and the cut
+ * points of its mbox that its description carries. */
+static gint64
+batch_cost (const mh_work_unit *u)
+{
+	return MAX (u->size, 0) + (u->cuts ? (gint64) u->cuts->len * (gint64) sizeof (gint64) : 0);
+}
+
+/* scan --jobs N: the units go to the workers of @pool (which this stops);
+ * their records come back in plan order, whatever order the workers
+ * finish in. */
 static void
-scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const guint8 *wanted)
+scan_with_workers (scan_state *st, const mh_limits *limits, worker_pool *pool, const guint8 *wanted)
 {
 	g_autoptr (GError) error = NULL;
 	remove_stale_spools (st->command, st->r.quiet);
@@ -1109,6 +1231,7 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 	if (!spool_dir) {
 		fprintf (stderr, "mailhunt %s: no directory for the workers' records (%s): reading in one "
 		         "process\n", st->command, error->message);
+		pool_stop (pool, 0);
 		scan_here (st, limits, wanted);
 		return;
 	}
@@ -1119,8 +1242,8 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 		g_file_set_contents (owner_file, owner, -1, NULL);
 	}
 	g_autofree char *ocr_dir = g_build_filename (spool_dir, "ocr", NULL);
-	if (g_mkdir (ocr_dir, 0700) == 0)
-		mh_office_set_ocr_cache_dir (ocr_dir);
+	if (g_mkdir (ocr_dir, 0700) != 0)
+		g_clear_pointer (&ocr_dir, g_free);
 	/* the records hold the mail read: an interrupted scan removes them */
 	struct sigaction on_stop = { 0 }, old_int, old_term;
 	on_stop.sa_handler = on_stop_signal;
@@ -1130,12 +1253,17 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 	guint n = st->units->len;
 	g_autofree unit_state *state = g_new0 (unit_state, n);
 	g_autofree int *status = g_new0 (int, n);
-	g_autofree worker *workers = g_new0 (worker, MAX (jobs, 1u));
-	guint started = 0;
-	for (guint i = 0; spool_dir && i < jobs; i++)
-		if (worker_start (st, limits, spool_dir, &workers[i], workers, jobs))
-			started++;
-	if (started == 0 && spool_dir)
+	/* no more workers than units to read: the others stop at once */
+	for (guint i = st->units_total; i < pool->jobs; i++)
+		if (pool->workers[i].pid > 0) {
+			int code;
+			worker_stop (&pool->workers[i], &code);
+			pool->started--;
+		}
+	guint jobs = MIN (pool->jobs, st->units_total);
+	worker *workers = pool->workers;
+	guint started = pool->started;
+	if (started == 0)
 		fprintf (stderr, "mailhunt %s: no worker process could be started: nothing read\n", st->command);
 
 	g_autofree guint *batch = g_new0 (guint, n);     /* units in the batch a unit starts */
@@ -1151,7 +1279,7 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 				guint u = g_array_index (again, guint, 0);
 				g_array_remove_index (again, 0);
 				batch[u] = 1;
-				if (worker_give (&workers[i], u, 1))
+				if (worker_give (&workers[i], st, spool_dir, ocr_dir, u, 1))
 					state[u] = UNIT_READING;
 				continue;
 			}
@@ -1162,15 +1290,13 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 			guint first = next_give, count = 0;
 			gint64 bytes = 0;
 			do {
-				const mh_work_unit *u = g_ptr_array_index (st->units, next_give);
-				bytes += MAX (u->size, 0);
+				bytes += batch_cost (g_ptr_array_index (st->units, next_give));
 				count++;
 				next_give++;
 			} while (next_give < n && wanted[next_give] && count < BATCH_UNITS &&
-			         bytes + MAX (((const mh_work_unit *) g_ptr_array_index (st->units, next_give))->size, 0)
-			         <= BATCH_BYTES);
+			         bytes + batch_cost (g_ptr_array_index (st->units, next_give)) <= BATCH_BYTES);
 			batch[first] = count;
-			if (worker_give (&workers[i], first, count)) {
+			if (worker_give (&workers[i], st, spool_dir, ocr_dir, first, count)) {
 				state[first] = UNIT_READING;
 				for (guint k = first + 1; k < first + count; k++)
 					state[k] = UNIT_IN_BATCH;
@@ -1239,22 +1365,12 @@ scan_with_workers (scan_state *st, const mh_limits *limits, guint jobs, const gu
 				state[lost] = UNIT_LOST;
 				status[lost] = code;
 			}
-			if (!stop_signal && worker_start (st, limits, spool_dir, w, workers, jobs))
+			if (!stop_signal && worker_start (st, limits, pool, w))
 				started++;
 		}
 		progress_show (st, FALSE);
 	}
-	for (guint i = 0; i < jobs; i++)
-		if (workers[i].pid > 0) {
-			int code;
-			if (stop_signal)
-				kill (workers[i].pid, SIGTERM);
-			worker_stop (&workers[i], &code);
-		}
-	for (guint i = 0; i < jobs; i++)
-		if (workers[i].answer)
-			g_string_free (workers[i].answer, TRUE);
-	mh_office_set_ocr_cache_dir (NULL);
+	pool_stop (pool, stop_signal ? SIGTERM : 0);
 	remove_spool (spool_dir);
 	sigaction (SIGINT, &old_int, NULL);
 	sigaction (SIGTERM, &old_term, NULL);
@@ -1299,8 +1415,8 @@ scan_to_records (scan_state *st, const mh_limits *limits, const guint8 *wanted, 
 	for (guint i = 0; i < st->units->len; i++) {
 		if (!wanted[i])
 			continue;
-		write_unit (st, i, limits, out);
 		const mh_work_unit *u = g_ptr_array_index (st->units, i);
+		write_unit (st, i, u, g_ptr_array_index (st->roots, i), limits, out);
 		st->units_done++;
 		st->bytes_done += (guint64) MAX (u->size, 0);
 		progress_show (st, FALSE);
@@ -1558,6 +1674,11 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 	mh_scan_summary_init (&st.r.summary);
 	gint64 start = g_get_monotonic_time ();
 
+	/* the workers of --jobs N, forked before they could inherit the plan */
+	worker_pool pool = { 0 };
+	if (!check && !records && jobs > 1)
+		pool_start (&pool, &st, &limits, (guint) jobs);
+
 	/* the plan: every unit of every input, in reading order; a shard keeps its own */
 	mh_plan_options plan;
 	mh_plan_options_init_default (&plan);
@@ -1619,10 +1740,12 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 	}
 
 	mh_printer_begin (st.printer);
-	if (!check && jobs > 1 && st.units_total > 1)
-		scan_with_workers (&st, &limits, (guint) MIN ((guint) jobs, st.units_total), wanted);
-	else
+	if (pool.jobs > 0 && st.units_total > 1)
+		scan_with_workers (&st, &limits, &pool, wanted);
+	else {
+		pool_stop (&pool, 0);
 		scan_here (&st, &limits, wanted);
+	}
 	int rc = finish_report (&st, &report, thread_map, quiet, start);
 	scan_state_clear (&st);
 	return rc;

@@ -184,7 +184,39 @@ read_in_order (GPtrArray *units, const mh_limits *limits)
 	return lines;
 }
 
-/* Each unit apart, from index 0, then merged: what workers and shards do. */
+/* @u as a worker gets it: described as a GVariant, its bytes carried (a
+ * copy), read back.  Every field must come back as it was. */
+static mh_work_unit *
+through_variant (const mh_work_unit *u)
+{
+	g_autoptr (GVariant) v = g_variant_ref_sink (mh_work_unit_to_variant (u));
+	g_autoptr (GBytes) bytes = g_bytes_new (g_variant_get_data (v), g_variant_get_size (v));
+	g_autoptr (GVariant) back = g_variant_ref_sink (
+		g_variant_new_from_bytes (G_VARIANT_TYPE (MH_WORK_UNIT_VARIANT_TYPE), bytes, FALSE));
+	mh_work_unit *w = mh_work_unit_from_variant (back);
+	g_assert_nonnull (w);
+	g_assert_cmpint (w->type, ==, u->type);
+	g_assert_cmpstr (w->key, ==, u->key);
+	g_assert_cmpstr (w->path, ==, u->path);
+	g_assert_cmpstr (w->folder, ==, u->folder);
+	g_assert_cmpstr (w->eml_folder, ==, u->eml_folder);
+	g_assert_cmpint (w->maildir_trashed, ==, u->maildir_trashed);
+	g_assert_cmpint (w->size, ==, u->size);
+	g_assert_cmpint (w->kind, ==, u->kind);
+	g_assert_cmpuint (w->range, ==, u->range);
+	g_assert_cmpuint (w->ranges, ==, u->ranges);
+	g_assert_cmpint (w->start, ==, u->start);
+	g_assert_cmpint (w->end, ==, u->end);
+	g_assert_cmpstr (w->what, ==, u->what);
+	g_assert_cmpint (w->file_size, ==, u->file_size);
+	g_assert_cmpuint (w->cuts ? w->cuts->len : 0, ==, u->cuts ? u->cuts->len : 0);
+	if (u->cuts && u->cuts->len)
+		g_assert_cmpmem (w->cuts->data, w->cuts->len * sizeof (gint64), u->cuts->data, u->cuts->len * sizeof (gint64));
+	return w;
+}
+
+/* Each unit apart, from index 0, then merged: what workers and shards do
+ * (each unit read as a worker gets it, through its description). */
 static GPtrArray *
 read_apart (GPtrArray *units, const mh_limits *limits, plan_stats *stats)
 {
@@ -196,8 +228,10 @@ read_apart (GPtrArray *units, const mh_limits *limits, plan_stats *stats)
 	/* in reverse, so no unit can lean on an earlier one having run */
 	for (guint i = 0; i < units->len; i++)
 		g_ptr_array_add (per_unit, events_new ());
-	for (guint i = units->len; i-- > 0; )
-		mh_read_unit (g_ptr_array_index (units, i), 0, limits, &recorder, g_ptr_array_index (per_unit, i), &results[i]);
+	for (guint i = units->len; i-- > 0; ) {
+		g_autoptr (mh_work_unit) carried = through_variant (g_ptr_array_index (units, i));
+		mh_read_unit (carried, 0, limits, &recorder, g_ptr_array_index (per_unit, i), &results[i]);
+	}
 	mh_plan_merge (units, results, keep, base);
 
 	GPtrArray *lines = lines_new ();

@@ -173,6 +173,15 @@ typedef struct {
 void mh_work_unit_free (mh_work_unit *unit);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_work_unit, mh_work_unit_free)
 
+/* A unit as a GVariant of type MH_WORK_UNIT_VARIANT_TYPE, for handing it
+ * to a process that did not plan it (scan's workers are forked before
+ * the plan, so as not to hold it).  Paths are byte strings: file names
+ * need not be UTF-8.  from_variant gives NULL for a variant of another
+ * type or an unknown unit type. */
+#define MH_WORK_UNIT_VARIANT_TYPE "(uayaymaymaybxuuuxxmayaxx)"
+GVariant     *mh_work_unit_to_variant   (const mh_work_unit *unit);
+mh_work_unit *mh_work_unit_from_variant (GVariant *variant);
+
 /* mboxes larger than split_size are read in ranges of about split_size */
 #define MH_PLAN_SPLIT_SIZE ((gint64) 16 * 1024 * 1024)
 /* bytes read after each cut point looked for before giving up on it */

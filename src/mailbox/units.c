@@ -84,6 +84,72 @@ unit_new (mh_work_unit_type type, const char *path)
 	return u;
 }
 
+static GVariant *
+maybe_bytestring (const char *s)
+{
+	return g_variant_new_maybe (G_VARIANT_TYPE_BYTESTRING, s ? g_variant_new_bytestring (s) : NULL);
+}
+
+GVariant *
+mh_work_unit_to_variant (const mh_work_unit *u)
+{
+	g_return_val_if_fail (u != NULL, NULL);
+	static const gint64 none = 0;
+	GVariant *cuts = g_variant_new_fixed_array (G_VARIANT_TYPE_INT64,
+	                                            u->cuts ? (gconstpointer) u->cuts->data : &none,
+	                                            u->cuts ? u->cuts->len : 0, sizeof (gint64));
+	return g_variant_new ("(u@ay@ay@may@maybxuuuxx@may@axx)", (guint32) u->type,
+	                      g_variant_new_bytestring (u->key), g_variant_new_bytestring (u->path),
+	                      maybe_bytestring (u->folder), maybe_bytestring (u->eml_folder),
+	                      (gboolean) u->maildir_trashed, (gint64) u->size, (guint32) u->kind,
+	                      (guint32) u->range, (guint32) u->ranges, (gint64) u->start, (gint64) u->end,
+	                      maybe_bytestring (u->what), cuts, (gint64) u->file_size);
+}
+
+static char *
+dup_maybe_bytestring (GVariant *maybe)
+{
+	g_autoptr (GVariant) s = g_variant_get_maybe (maybe);
+	return s ? g_variant_dup_bytestring (s, NULL) : NULL;
+}
+
+mh_work_unit *
+mh_work_unit_from_variant (GVariant *v)
+{
+	if (!v || !g_variant_is_of_type (v, G_VARIANT_TYPE (MH_WORK_UNIT_VARIANT_TYPE)))
+		return NULL;
+	guint32 type, kind, range, ranges;
+	gboolean trashed;
+	gint64 size, start, end, file_size;
+	g_autoptr (GVariant) key = NULL, path = NULL, folder = NULL, eml_folder = NULL, what = NULL, cuts = NULL;
+	g_variant_get (v, "(u@ay@ay@may@maybxuuuxx@may@axx)", &type, &key, &path, &folder, &eml_folder,
+	               &trashed, &size, &kind, &range, &ranges, &start, &end, &what, &cuts, &file_size);
+	if (type > MH_UNIT_SKIPPED || kind > MH_INPUT_EMPTY)
+		return NULL;
+	mh_work_unit *u = g_new0 (mh_work_unit, 1);
+	u->type = (mh_work_unit_type) type;
+	u->key = g_variant_dup_bytestring (key, NULL);
+	u->path = g_variant_dup_bytestring (path, NULL);
+	u->folder = dup_maybe_bytestring (folder);
+	u->eml_folder = dup_maybe_bytestring (eml_folder);
+	u->maildir_trashed = trashed;
+	u->size = size;
+	u->kind = (mh_input_kind) kind;
+	u->range = range;
+	u->ranges = ranges;
+	u->start = start;
+	u->end = end;
+	u->what = dup_maybe_bytestring (what);
+	gsize n_cuts = 0;
+	const gint64 *cut = g_variant_get_fixed_array (cuts, &n_cuts, sizeof (gint64));
+	if (n_cuts > 0) {
+		u->cuts = g_array_sized_new (FALSE, FALSE, sizeof (gint64), (guint) n_cuts);
+		g_array_append_vals (u->cuts, cut, (guint) n_cuts);
+	}
+	u->file_size = file_size;
+	return u;
+}
+
 typedef struct {
 	mh_work_unit_fn emit;
 	gpointer emit_data;
