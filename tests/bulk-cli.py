@@ -139,6 +139,41 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = mhtest.run('scan', '--format', 'jsonl', '--files-from', '-', stdin='\n'.join(names).encode())
     ok(timeless(out, 'jsonl') == scan(*names)[1], "--files-from -: the list on standard input")
 
+    # -- units described to workers: what a description must carry ------------
+    # (workers are forked before the plan: every unit travels on the pipe)
+    odd = os.path.join(tmp, 'odd')
+    cur = os.path.join(odd, 'Maildir', 'cur')
+    for sub in ('cur', 'new', 'tmp'):
+        os.makedirs(os.path.join(odd, 'Maildir', sub))
+    mail = b"From: a@example.org\nSubject: odd names\nMessage-ID: <odd-%d@example.org>\n\nbody\n"
+    with open(os.path.join(cur, '1.host:2,ST'), 'wb') as f:
+        f.write(mail % 1)
+    with open(os.path.join(odd.encode(), b'caf\xe9-latin1.eml'), 'wb') as f:   # not UTF-8
+        f.write(mail % 2)
+    shutil.copy(mbox, os.path.join(odd, 'Inbox'))
+    os.symlink('/nonexistent/mail', os.path.join(odd, 'dangling'))
+    os.mkfifo(os.path.join(odd, 'fifo'))
+    rc1, one, err1 = scan('--all', '--jobs', '1', odd)
+    names = [os.fsencode(o['locator']['file']) for o in one if o.get('type') == 'message']
+    ok(os.path.join(odd.encode(), b'caf\xe9-latin1.eml') in names,
+       "a name that is not UTF-8 comes back from the JSON report with os.fsencode (\\udcXX escapes)", names)
+    ok(any(o['locator']['deleted'] for o in one if o.get('type') == 'message'),
+       "the Maildir message flagged T is read as deleted")
+    ok(one[-1]['errors_total'] == 1 and one[-1]['skipped_total'] >= 1,
+       "the dangling link is an error, the FIFO skipped", one[-1].get('errors'))
+    for size in ('64K', '16M'):
+        rc2, two, err2 = scan('--all', '--jobs', '2', '--split-size', size, odd)
+        rc1s, ones, _ = scan('--all', '--jobs', '1', '--split-size', size, odd)
+        eq(rc2, rc1s, f"odd names, --split-size {size}: the same exit status with workers")
+        ok(two == ones, f"odd names (not UTF-8, Maildir flags, ranges, an error, a FIFO), --split-size {size}: "
+           "--jobs 2 reports as --jobs 1",
+           next((f"line {i}: {a!r:.300} != {b!r:.300}" for i, (a, b) in enumerate(zip(ones, two)) if a != b),
+                f"{len(ones)} against {len(two)}"))
+
+    for fmt in ('text', 'csv'):
+        ok(scan('--all', '--jobs', '2', odd, fmt=fmt)[1] == scan('--all', '--jobs', '1', odd, fmt=fmt)[1],
+           f"odd names, {fmt}: --jobs 2 reports as --jobs 1")
+
     # -- a worker killed: that input is an error, the others are reported ------
     victim = 'Inbox.sbd'
     env = dict(os.environ, MAILHUNT_TEST_KILL_WORKER_ON=victim)

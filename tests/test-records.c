@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mailhunt/analyse.h"
+#include "mailhunt/bulk.h"
 #include "mailhunt/gsf-log.h"
 #include "mailhunt/link.h"
 #include "mailhunt/mailbox.h"
@@ -756,6 +757,86 @@ assert_flat_error (const char *line, int code, const char *message)
 		g_error ("error \"%s\" does not say \"%s\"", error->message, message);
 }
 
+/* Names that are not UTF-8: mh_jsonl_write escapes their bytes as lone
+ * surrogates \udc80..\udcff, both readers give the bytes back, and
+ * nothing else changes (backslashes and text that looks like an escape
+ * included). */
+static void
+test_name_bytes (void)
+{
+	const char *odd[] = {
+		"/q/caf\xe9.eml",                 /* Latin-1 */
+		"/q/\x83\x65\x83\x58\x83\x67.eml",  /* Shift_JIS, one byte read as ASCII */
+		"\xed\xb3\xa9\xff\xfe",           /* a surrogate's UTF-8, then bytes never in UTF-8 */
+		"c:\\dir\\udce9 \\\\x \u00e9",     /* backslashes, and text that looks like the escape */
+		"\xe9",                           /* a byte alone */
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (odd); i++) {
+		g_autoptr (JsonBuilder) b = json_builder_new ();
+		json_builder_begin_object (b);
+		json_builder_set_member_name (b, "type");
+		json_builder_add_string_value (b, "input");
+		json_builder_set_member_name (b, "file");
+		json_builder_add_string_value (b, odd[i]);
+		json_builder_set_member_name (b, "files");
+		json_builder_begin_array (b);
+		json_builder_add_string_value (b, odd[i]);
+		json_builder_add_string_value (b, "ok");
+		json_builder_end_array (b);
+		json_builder_end_object (b);
+		char *buf = NULL;
+		size_t size = 0;
+		FILE *mem = open_memstream (&buf, &size);
+		mh_jsonl_write (mem, b);
+		fclose (mem);
+		g_autofree char *line = buf;
+		g_test_message ("%s", line);
+		g_assert_true (g_utf8_validate (line, -1, NULL));
+		g_assert_true (g_str_has_suffix (line, "\n"));
+		gboolean valid = g_utf8_validate (odd[i], -1, NULL);
+		g_assert_true (valid == (strstr (line, "\\udc") == NULL || strstr (line, "\\\\udc") != NULL));
+
+		/* the flat reader */
+		g_autoptr (mh_flat_record) r = mh_flat_record_new ();
+		g_autoptr (GError) error = NULL;
+		g_assert_true (mh_flat_record_parse (r, line, strlen (line), &error));
+		g_assert_cmpstr (mh_flat_record_get (r, "file")->string, ==, odd[i]);
+		const mh_flat_value *files = mh_flat_record_get (r, "files");
+		g_assert_cmpstr (mh_flat_record_element (r, files, 0)->string, ==, odd[i]);
+		g_assert_cmpstr (mh_flat_record_element (r, files, 1)->string, ==, "ok");
+		/* json-glib, the same */
+		assert_flat_same (line);
+
+		/* and in a nested object, which only json-glib reads */
+		g_autoptr (JsonBuilder) nb = json_builder_new ();
+		json_builder_begin_object (nb);
+		json_builder_set_member_name (nb, "type");
+		json_builder_add_string_value (nb, "message");
+		json_builder_set_member_name (nb, "locator");
+		json_builder_begin_object (nb);
+		json_builder_set_member_name (nb, "x");
+		json_builder_begin_array (nb);
+		json_builder_add_int_value (nb, 1);
+		json_builder_begin_object (nb);
+		json_builder_set_member_name (nb, "file");
+		json_builder_add_string_value (nb, odd[i]);
+		json_builder_end_object (nb);
+		json_builder_end_array (nb);
+		json_builder_end_object (nb);
+		json_builder_end_object (nb);
+		mem = open_memstream (&buf, &size);
+		mh_jsonl_write (mem, nb);
+		fclose (mem);
+		g_autofree char *nested = buf;
+		mh_record_kind kind;
+		g_autoptr (JsonNode) node = mh_record_parse_line (nested, strlen (nested), &kind, &error);
+		g_assert_no_error (error);
+		JsonObject *loc = json_object_get_object_member (json_node_get_object (node), "locator");
+		JsonObject *inner = json_array_get_object_element (json_object_get_array_member (loc, "x"), 1);
+		g_assert_cmpstr (json_object_get_string_member (inner, "file"), ==, odd[i]);
+	}
+}
+
 static void
 test_flat (void)
 {
@@ -1060,6 +1141,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/records/kinds", test_kinds);
 	g_test_add_func ("/records/lines", test_lines);
 	g_test_add_func ("/records/flat", test_flat);
+	g_test_add_func ("/records/name-bytes", test_name_bytes);
 	g_test_add_func ("/records/truncated", test_truncated);
 	g_test_add_func ("/records/depth-bomb", test_depth_bomb);
 	g_test_add_func ("/records/huge-line", test_huge_line);

@@ -10,6 +10,7 @@
 #include "mailhunt/link.h"
 #include "mailhunt/report.h"
 #include "mailhunt/bulk.h"
+#include "mailhunt/text.h"
 
 static void
 add_string (JsonBuilder *b, const char *key, const char *value)
@@ -345,8 +346,29 @@ mh_jsonl_write (FILE *out, JsonBuilder *b)
 	g_autoptr (JsonNode) root = json_builder_get_root (b);
 	g_autoptr (JsonGenerator) gen = json_generator_new ();
 	json_generator_set_root (gen, root);
-	g_autofree char *text = json_generator_to_data (gen, NULL);
-	fputs (text, out);
+	gsize len;
+	g_autofree char *text = json_generator_to_data (gen, &len);
+	if (mh_utf8_validate (text, len)) {
+		fputs (text, out);
+		fputc ('\n', out);
+		return;
+	}
+	/* File and folder names need not be UTF-8, and json-glib writes their
+	 * bytes as they are, which is not JSON.  Each byte that is not part of
+	 * valid UTF-8 is written as the escape of the lone surrogate U+DC00 +
+	 * byte instead (Python's surrogateescape, PEP 383): the line is valid
+	 * JSON, and the name can be had back (os.fsencode; mailhunt's readers
+	 * of records do it).  Outside strings, JSON text is ASCII, so every
+	 * such byte is inside a string. */
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *valid_end;
+		g_utf8_validate_len (p, (gsize) (end - p), &valid_end);
+		fwrite (p, 1, (gsize) (valid_end - p), out);
+		if (valid_end < end)
+			fprintf (out, "\\udc%02x", (guchar) *valid_end++);
+		p = valid_end;
+	}
 	fputc ('\n', out);
 }
 

@@ -999,6 +999,82 @@ check_line (const char *line, gsize *len, gsize *start, GError **error)
 	return TRUE;
 }
 
+/* mh_jsonl_write writes a byte of a name that is not UTF-8 as the escape
+ * of the lone surrogate U+DC00 + byte (\udc80 to \udcff).  json-glib
+ * cannot read those (it drops the character after one, and refuses two
+ * in a row), so a line holding them is rewritten for it: each such escape
+ * becomes an escaped backslash followed by "udcXX", and each escaped
+ * backslash two of them.  In the strings json-glib gives back, a single
+ * backslash then only ever starts an escaped byte (unescape_bytes). */
+static gboolean
+is_byte_escape (const char *p, const char *end)
+{
+	return end - p >= 6 && p[0] == '\\' && p[1] == 'u' && g_ascii_tolower (p[2]) == 'd' &&
+	       g_ascii_tolower (p[3]) == 'c' && p[4] && strchr ("89abcdefABCDEF", p[4]) && g_ascii_isxdigit (p[5]);
+}
+
+/* The line for json-glib, or NULL when it holds no escaped byte. */
+static GString *
+protect_escaped_bytes (const char *line, gsize len)
+{
+	const char *end = line + len, *p = line;
+	while ((p = memchr (p, '\\', (gsize) (end - p))) && !is_byte_escape (p, end))
+		p += end - p >= 2 ? 2 : 1;
+	if (!p)
+		return NULL;
+	GString *out = g_string_sized_new (len + 64);
+	for (p = line; p < end; p++) {
+		if (*p != '\\' || end - p < 2) {
+			g_string_append_c (out, *p);
+		} else if (p[1] == '\\') {
+			g_string_append (out, "\\\\\\\\");
+			p++;
+		} else if (is_byte_escape (p, end)) {
+			g_string_append (out, "\\\\");
+			g_string_append_len (out, p + 1, 5);
+			p += 5;
+		} else {
+			g_string_append_len (out, p, 2);
+			p++;
+		}
+	}
+	return out;
+}
+
+static void
+unescape_bytes (JsonNode *node)
+{
+	if (JSON_NODE_HOLDS_OBJECT (node)) {
+		JsonObjectIter iter;
+		JsonNode *member;
+		json_object_iter_init (&iter, json_node_get_object (node));
+		while (json_object_iter_next (&iter, NULL, &member))
+			unescape_bytes (member);
+	} else if (JSON_NODE_HOLDS_ARRAY (node)) {
+		JsonArray *a = json_node_get_array (node);
+		for (guint i = 0; i < json_array_get_length (a); i++)
+			unescape_bytes (json_array_get_element (a, i));
+	} else if (holds (node, G_TYPE_STRING)) {
+		const char *s = json_node_get_string (node);
+		if (!strchr (s, '\\'))
+			return;
+		g_autofree char *bytes = g_strdup (s);
+		char *out = bytes;
+		for (const char *p = s; *p; ) {
+			if (p[0] == '\\' && p[1] == '\\') {
+				*out++ = '\\';
+				p += 2;
+			} else if (p[0] == '\\' && is_byte_escape (p, p + strlen (p))) {
+				*out++ = (char) (g_ascii_xdigit_value (p[4]) << 4 | g_ascii_xdigit_value (p[5]));
+				p += 6;
+			} else
+				*out++ = *p++;
+		}
+		*out = '\0';
+		json_node_set_string (node, bytes);
+	}
+}
+
 JsonNode *
 mh_record_parse_line (const char *line, gsize len, mh_record_kind *kind, GError **error)
 {
@@ -1010,7 +1086,14 @@ mh_record_parse_line (const char *line, gsize len, mh_record_kind *kind, GError 
 	if (!check_line (line, &len, &start, error) || !check_shape (line, len, error))
 		return NULL;
 
-	g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+	/* a line with escaped bytes of names is mended after parsing */
+	g_autoptr (GString) protected = protect_escaped_bytes (line, len);
+	gboolean escaped_bytes = protected != NULL;
+	if (protected) {
+		line = protected->str;
+		len = protected->len;
+	}
+	g_autoptr (JsonParser) parser = escaped_bytes ? json_parser_new () : json_parser_new_immutable ();
 	g_autoptr (GError) parse_error = NULL;
 	if (!json_parser_load_from_data (parser, line, (gssize) len, &parse_error)) {
 		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_SYNTAX, "record is not JSON: %s",
@@ -1032,6 +1115,8 @@ mh_record_parse_line (const char *line, gsize len, mh_record_kind *kind, GError 
 	for (gsize i = 0; i < G_N_ELEMENTS (record_types); i++)
 		if (strcmp (t, record_types[i].type) == 0)
 			*kind = record_types[i].kind;
+	if (escaped_bytes)
+		unescape_bytes (root);
 	return json_node_ref (root);
 }
 
@@ -1149,6 +1234,11 @@ flat_string (flat_parser *fp)
 			return flat_fail (fp, "a bad escape in a string"), NULL;
 		gunichar u = (gunichar) hex4 (fp->p + 2);
 		fp->p += 6;
+		if (u >= 0xDC80 && u <= 0xDCFF) {
+			/* a byte of a name that is not UTF-8 (mh_jsonl_write) */
+			*fp->out++ = (char) (u - 0xDC00);
+			continue;
+		}
 		if (u >= 0xDC00 && u <= 0xDFFF)
 			return flat_fail (fp, "a lone low surrogate"), NULL;
 		if (u >= 0xD800 && u <= 0xDBFF) {
