@@ -36,12 +36,16 @@ PYEOF
 }
 
 # time_run LOG COMMAND...: runs COMMAND under GNU time, writes
-# "wall_s user_s sys_s rss_kb exit load" to $LOG.res
+# "wall_s user_s sys_s rss_kb exit load" to $LOG.res.  With $sample_peaks
+# set, also the peak memory of each mailhunt process (the scan, each
+# worker) in $LOG.peaks: proc-peaks.py.
 time_run() {
 	local log=$1; shift
-	local rc=0
+	local rc=0 peaks=()
 	cut -d' ' -f1 /proc/loadavg > "$log.load" 2>/dev/null || echo null > "$log.load"
-	timeout "$timeout_s" /usr/bin/time -v -o "$log.time" "$@" > "$log.out" 2> "$log.err" || rc=$?
+	[ -z "${sample_peaks:-}" ] ||
+		peaks=(python3 "$(dirname "${BASH_SOURCE[0]}")/proc-peaks.py" "$log.peaks" --)
+	"${peaks[@]}" timeout "$timeout_s" /usr/bin/time -v -o "$log.time" "$@" > "$log.out" 2> "$log.err" || rc=$?
 	python3 - "$log.time" "$rc" > "$log.res" <<'PYEOF'
 import re, sys
 try:
