@@ -7,4 +7,4 @@ tests_bench_gmime_parse_SOURCES = tests/bench/gmime-parse.c
 tests_bench_gmime_parse_LDADD = $(DEPS_LIBS)
 EXTRA_DIST += tests/bench/README.md tests/bench/bench-lib.sh \
 	tests/bench/gen-mbox.py tests/bench/gen-quarantine.py \
-	tests/bench/bench-bulk.sh
+	tests/bench/bench-bulk.sh tests/bench/proc-peaks.py
