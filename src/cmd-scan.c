@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #ifdef __linux__
@@ -875,6 +876,7 @@ typedef enum {
 	UNIT_READING,
 	UNIT_READ,
 	UNIT_LOST,       /* its worker died */
+	UNIT_TOO_LARGE,  /* its description is larger than a batch may be */
 	UNIT_IN_BATCH,   /* read with the unit before it, in its file */
 } unit_state;
 
@@ -933,9 +935,17 @@ worker_read_batch (FILE *in)
 	return batch;
 }
 
+/* Workers forked so far: the tests' way to make the first N of them end
+ * before they read anything (MAILHUNT_TEST_IDLE_WORKERS_EXIT=N), as the
+ * OOM killer might end an idle one. */
+static guint workers_forked;
+
 G_GNUC_NORETURN static void
 worker_main (scan_state *st, const mh_limits *limits, int from, int to)
 {
+	const char *idle_exit = g_getenv ("MAILHUNT_TEST_IDLE_WORKERS_EXIT");
+	if (idle_exit && workers_forked <= g_ascii_strtoull (idle_exit, NULL, 10))
+		_exit (0);
 	FILE *in = fdopen (from, "r");
 	g_autofree char *ocr_dir = NULL;
 	GVariant *batch;
@@ -962,7 +972,7 @@ worker_main (scan_state *st, const mh_limits *limits, int from, int to)
 			g_variant_get_child (units, k, "(u@ay@" MH_WORK_UNIT_VARIANT_TYPE ")", &i, &root, &described);
 			g_autoptr (mh_work_unit) u = mh_work_unit_from_variant (described);
 			if (!u)
-				break;
+				_exit (1);   /* the parent reads the batch again, one unit at a time */
 			/* the tests' way to show that a worker's death costs one input */
 			const char *doomed = g_getenv ("MAILHUNT_TEST_KILL_WORKER_ON");
 			if (doomed && *doomed && strstr (u->path, doomed))
@@ -999,6 +1009,7 @@ worker_start (scan_state *st, const mh_limits *limits, worker_pool *pool, worker
 #ifdef PR_SET_PDEATHSIG
 	pid_t parent = getpid ();   /* the child checks it is still its parent */
 #endif
+	workers_forked++;
 	pid_t pid = fork ();
 	if (pid < 0) {
 		close (down[0]); close (down[1]); close (up[0]); close (up[1]);
@@ -1078,7 +1089,13 @@ pool_stop (worker_pool *pool, int signum)
 	pool->jobs = pool->started = 0;
 }
 
-static gboolean
+typedef enum {
+	GIVEN,
+	WORKER_GONE,
+	BATCH_TOO_LARGE,
+} give_result;
+
+static give_result
 worker_give (worker *w, const scan_state *st, const char *spool_dir, const char *ocr_dir,
              guint unit, guint count)
 {
@@ -1094,12 +1111,27 @@ worker_give (worker *w, const scan_state *st, const char *spool_dir, const char 
 		g_variant_builder_end (&units)));
 	gsize size = g_variant_get_size (batch);
 	if (size > BATCH_MAX_BYTES)
-		return FALSE;
+		return BATCH_TOO_LARGE;
 	guint32 len = (guint32) size;
-	if (!write_all (w->to, &len, sizeof len) || !write_all (w->to, g_variant_get_data (batch), size))
-		return FALSE;
+	/* a worker that died leaves a pipe without a reader: the write fails
+	 * with EPIPE, and the SIGPIPE it raises must not end the scan (one of
+	 * the libraries loaded ignores SIGPIPE already; this does not count
+	 * on it) */
+	sigset_t pipe_signal, old;
+	sigemptyset (&pipe_signal);
+	sigaddset (&pipe_signal, SIGPIPE);
+	pthread_sigmask (SIG_BLOCK, &pipe_signal, &old);
+	gboolean written = write_all (w->to, &len, sizeof len) && write_all (w->to, g_variant_get_data (batch), size);
+	if (!written && errno == EPIPE) {
+		const struct timespec now = { 0, 0 };
+		while (sigtimedwait (&pipe_signal, NULL, &now) > 0)
+			;
+	}
+	pthread_sigmask (SIG_SETMASK, &old, NULL);
+	if (!written)
+		return WORKER_GONE;
 	w->unit = (gint) unit;
-	return TRUE;
+	return GIVEN;
 }
 
 /* The records of unit @u, read back in plan order; a lost unit is an
@@ -1117,6 +1149,9 @@ take_unit (scan_state *st, const char *spool_dir, guint u, guint count, unit_sta
 		} else
 			state = UNIT_LOST;
 	}
+	if (state == UNIT_TOO_LARGE && (gint64) u > st->skip_through)
+		on_error (unit->path, NULL, -1, "the description of this range of the mbox (its cut points) is "
+		          "larger than a worker is given: not scanned; give a larger --split-size", st);
 	if (state == UNIT_LOST && (gint64) u > st->skip_through) {
 		g_autofree char *what = WIFSIGNALED (status)
 			? g_strdup_printf ("the worker process reading it died of signal %d (%s): not scanned",
@@ -1268,39 +1303,69 @@ scan_with_workers (scan_state *st, const mh_limits *limits, worker_pool *pool, c
 
 	g_autofree guint *batch = g_new0 (guint, n);     /* units in the batch a unit starts */
 	g_autoptr (GArray) again = g_array_new (FALSE, FALSE, sizeof (guint));   /* lost batches' units */
-	guint next_give = 0, next_take = 0;
+	guint next_give = 0, next_take = 0, give_failures = 0;
 	while (next_take < n && started > 0 && !stop_signal) {
 		/* hand out work to idle workers: units of a lost batch first, one
 		 * at a time, then the next batch of wanted units */
 		for (guint i = 0; i < jobs; i++) {
-			if (workers[i].pid <= 0 || workers[i].unit >= 0)
+			worker *w = &workers[i];
+			if (w->pid <= 0 || w->unit >= 0)
 				continue;
+			guint first, count = 0;
 			if (again->len > 0) {
-				guint u = g_array_index (again, guint, 0);
+				first = g_array_index (again, guint, 0);
 				g_array_remove_index (again, 0);
-				batch[u] = 1;
-				if (worker_give (&workers[i], st, spool_dir, ocr_dir, u, 1))
-					state[u] = UNIT_READING;
-				continue;
+				count = 1;
+			} else {
+				while (next_give < n && !wanted[next_give])
+					next_give++;
+				if (next_give >= n)
+					break;
+				first = next_give;
+				gint64 bytes = 0;
+				do {
+					bytes += batch_cost (g_ptr_array_index (st->units, next_give));
+					count++;
+					next_give++;
+				} while (next_give < n && wanted[next_give] && count < BATCH_UNITS &&
+				         bytes + batch_cost (g_ptr_array_index (st->units, next_give)) <= BATCH_BYTES);
 			}
-			while (next_give < n && !wanted[next_give])
-				next_give++;
-			if (next_give >= n)
-				break;
-			guint first = next_give, count = 0;
-			gint64 bytes = 0;
-			do {
-				bytes += batch_cost (g_ptr_array_index (st->units, next_give));
-				count++;
-				next_give++;
-			} while (next_give < n && wanted[next_give] && count < BATCH_UNITS &&
-			         bytes + batch_cost (g_ptr_array_index (st->units, next_give)) <= BATCH_BYTES);
 			batch[first] = count;
-			if (worker_give (&workers[i], st, spool_dir, ocr_dir, first, count)) {
+			give_result given = worker_give (w, st, spool_dir, ocr_dir, first, count);
+			if (given == GIVEN) {
+				give_failures = 0;
 				state[first] = UNIT_READING;
 				for (guint k = first + 1; k < first + count; k++)
 					state[k] = UNIT_IN_BATCH;
+				continue;
 			}
+			if (given == BATCH_TOO_LARGE && count == 1) {
+				/* a range of an mbox cut in millions (a tiny --split-size) */
+				state[first] = UNIT_TOO_LARGE;
+				i--;   /* the worker is still idle */
+				continue;
+			}
+			if (given == BATCH_TOO_LARGE) {
+				for (guint k = first; k < first + count; k++) {
+					batch[k] = 1;
+					state[k] = UNIT_WAITING;
+					g_array_append_val (again, k);
+				}
+				i--;
+				continue;
+			}
+			/* the worker died while idle (its pipe has no reader): the
+			 * units go out again one at a time, and another worker takes
+			 * its place, unless workers keep dying before reading anything */
+			for (guint k = first; k < first + count; k++) {
+				state[k] = UNIT_WAITING;
+				g_array_append_val (again, k);
+			}
+			int code;
+			worker_stop (w, &code);
+			started--;
+			if (!stop_signal && ++give_failures <= 2 * jobs && worker_start (st, limits, pool, w))
+				started++;
 		}
 		/* take what is done, in plan order */
 		while (next_take < n) {
@@ -1308,7 +1373,8 @@ scan_with_workers (scan_state *st, const mh_limits *limits, worker_pool *pool, c
 				next_take++;
 				continue;
 			}
-			if (state[next_take] != UNIT_READ && state[next_take] != UNIT_LOST)
+			if (state[next_take] != UNIT_READ && state[next_take] != UNIT_LOST &&
+			    state[next_take] != UNIT_TOO_LARGE)
 				break;
 			take_unit (st, spool_dir, next_take, batch[next_take], state[next_take], status[next_take]);
 			next_take += batch[next_take];
@@ -1325,6 +1391,8 @@ scan_with_workers (scan_state *st, const mh_limits *limits, worker_pool *pool, c
 				fds[n_fds].events = POLLIN;
 				polled[n_fds++] = i;
 			}
+		if (n_fds == 0 && again->len > 0)
+			continue;   /* workers that died idle were replaced: give again */
 		if (n_fds == 0)
 			break;
 		if (poll (fds, n_fds, st->progress ? 500 : -1) < 0 && errno != EINTR)
@@ -1370,6 +1438,9 @@ scan_with_workers (scan_state *st, const mh_limits *limits, worker_pool *pool, c
 		}
 		progress_show (st, FALSE);
 	}
+	if (!stop_signal && started == 0 && next_take < n)
+		fprintf (stderr, "mailhunt %s: the worker processes kept ending before they read anything: "
+		         "the inputs left are not scanned\n", st->command);
 	pool_stop (pool, stop_signal ? SIGTERM : 0);
 	remove_spool (spool_dir);
 	sigaction (SIGINT, &old_int, NULL);

@@ -189,6 +189,26 @@ with tempfile.TemporaryDirectory() as tmp:
        (summary['messages'], full['messages']))
     ok(any(e['file'].find(victim) >= 0 for e in summary['errors']), "the summary lists the lost input")
 
+# -- workers that die idle (the OOM killer): replaced, or the scan ends -------
+full = scan('--all', '--jobs', '1', SAMPLES)[1]
+for n, label in (('2', 'both first workers'), ('1000000', 'every worker')):
+    p = subprocess.run([mhtest.mailhunt(), 'scan', '--all', '--format', 'jsonl', '--no-progress', '--jobs', '2',
+                        SAMPLES], capture_output=True, timeout=600,
+                       env=dict(os.environ, MAILHUNT_TEST_IDLE_WORKERS_EXIT=n))
+    got = timeless(p.stdout.decode('utf-8', 'replace'), 'jsonl')
+    err = p.stderr.decode('utf-8', 'replace')
+    if n == '2':
+        eq(p.returncode, 1, f"{label} die before reading: the scan goes on (exit 1: flagged)")
+        ok(got == full, f"{label} die before reading: replaced, the report of --jobs 1", err[-500:])
+    else:
+        # (a worker may take its batch before it ends: then it dies reading,
+        # which costs that one input, as any worker's death does)
+        eq(p.returncode, 2, f"{label} dies: exit 2, no hang")
+        ok(got[-1]['messages'] == 0 and got[-1]['errors_total'] >= full[-1]['inputs'],
+           f"{label} dies: nothing is read, every input is an error",
+           (got[-1]['messages'], got[-1]['errors_total']))
+        ok('mbox-mixed' in err or 'README.md' in err, "the errors name the inputs", err[-300:])
+
 # -- interrupted: the workers stop, the spool (mail read!) is removed ----------
 with tempfile.TemporaryDirectory() as tmpdir:
     env = dict(os.environ, TMPDIR=tmpdir)

@@ -771,6 +771,11 @@ test_name_bytes (void)
 		"c:\\dir\\udce9 \\\\x \u00e9",     /* backslashes, and text that looks like the escape */
 		"\xe9",                           /* a byte alone */
 	};
+	/* in member names too (json-glib's objects are made again for them),
+	 * beside escaped backslashes */
+	assert_flat_same ("{\"type\":\"x\",\"file\\udce9\":\"v\\udcff\",\"k\\\\e\\udc80y\":1}");
+	/* a surrogate pair whose low half looks like a byte, then a byte */
+	assert_flat_same ("{\"type\":\"x\",\"a\":\"\\ud83d\\udce9\\udce9\"}");
 	for (gsize i = 0; i < G_N_ELEMENTS (odd); i++) {
 		g_autoptr (JsonBuilder) b = json_builder_new ();
 		json_builder_begin_object (b);

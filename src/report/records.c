@@ -1006,11 +1006,40 @@ check_line (const char *line, gsize *len, gsize *start, GError **error)
  * becomes an escaped backslash followed by "udcXX", and each escaped
  * backslash two of them.  In the strings json-glib gives back, a single
  * backslash then only ever starts an escaped byte (unescape_bytes). */
+/* The code of the \uXXXX escape at @p, or -1. */
+static int
+hex4 (const char *p)
+{
+	int v = 0;
+	for (int i = 0; i < 4; i++) {
+		int d = g_ascii_xdigit_value (p[i]);
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+static int
+escape_at (const char *p, const char *end)
+{
+	return end - p >= 6 && p[0] == '\\' && p[1] == 'u' ? hex4 (p + 2) : -1;
+}
+
 static gboolean
 is_byte_escape (const char *p, const char *end)
 {
-	return end - p >= 6 && p[0] == '\\' && p[1] == 'u' && g_ascii_tolower (p[2]) == 'd' &&
-	       g_ascii_tolower (p[3]) == 'c' && p[4] && strchr ("89abcdefABCDEF", p[4]) && g_ascii_isxdigit (p[5]);
+	int u = escape_at (p, end);
+	return u >= 0xDC80 && u <= 0xDCFF;
+}
+
+/* A surrogate pair (one character, which a byte escape never follows). */
+static gboolean
+is_pair_escape (const char *p, const char *end)
+{
+	int high = escape_at (p, end);
+	int low = high >= 0xD800 && high <= 0xDBFF ? escape_at (p + 6, end) : -1;
+	return low >= 0xDC00 && low <= 0xDFFF;
 }
 
 /* The line for json-glib, or NULL when it holds no escaped byte. */
@@ -1019,7 +1048,7 @@ protect_escaped_bytes (const char *line, gsize len)
 {
 	const char *end = line + len, *p = line;
 	while ((p = memchr (p, '\\', (gsize) (end - p))) && !is_byte_escape (p, end))
-		p += end - p >= 2 ? 2 : 1;
+		p += is_pair_escape (p, end) ? 12 : end - p >= 2 ? 2 : 1;
 	if (!p)
 		return NULL;
 	GString *out = g_string_sized_new (len + 64);
@@ -1029,6 +1058,9 @@ protect_escaped_bytes (const char *line, gsize len)
 		} else if (p[1] == '\\') {
 			g_string_append (out, "\\\\\\\\");
 			p++;
+		} else if (is_pair_escape (p, end)) {
+			g_string_append_len (out, p, 12);
+			p += 11;
 		} else if (is_byte_escape (p, end)) {
 			g_string_append (out, "\\\\");
 			g_string_append_len (out, p + 1, 5);
@@ -1041,37 +1073,61 @@ protect_escaped_bytes (const char *line, gsize len)
 	return out;
 }
 
+/* A string json-glib read from a protected line, mended; NULL when it
+ * needs nothing. */
+static char *
+unescape_string (const char *s)
+{
+	if (!strchr (s, '\\'))
+		return NULL;
+	char *bytes = g_strdup (s), *out = bytes;
+	for (const char *p = s; *p; ) {
+		if (p[0] == '\\' && p[1] == '\\') {
+			*out++ = '\\';
+			p += 2;
+		} else if (p[0] == '\\' && is_byte_escape (p, p + strlen (p))) {
+			*out++ = (char) (g_ascii_xdigit_value (p[4]) << 4 | g_ascii_xdigit_value (p[5]));
+			p += 6;
+		} else
+			*out++ = *p++;
+	}
+	*out = '\0';
+	return bytes;
+}
+
+/* Mends the strings and member names under @node (of a mutable tree). */
 static void
 unescape_bytes (JsonNode *node)
 {
 	if (JSON_NODE_HOLDS_OBJECT (node)) {
+		JsonObject *o = json_node_get_object (node);
 		JsonObjectIter iter;
+		const char *name;
 		JsonNode *member;
-		json_object_iter_init (&iter, json_node_get_object (node));
-		while (json_object_iter_next (&iter, NULL, &member))
+		gboolean names = FALSE;
+		json_object_iter_init (&iter, o);
+		while (json_object_iter_next (&iter, &name, &member)) {
+			names |= strchr (name, '\\') != NULL;
 			unescape_bytes (member);
+		}
+		if (!names)
+			return;
+		/* names cannot be changed in place: the object is made again */
+		g_autoptr (JsonObject) mended = json_object_new ();
+		json_object_iter_init (&iter, o);
+		while (json_object_iter_next (&iter, &name, &member)) {
+			g_autofree char *bytes = unescape_string (name);
+			json_object_set_member (mended, bytes ? bytes : name, json_node_ref (member));
+		}
+		json_node_set_object (node, mended);
 	} else if (JSON_NODE_HOLDS_ARRAY (node)) {
 		JsonArray *a = json_node_get_array (node);
 		for (guint i = 0; i < json_array_get_length (a); i++)
 			unescape_bytes (json_array_get_element (a, i));
 	} else if (holds (node, G_TYPE_STRING)) {
-		const char *s = json_node_get_string (node);
-		if (!strchr (s, '\\'))
-			return;
-		g_autofree char *bytes = g_strdup (s);
-		char *out = bytes;
-		for (const char *p = s; *p; ) {
-			if (p[0] == '\\' && p[1] == '\\') {
-				*out++ = '\\';
-				p += 2;
-			} else if (p[0] == '\\' && is_byte_escape (p, p + strlen (p))) {
-				*out++ = (char) (g_ascii_xdigit_value (p[4]) << 4 | g_ascii_xdigit_value (p[5]));
-				p += 6;
-			} else
-				*out++ = *p++;
-		}
-		*out = '\0';
-		json_node_set_string (node, bytes);
+		g_autofree char *bytes = unescape_string (json_node_get_string (node));
+		if (bytes)
+			json_node_set_string (node, bytes);
 	}
 }
 
@@ -1185,19 +1241,6 @@ flat_skip_space (flat_parser *fp)
 {
 	while (fp->p < fp->end && (*fp->p == ' ' || *fp->p == '\t' || *fp->p == '\n' || *fp->p == '\r'))
 		fp->p++;
-}
-
-static int
-hex4 (const char *p)
-{
-	int v = 0;
-	for (int i = 0; i < 4; i++) {
-		int d = g_ascii_xdigit_value (p[i]);
-		if (d < 0)
-			return -1;
-		v = v << 4 | d;
-	}
-	return v;
 }
 
 /* A string at fp->p (its opening quote), unescaped into the text buffer.
