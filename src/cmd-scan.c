@@ -902,22 +902,6 @@ unit_file (const char *spool_dir, guint unit)
 	return g_build_filename (spool_dir, name, NULL);
 }
 
-static gboolean
-write_all (int fd, const void *data, gsize len)
-{
-	const char *p = data;
-	while (len > 0) {
-		ssize_t n = write (fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return FALSE;
-		p += n;
-		len -= (gsize) n;
-	}
-	return TRUE;
-}
-
 /* The next batch from the parent, or NULL when the pipe ends (or holds
  * something else: the worker stops, and the parent reads its units again). */
 static GVariant *
@@ -987,7 +971,7 @@ worker_main (scan_state *st, const mh_limits *limits, int from, int to)
 		if (out && fclose (out) != 0)
 			unlink (path);
 		g_autofree char *answer = g_strdup_printf ("%u\n", first);
-		if (!write_all (to, answer, strlen (answer)))
+		if (!mh_write_all (to, answer, strlen (answer)))
 			break;
 	}
 	mh_ocr_thread_cleanup ();
@@ -1121,7 +1105,7 @@ worker_give (worker *w, const scan_state *st, const char *spool_dir, const char 
 	sigemptyset (&pipe_signal);
 	sigaddset (&pipe_signal, SIGPIPE);
 	pthread_sigmask (SIG_BLOCK, &pipe_signal, &old);
-	gboolean written = write_all (w->to, &len, sizeof len) && write_all (w->to, g_variant_get_data (batch), size);
+	gboolean written = mh_write_all (w->to, &len, sizeof len) && mh_write_all (w->to, g_variant_get_data (batch), size);
 	if (!written && errno == EPIPE) {
 		const struct timespec now = { 0, 0 };
 		while (sigtimedwait (&pipe_signal, NULL, &now) > 0)
@@ -1246,6 +1230,16 @@ remove_stale_spools (const char *command, gboolean quiet)
 		g_dir_close (d);
 }
 
+/* The units @first .. @first + @count - 1 go out again, one at a time. */
+static void
+hand_back (GArray *again, unit_state *state, guint first, guint count)
+{
+	for (guint k = first; k < first + count; k++) {
+		state[k] = UNIT_WAITING;
+		g_array_append_val (again, k);
+	}
+}
+
 /* How much a unit adds to the batch it is in: its bytes, and the cut
  * points of its mbox that its description carries. */
 static gint64
@@ -1345,22 +1339,14 @@ scan_with_workers (scan_state *st, const mh_limits *limits, worker_pool *pool, c
 				i--;   /* the worker is still idle */
 				continue;
 			}
+			hand_back (again, state, first, count);
 			if (given == BATCH_TOO_LARGE) {
-				for (guint k = first; k < first + count; k++) {
-					batch[k] = 1;
-					state[k] = UNIT_WAITING;
-					g_array_append_val (again, k);
-				}
 				i--;
 				continue;
 			}
-			/* the worker died while idle (its pipe has no reader): the
-			 * units go out again one at a time, and another worker takes
-			 * its place, unless workers keep dying before reading anything */
-			for (guint k = first; k < first + count; k++) {
-				state[k] = UNIT_WAITING;
-				g_array_append_val (again, k);
-			}
+			/* the worker died while idle (its pipe has no reader): another
+			 * worker takes its place, unless workers keep dying before
+			 * reading anything */
 			int code;
 			worker_stop (w, &code);
 			started--;
@@ -1425,10 +1411,7 @@ scan_with_workers (scan_state *st, const mh_limits *limits, worker_pool *pool, c
 			if (lost >= 0 && batch[lost] > 1) {
 				g_autofree char *path = unit_file (spool_dir, (guint) lost);
 				unlink (path);
-				for (guint k = (guint) lost; k < (guint) lost + batch[lost]; k++) {
-					state[k] = UNIT_WAITING;
-					g_array_append_val (again, k);
-				}
+				hand_back (again, state, (guint) lost, batch[lost]);
 			} else if (lost >= 0) {
 				state[lost] = UNIT_LOST;
 				status[lost] = code;

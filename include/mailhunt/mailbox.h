@@ -126,6 +126,10 @@ gboolean          mh_read_path (const char *path, const mh_limits *limits,
  * system allows; -1 with errno set on failure. */
 int               mh_open_evidence (const char *path);
 
+/* Writes all of @len bytes to @fd, again after EINTR and short writes;
+ * FALSE (errno set) when it cannot: a pipe whose reader has gone, say. */
+gboolean          mh_write_all (int fd, const void *data, gsize len);
+
 /* ---- bulk scanning: work units (src/mailbox/units.c) ----
  *
  * mh_read_path() is mh_plan_walk() with mh_read_unit() on each unit in

@@ -88,16 +88,8 @@ typedef struct {
 static void
 write_all (int fd, const void *buf, gsize len)
 {
-	const char *p = buf;
-	while (len > 0) {
-		ssize_t n = write (fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit (CHILD_PIPE);   /* the parent has gone: nothing left to do */
-		p += n;
-		len -= (gsize) n;
-	}
+	if (!mh_write_all (fd, buf, len))
+		_exit (CHILD_PIPE);   /* the parent has gone: nothing left to do */
 }
 
 static void

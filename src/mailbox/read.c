@@ -371,6 +371,22 @@ read_stream_at_depth (GInputStream *raw, read_ctx *c, int depth)
 	}
 }
 
+gboolean
+mh_write_all (int fd, const void *data, gsize len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write (fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return FALSE;
+		p += n;
+		len -= (gsize) n;
+	}
+	return TRUE;
+}
+
 int
 mh_open_evidence (const char *path)
 {

@@ -999,13 +999,6 @@ check_line (const char *line, gsize *len, gsize *start, GError **error)
 	return TRUE;
 }
 
-/* mh_jsonl_write writes a byte of a name that is not UTF-8 as the escape
- * of the lone surrogate U+DC00 + byte (\udc80 to \udcff).  json-glib
- * cannot read those (it drops the character after one, and refuses two
- * in a row), so a line holding them is rewritten for it: each such escape
- * becomes an escaped backslash followed by "udcXX", and each escaped
- * backslash two of them.  In the strings json-glib gives back, a single
- * backslash then only ever starts an escaped byte (unescape_bytes). */
 /* The code of the \uXXXX escape at @p, or -1. */
 static int
 hex4 (const char *p)
@@ -1042,7 +1035,14 @@ is_pair_escape (const char *p, const char *end)
 	return low >= 0xDC00 && low <= 0xDFFF;
 }
 
-/* The line for json-glib, or NULL when it holds no escaped byte. */
+/* mh_jsonl_write writes a byte of a name that is not UTF-8 as the escape
+ * of the lone surrogate U+DC00 + byte (\udc80 to \udcff).  json-glib
+ * cannot read those (it drops the character after one, and refuses two
+ * in a row), so a line holding them is rewritten for it: each such escape
+ * becomes an escaped backslash followed by "udcXX", and each escaped
+ * backslash two of them.  In the strings json-glib gives back, a single
+ * backslash then only ever starts an escaped byte (unescape_bytes).
+ * Gives the rewritten line, or NULL when @line holds no escaped byte. */
 static GString *
 protect_escaped_bytes (const char *line, gsize len)
 {
@@ -1080,12 +1080,13 @@ unescape_string (const char *s)
 {
 	if (!strchr (s, '\\'))
 		return NULL;
+	const char *end = s + strlen (s);
 	char *bytes = g_strdup (s), *out = bytes;
 	for (const char *p = s; *p; ) {
 		if (p[0] == '\\' && p[1] == '\\') {
 			*out++ = '\\';
 			p += 2;
-		} else if (p[0] == '\\' && is_byte_escape (p, p + strlen (p))) {
+		} else if (is_byte_escape (p, end)) {
 			*out++ = (char) (g_ascii_xdigit_value (p[4]) << 4 | g_ascii_xdigit_value (p[5]));
 			p += 6;
 		} else
