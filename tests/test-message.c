@@ -274,6 +274,32 @@ test_finding (gconstpointer data)
 	g_assert_nonnull (f->evidence);
 }
 
+/* The attachment hash against GLib's, at the lengths where SHA-256's
+ * padding changes (55/56/64 bytes) and over many blocks; and one value
+ * known from elsewhere (FIPS 180-2's "abc"). */
+static void
+test_sha256 (void)
+{
+	static const gsize lengths[] = { 0, 1, 3, 55, 56, 63, 64, 65, 119, 120, 1000, 1 << 20, (1 << 20) + 7 };
+	g_autofree guint8 *data = g_malloc ((1 << 20) + 7);
+	guint32 x = 2463534242u;
+	for (gsize i = 0; i < (1 << 20) + 7; i++) {
+		x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+		data[i] = (guint8) x;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS (lengths); i++) {
+		char hex[MH_SHA256_HEX_SIZE];
+		mh_sha256_hex (data, lengths[i], hex);
+		g_autofree char *want = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, lengths[i]);
+		g_assert_cmpstr (hex, ==, want);
+	}
+	char hex[MH_SHA256_HEX_SIZE];
+	mh_sha256_hex ("abc", 3, hex);
+	g_assert_cmpstr (hex, ==, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	mh_sha256_hex (NULL, 0, hex);
+	g_assert_cmpstr (hex, ==, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -281,6 +307,7 @@ main (int argc, char **argv)
 	g_test_set_nonfatal_assertions ();
 	g_mime_init ();
 	g_test_add_func ("/message/headers", test_headers_decoded);
+	g_test_add_func ("/message/sha256", test_sha256);
 	g_test_add_func ("/message/attachments", test_attachments);
 	g_test_add_func ("/message/html-only", test_html_only_body);
 	g_test_add_func ("/message/name-only-sender", test_name_only_sender);

@@ -41,6 +41,11 @@ typedef struct {
 typedef struct _mh_message mh_message;
 typedef struct _mh_document mh_document;   /* include/mailhunt/office.h */
 
+/* The SHA-256 of @len bytes as 64 lower-case hex digits and a NUL
+ * (src/mailbox/digest.c): of attachments, documents and pictures. */
+#define MH_SHA256_HEX_SIZE 65
+void mh_sha256_hex (const void *data, gsize len, char hex[MH_SHA256_HEX_SIZE]);
+
 typedef struct _mh_attachment mh_attachment;
 struct _mh_attachment {
 	char       *filename;       /* UTF-8 (RFC 2231, or RFC 2047 in quotes), may be NULL */

@@ -964,9 +964,7 @@ new_attachment (walk_state *st, GMimeObject *object, const char *path, char *fil
 static void
 hash_leaf (mh_attachment *a, GByteArray *bytes)
 {
-	g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-	g_checksum_update (sum, bytes->data, bytes->len);
-	g_strlcpy (a->sha256, g_checksum_get_string (sum), sizeof a->sha256);
+	mh_sha256_hex (bytes->data, bytes->len, a->sha256);
 	a->size = bytes->len;
 	a->detected_type = mh_detect_type (bytes->data, bytes->len);
 }

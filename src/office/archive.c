@@ -467,7 +467,8 @@ static void
 report_executable (mh_document *doc, const mh_office_options *options, const char *name,
                    const guint8 *data, gsize len, const char *container, mh_severity severity)
 {
-	g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+	char sum[MH_SHA256_HEX_SIZE];
+	mh_sha256_hex (data, len, sum);
 	g_autofree char *evidence = g_strdup_printf ("%s (%" G_GSIZE_FORMAT " bytes, sha256 %s)",
 	                                             name, len, sum);
 	_mh_document_add_ioc (doc, "executable", name, name, NULL);

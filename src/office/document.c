@@ -88,12 +88,11 @@ mh_document *
 _mh_document_new (const char *name, const guint8 *data, gsize len, int depth)
 {
 	mh_document *doc = g_new0 (mh_document, 1);
-	g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
 
 	doc->name = g_strdup (name);
 	doc->format = "unknown";
 	doc->size = len;
-	g_strlcpy (doc->sha256, sum, sizeof doc->sha256);
+	mh_sha256_hex (data, len, doc->sha256);
 	doc->depth = depth;
 	doc->vba_projects = g_ptr_array_new_with_free_func ((GDestroyNotify) _mh_vba_project_free);
 	doc->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) mh_finding_free);
@@ -249,7 +248,8 @@ _mh_document_add_image (mh_document *doc, const guint8 *data, gsize len,
 		                          location, len, options->limits.max_image_size);
 		return;
 	}
-	g_autofree char *sum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+	char sum[MH_SHA256_HEX_SIZE];
+	mh_sha256_hex (data, len, sum);
 	/* the same picture reached twice (a BLIP store and the shape using
 	 * it, a slide layout on every slide) is one picture */
 	for (guint i = 0; i < doc->images->len; i++) {
