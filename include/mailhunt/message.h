@@ -58,6 +58,8 @@ struct _mh_attachment {
 	mh_message *nested;         /* for message/rfc822 parts, else NULL */
 	GMimeObject *part;          /* owned ref, for mh_attachment_get_bytes() */
 	GBytes     *data;           /* owned; the bytes when there is no part (a file unpacked from TNEF) */
+	GBytes     *decoded;        /* owned, may be NULL; the part's bytes as the walk decoded them,
+	                             * kept for mh_attachment_get_bytes when they may be a document */
 	mh_document *document;      /* owned; what the Office analyser found in it, or NULL */
 };
 
@@ -199,6 +201,10 @@ void         mh_problem_list_addv (GPtrArray *problems, guint max, const char *w
 
 /* Decoded bytes of an attachment, at most @max bytes (0 = no cap). */
 GBytes      *mh_attachment_get_bytes (const mh_attachment *attachment, gsize max);
+
+/* Whether an attachment's detected type leaves room for an Office
+ * document or an archive holding one (images, PDFs, programs do not). */
+gboolean     mh_attachment_may_be_document (const mh_attachment *attachment);
 
 const char  *mh_severity_to_string (mh_severity severity);
 /* Type of a file from its first bytes: "ole2", "zip", "ooxml", "pdf", ... */

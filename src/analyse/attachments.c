@@ -105,21 +105,6 @@ sum_up (mh_message *message, const mh_attachment *a)
 		                        "contents were not inspected", name);
 }
 
-/* The walk already typed every attachment from its bytes: images, PDFs,
- * executables and the like need not be decoded a second time only to be
- * turned away by the Office analyser's own check. */
-static gboolean
-may_be_document (const mh_attachment *a)
-{
-	static const char *const never[] = {
-		"empty", "pdf", "png", "jpeg", "gif", "gzip", "pe-executable", "rar", "7z", "tnef", "pst", NULL,
-	};
-	for (int i = 0; a->detected_type && never[i]; i++)
-		if (strcmp (a->detected_type, never[i]) == 0)
-			return FALSE;
-	return TRUE;
-}
-
 void
 mh_analyse_attachments (mh_message *message, const mh_analyse_options *options)
 {
@@ -128,9 +113,13 @@ mh_analyse_attachments (mh_message *message, const mh_analyse_options *options)
 
 	for (guint i = 0; i < message->attachments->len; i++) {
 		mh_attachment *a = g_ptr_array_index (message->attachments, i);
-		if (a->nested || a->document || !may_be_document (a))
+		/* the walk already typed every attachment from its bytes:
+		 * images, PDFs, programs are not handed to the Office analyser */
+		if (a->nested || a->document || !mh_attachment_may_be_document (a))
 			continue;
 		g_autoptr (GBytes) bytes = mh_attachment_get_bytes (a, office.limits.max_document_size + 1);
+		/* the copy the walk kept is needed no more: @bytes holds it */
+		g_clear_pointer (&a->decoded, g_bytes_unref);
 		if (!bytes)
 			continue;
 		gsize len;

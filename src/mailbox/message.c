@@ -168,6 +168,7 @@ attachment_free (gpointer p)
 	mh_document_free (a->document);
 	g_clear_object (&a->part);
 	g_clear_pointer (&a->data, g_bytes_unref);
+	g_clear_pointer (&a->decoded, g_bytes_unref);
 	g_free (a);
 }
 
@@ -921,10 +922,27 @@ mh_attachment_get_bytes (const mh_attachment *attachment, gsize max)
 		gsize n = g_bytes_get_size (attachment->data);
 		return g_bytes_new_from_bytes (attachment->data, 0, max && n > max ? max : n);
 	}
+	if (attachment->decoded) {
+		gsize n = g_bytes_get_size (attachment->decoded);
+		if (!attachment->truncated || (max && max <= n))
+			return g_bytes_new_from_bytes (attachment->decoded, 0, max && n > max ? max : n);
+	}
 	if (!attachment->part || !GMIME_IS_PART (attachment->part))
 		return g_bytes_new (NULL, 0);
 	GByteArray *b = part_bytes (GMIME_PART (attachment->part), max, &truncated);
 	return g_byte_array_free_to_bytes (b);
+}
+
+gboolean
+mh_attachment_may_be_document (const mh_attachment *a)
+{
+	static const char *const never[] = {
+		"empty", "pdf", "png", "jpeg", "gif", "gzip", "pe-executable", "rar", "7z", "tnef", "pst", NULL,
+	};
+	for (int i = 0; a->detected_type && never[i]; i++)
+		if (strcmp (a->detected_type, never[i]) == 0)
+			return FALSE;
+	return TRUE;
 }
 
 /* The file name of a part: Content-Disposition's, else Content-Type's. */
@@ -1142,6 +1160,10 @@ walk (walk_state *st, GMimeObject *object, const char *path, int depth, gboolean
 	a->truncated = truncated;
 	hash_leaf (a, bytes);
 	outlook_leaf (st, a, bytes);   /* .msg and winmail.dat inside mail */
+	/* the analysis opens what may be a document: decoding base64 again
+	 * for it was a twentieth of an mbox scan */
+	if (mh_attachment_may_be_document (a))
+		a->decoded = g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
 }
 
 static mh_message *

@@ -310,9 +310,140 @@ convert_strict (const char *from, const char *data, gsize len)
 	return convert (from, data, len, FALSE);
 }
 
+/* ISO-2022-JP as EUC-JP-MS would decode it, without iconv: most Japanese
+ * mail is ISO-2022-JP, and re-coding it byte by byte and then converting
+ * it through iconv was a tenth of an mbox scan.  The table is EUC-JP-MS's
+ * own answer for each JIS X 0208 pair and half-width katakana, asked of
+ * iconv once, so both ways agree by construction.  0 marks a pair that
+ * EUC-JP-MS rejects. */
+#define JIS_CELLS (94 * 94)
+#define KANA_CELLS 63   /* 0x21..0x5F in ESC ( I */
+static gunichar *jis_to_ucs;   /* JIS_CELLS then KANA_CELLS; NULL: no fast path */
+
+/* What EUC-JP-MS makes of @len bytes: one BMP character that is not a
+ * surrogate, else 0. */
+static gunichar
+eucjp_one (iconv_t cd, const guint8 *bytes, gsize len)
+{
+	char out[16];
+	char *inp = (char *) bytes, *outp = out;
+	gsize inleft = len, outleft = sizeof out;
+	iconv (cd, NULL, NULL, NULL, NULL);
+	if (iconv (cd, &inp, &inleft, &outp, &outleft) == (size_t) -1 || inleft != 0)
+		return 0;
+	gsize n = (gsize) (outp - out);
+	if (n == 0 || !g_utf8_validate (out, (gssize) n, NULL))
+		return 0;
+	gunichar c = g_utf8_get_char (out);
+	if ((gsize) g_unichar_to_utf8 (c, NULL) != n || c > 0xFFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	return c;
+}
+
+static gpointer
+jis_table_init (gpointer unused)
+{
+	(void) unused;
+	iconv_t cd = iconv_open ("UTF-8", "EUC-JP-MS");
+	if (cd == (iconv_t) -1)
+		return NULL;
+	/* the fast path copies ASCII as it is: only when EUC-JP-MS does */
+	for (guint b = 1; b < 0x80; b++) {
+		guint8 one = (guint8) b;
+		if (eucjp_one (cd, &one, 1) != b) {
+			iconv_close (cd);
+			return NULL;
+		}
+	}
+	gunichar *table = g_new0 (gunichar, JIS_CELLS + KANA_CELLS);
+	for (guint i = 0; i < JIS_CELLS; i++) {
+		guint8 pair[2] = { (guint8) (0xA1 + i / 94), (guint8) (0xA1 + i % 94) };
+		table[i] = eucjp_one (cd, pair, 2);
+	}
+	for (guint i = 0; i < KANA_CELLS; i++) {
+		guint8 pair[2] = { 0x8E, (guint8) (0xA1 + i) };
+		table[JIS_CELLS + i] = eucjp_one (cd, pair, 2);
+	}
+	iconv_close (cd);
+	jis_to_ucs = table;
+	return table;
+}
+
+/* Strict ISO-2022-JP to UTF-8 through the table, for what it covers:
+ * NULL when the text has anything else (JIS X 0212, a bad escape, a
+ * pair EUC-JP-MS rejects, a NUL, an 8-bit byte), which the iconv path
+ * then decides on. */
+static char *
+decode_iso2022jp_direct (const guint8 *in, gsize len)
+{
+	static GOnce once = G_ONCE_INIT;
+	g_once (&once, jis_table_init, NULL);
+	if (!jis_to_ucs)
+		return NULL;
+
+	/* a pair (two bytes) becomes at most three, a kana byte three */
+	char *out = g_malloc (len * 3 + 1);
+	char *o = out;
+	enum { ASCII, JIS0208, KANA } mode = ASCII;
+	gsize i = 0;
+	while (i < len) {
+		guint8 c = in[i];
+		if (c == 0x1b) {
+			if (i + 2 < len && in[i + 1] == '(' && (in[i + 2] == 'B' || in[i + 2] == 'J')) {
+				mode = ASCII; i += 3; continue;
+			}
+			if (i + 2 < len && in[i + 1] == '(' && in[i + 2] == 'I') {
+				mode = KANA; i += 3; continue;
+			}
+			if (i + 2 < len && in[i + 1] == '$' && (in[i + 2] == 'B' || in[i + 2] == '@')) {
+				mode = JIS0208; i += 3; continue;
+			}
+			if (i + 3 < len && in[i + 1] == '$' && in[i + 2] == '(' &&
+			    (in[i + 3] == 'B' || in[i + 3] == '@')) {
+				mode = JIS0208; i += 4; continue;
+			}
+			goto other;
+		}
+		if (c >= 0x80 || c == 0)
+			goto other;
+		if (c == '\r' || c == '\n') {
+			*o++ = (char) c;
+			mode = ASCII; i++;
+			continue;
+		}
+		if (mode == ASCII || c < 0x21 || c > (mode == KANA ? 0x5f : 0x7e)) {
+			/* as iso2022jp_to_eucjp: spaces and controls pass through */
+			*o++ = (char) c;
+			i++;
+			continue;
+		}
+		gunichar u;
+		if (mode == KANA) {
+			u = jis_to_ucs[JIS_CELLS + (c - 0x21)];
+			i++;
+		} else {
+			if (i + 1 >= len || in[i + 1] < 0x21 || in[i + 1] > 0x7e)
+				goto other;
+			u = jis_to_ucs[(c - 0x21) * 94 + (in[i + 1] - 0x21)];
+			i += 2;
+		}
+		if (u == 0)
+			goto other;
+		o += g_unichar_to_utf8 (u, o);
+	}
+	*o = '\0';
+	return out;
+other:
+	g_free (out);
+	return NULL;
+}
+
 static char *
 decode_iso2022jp (const char *data, gsize len)
 {
+	char *direct = decode_iso2022jp_direct ((const guint8 *) data, len);
+	if (direct)
+		return direct;
 	g_autoptr (GByteArray) euc = g_byte_array_sized_new (len + 1);
 	if (!iso2022jp_to_eucjp ((const guint8 *) data, len, euc, NULL))
 		return NULL;
