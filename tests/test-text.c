@@ -183,6 +183,80 @@ test_nfkc_equals_glib (void)
 	g_assert_cmpuint (compared, ==, 800);
 }
 
+/* ISO-2022-JP is decoded through a table, not through iconv: every JIS
+ * X 0208 cell and half-width katakana, one by one and in random runs with
+ * escapes, ASCII and line breaks, must come out as EUC-JP-MS says (the
+ * same cells as EUC-JP bytes through g_convert), and a cell EUC-JP-MS
+ * rejects must not come out as a character. */
+static void
+test_iso2022jp_equals_eucjp_ms (void)
+{
+	guint valid = 0;
+	for (guint row = 0x21; row <= 0x7e; row++)
+		for (guint col = 0x21; col <= 0x7e; col++) {
+			char jis[] = { 0x1b, '$', 'B', (char) row, (char) col, 0x1b, '(', 'B', 0 };
+			char euc[] = { (char) (row | 0x80), (char) (col | 0x80), 0 };
+			g_autofree char *want = g_convert (euc, 2, "UTF-8", "EUC-JP-MS", NULL, NULL, NULL);
+			gboolean exact;
+			g_autofree char *got = mh_text_to_utf8 ("iso-2022-jp", jis, -1, &exact);
+			if (want) {
+				g_assert_cmpstr (got, ==, want);
+				g_assert_true (exact);
+				valid++;
+			} else {
+				g_assert_false (exact);
+			}
+		}
+	g_assert_cmpuint (valid, >, 7000);
+
+	GRand *rand = g_rand_new_with_seed (20261127);
+	for (guint round = 0; round < 300; round++) {
+		g_autoptr (GString) jis = g_string_new (NULL);
+		g_autoptr (GString) euc = g_string_new (NULL);
+		guint n = (guint) g_rand_int_range (rand, 1, 200);
+		for (guint i = 0; i < n; i++) {
+			switch (g_rand_int_range (rand, 0, 5)) {
+			case 0:   /* ASCII */
+				g_string_append (jis, "\x1b(Bab c");
+				g_string_append (euc, "ab c");
+				break;
+			case 1:   /* a line break, which resets to ASCII */
+				g_string_append (jis, "\r\n");
+				g_string_append (euc, "\r\n");
+				break;
+			case 2: {   /* half-width katakana */
+				guint8 k = (guint8) g_rand_int_range (rand, 0x21, 0x60);
+				g_string_append (jis, "\x1b(I");
+				g_string_append_c (jis, (char) k);
+				g_string_append_c (euc, (char) 0x8e);
+				g_string_append_c (euc, (char) (k | 0x80));
+				break;
+			}
+			default: {   /* kanji or kana; a space inside stays a space */
+				g_string_append (jis, g_rand_boolean (rand) ? "\x1b$B" : "\x1b$@");
+				guint m = (guint) g_rand_int_range (rand, 1, 6);
+				for (guint j = 0; j < m; j++) {
+					guint8 a = (guint8) g_rand_int_range (rand, 0x30, 0x4f);   /* rows 16-46: all assigned */
+					guint8 b = (guint8) g_rand_int_range (rand, 0x21, 0x7f);
+					g_string_append_c (jis, (char) a);
+					g_string_append_c (jis, (char) b);
+					g_string_append_c (euc, (char) (a | 0x80));
+					g_string_append_c (euc, (char) (b | 0x80));
+				}
+				g_string_append_c (jis, ' ');
+				g_string_append_c (euc, ' ');
+				break;
+			}
+			}
+		}
+		g_autofree char *want = g_convert (euc->str, (gssize) euc->len, "UTF-8", "EUC-JP-MS", NULL, NULL, NULL);
+		g_assert_nonnull (want);
+		g_autofree char *got = mh_text_to_utf8 ("iso-2022-jp", jis->str, (gssize) jis->len, NULL);
+		g_assert_cmpstr (got, ==, want);
+	}
+	g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -193,6 +267,7 @@ main (int argc, char **argv)
 		g_test_add_data_func (path, &charset_cases[i], test_charset);
 	}
 	g_test_add_func ("/text/charset/invalid-bytes", test_invalid_bytes_become_replacement);
+	g_test_add_func ("/text/charset/iso-2022-jp-table", test_iso2022jp_equals_eucjp_ms);
 	for (gsize i = 0; i < G_N_ELEMENTS (header_cases); i++) {
 		g_autofree char *path = g_strdup_printf ("/text/header/%s", header_cases[i].name);
 		g_test_add_data_func (path, &header_cases[i], test_header);
