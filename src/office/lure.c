@@ -112,6 +112,17 @@ normal_push (normal_text *t, gunichar c)
 	t->last = c;
 }
 
+/* @c, NFKC-normalised and case folded already, not white space and not
+ * dropped, into @t. */
+static inline void
+normal_keep (normal_text *t, gunichar c)
+{
+	if (t->pending_space && t->n > 0 && !is_cjk (t->last) && !is_cjk (c))
+		normal_push (t, ' ');
+	t->pending_space = FALSE;
+	normal_push (t, c);
+}
+
 /* @c, NFKC-normalised and case folded already, into @t. */
 static inline void
 normal_add (normal_text *t, gunichar c)
@@ -122,20 +133,68 @@ normal_add (normal_text *t, gunichar c)
 	}
 	if (g_unichar_iscntrl (c) || c == 0xFFFD)
 		return;
-	if (t->pending_space && t->n > 0 && !is_cjk (t->last) && !is_cjk (c))
-		normal_push (t, ' ');
-	t->pending_space = FALSE;
-	normal_push (t, c);
+	normal_keep (t, c);
 }
 
-/* NFKC, case folding and normal_add over a piece of text. */
+/* What case folding and normal_add make of each character of the Basic
+ * Multilingual Plane: the folded character, NORMAL_SPACE, 0 for nothing,
+ * or NORMAL_SLOW when it folds to more than one character (ß, İ).  Asked
+ * of the same functions once, so both roads agree by construction: folding
+ * each lure text through GLib and asking GLib about each character was
+ * half of the cost of a lure search. */
+#define NORMAL_SPACE 0xFFFFFFFEu
+#define NORMAL_SLOW  0xFFFFFFFFu
+static guint32 *bmp_normal;
+
+static gpointer
+bmp_normal_init (gpointer unused)
+{
+	(void) unused;
+	guint32 *table = g_new (guint32, 0x10000);
+	for (gunichar c = 0; c < 0x10000; c++) {
+		char one[8];
+		if (c >= 0xD800 && c <= 0xDFFF) {   /* not in valid UTF-8 */
+			table[c] = NORMAL_SLOW;
+			continue;
+		}
+		one[g_unichar_to_utf8 (c, one)] = '\0';
+		g_autofree char *folded = g_utf8_casefold (one, -1);
+		gunichar f = g_utf8_get_char (folded);
+		if (*folded && *g_utf8_next_char (folded))
+			table[c] = NORMAL_SLOW;
+		else if (g_unichar_isspace (f) || f == 0x3000)
+			table[c] = NORMAL_SPACE;
+		else if (g_unichar_iscntrl (f) || f == 0xFFFD)
+			table[c] = 0;
+		else
+			table[c] = f;
+	}
+	bmp_normal = table;
+	return table;
+}
+
+/* NFKC, case folding and normal_add over a piece of text.  Case folding
+ * is character by character (g_utf8_casefold has no context), so the
+ * table gives what folding the whole piece would. */
 static void
 normal_add_text (normal_text *t, const char *text, gssize len)
 {
+	static GOnce once = G_ONCE_INIT;
+	g_once (&once, bmp_normal_init, NULL);
 	g_autofree char *nfkc = mh_text_nfkc (text, len);
-	g_autofree char *folded = nfkc ? g_utf8_casefold (nfkc, -1) : NULL;
-	for (const char *p = folded; p && *p; p = g_utf8_next_char (p))
-		normal_add (t, g_utf8_get_char (p));
+	for (const char *p = nfkc; p && *p; p = g_utf8_next_char (p)) {
+		gunichar c = g_utf8_get_char (p);
+		guint32 v = c < 0x10000 ? bmp_normal[c] : NORMAL_SLOW;
+		if (v == NORMAL_SLOW) {
+			g_autofree char *folded = g_utf8_casefold (p, g_utf8_next_char (p) - p);
+			for (const char *q = folded; *q; q = g_utf8_next_char (q))
+				normal_add (t, g_utf8_get_char (q));
+		} else if (v == NORMAL_SPACE) {
+			t->pending_space = TRUE;
+		} else if (v) {
+			normal_keep (t, v);
+		}
+	}
 }
 
 /* What normal_add makes of each ASCII character: the character itself
@@ -177,8 +236,13 @@ ascii_normal_init (void)
 static gunichar *
 normalise_whole (const char *text, gssize len, guint *n_out)
 {
+	/* GLib's own NFKC and folding over the whole text, none of the
+	 * tables or shortcuts of the pieces */
 	normal_text t = NORMAL_TEXT_ALL;
-	normal_add_text (&t, text, len);
+	g_autofree char *nfkc = g_utf8_normalize (text, len, G_NORMALIZE_NFKC);
+	g_autofree char *folded = nfkc ? g_utf8_casefold (nfkc, -1) : NULL;
+	for (const char *p = folded; p && *p; p = g_utf8_next_char (p))
+		normal_add (&t, g_utf8_get_char (p));
 	normal_push (&t, 0);
 	*n_out = (guint) (t.n - 1);
 	return t.chars;
