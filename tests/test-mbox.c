@@ -288,6 +288,33 @@ test_classic_separator_without_headers (void)
 	g_assert_false (mh_mbox_is_classic_separator ("From here on we talk", 20));
 }
 
+/* Escaped From lines lose one '>' wherever they are (first line of the
+ * message, in its body, its last line without a line end, after CRLF),
+ * and nothing else that starts with '>' changes, whatever the chunking. */
+static void
+test_escaped_from_lines (void)
+{
+	const char in[] = "From - Mon Jun 01 10:00:00 2009\n"
+	                  ">From the first line\n"
+	                  "Subject: s\n\n"
+	                  "> quoted\n>From inside\n>>From twice\n>From\n>Fromage\n"
+	                  "x >From not at a line start\r\n>From after CRLF\r\n"
+	                  "<html>>From in a tag</html>\n"
+	                  ">From at the end";
+	const char want[] = "From the first line\n"
+	                    "Subject: s\n\n"
+	                    "> quoted\nFrom inside\n>From twice\n>From\n>Fromage\n"
+	                    "x >From not at a line start\r\nFrom after CRLF\r\n"
+	                    "<html>>From in a tag</html>\n"
+	                    "From at the end";
+	for (gsize chunk = 1; chunk < sizeof in; chunk += chunk < 8 ? 1 : 17) {
+		collected *got = split (in, sizeof in - 1, chunk, 0);
+		g_assert_cmpuint (got->messages->len, ==, 1);
+		g_assert_cmpstr (g_bytes_get_data (g_ptr_array_index (got->messages, 0), NULL), ==, want);
+		collected_free (got);
+	}
+}
+
 /* An oversized message is dropped (and said so) without losing the next. */
 static void
 test_oversized_message (void)
@@ -375,6 +402,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/mbox/comm-central-files", test_comm_central_files);
 	g_test_add_func ("/mbox/envelope", test_thunderbird_envelope);
 	g_test_add_func ("/mbox/classic-separator", test_classic_separator_without_headers);
+	g_test_add_func ("/mbox/escaped-from", test_escaped_from_lines);
 	g_test_add_func ("/mbox/oversized", test_oversized_message);
 	g_test_add_func ("/mbox/huge-line", test_huge_line);
 	g_test_add_func ("/mbox/from-line-inside-multipart", test_from_line_inside_multipart);

@@ -213,19 +213,29 @@ reject_candidate (mh_mbox_splitter *s)
 }
 
 /* Copies @len bytes to @out, turning ">From " into "From " (one '>' less)
- * at the start of each line. */
+ * at the start of each line.  Only a line starting with '>' can be such a
+ * line: the runs between them are copied whole (copying line by line was
+ * a call per line of every message). */
 static void
 unescape_into (GByteArray *out, const guint8 *p, gsize len)
 {
-	gsize i = 0;
+	gsize copied = 0;   /* bytes up to here are in @out */
+	gsize i = 0;        /* the start of a line */
 	while (i < len) {
-		const guint8 *nl = memchr (p + i, '\n', len - i);
-		gsize line_end = nl ? (gsize) (nl - p) + 1 : len;
-		if (p[i] == '>' && classify ((const char *) p + i, line_end - i) == LINE_ESCAPED_FROM)
-			i++;
-		g_byte_array_append (out, p + i, (guint) (line_end - i));
-		i = line_end;
+		if (p[i] == '>') {
+			const guint8 *nl = memchr (p + i, '\n', len - i);
+			gsize line_end = nl ? (gsize) (nl - p) + 1 : len;
+			if (classify ((const char *) p + i, line_end - i) == LINE_ESCAPED_FROM) {
+				g_byte_array_append (out, p + copied, (guint) (i - copied));
+				copied = i + 1;
+			}
+		}
+		const guint8 *next = memmem (p + i, len - i, "\n>", 2);
+		if (!next)
+			break;
+		i = (gsize) (next - p) + 1;
 	}
+	g_byte_array_append (out, p + copied, (guint) (len - copied));
 }
 
 /* Length of the message without the blank line that belongs to the mbox
