@@ -284,24 +284,70 @@ PYEOF
 
 warm() { find "$@" -type f -print0 | xargs -0 cat > /dev/null; }
 
-mh_run() {   # mh_run NAME INPUT-PATH BYTES ITEMS JOBS
-	local name=$1 path=$2 nbytes=$3 items=$4 j=$5 report jargs=()
+# The runs of one input are taken round by round: a round runs each tool
+# once, in turn, so that a slow spell of the machine falls on all of them
+# alike (the same binary has run 1.5 times slower here from one quarter of
+# an hour to the next); of each tool the round with the fewest CPU seconds
+# is kept (keep_best).
+
+mh_report() {   # mh_report NAME JOBS: where the run's report goes
+	if [ "$report_devnull" = 1 ]; then echo /dev/null; else echo "$workdir/report-$1-j$2.jsonl"; fi
+}
+
+mh_round() {   # mh_round NAME INPUT-PATH JOBS ROUND
+	local name=$1 path=$2 j=$3 i=$4 jargs=()
 	[ "$j" = 0 ] || jargs=(--jobs "$j")
-	if [ "$report_devnull" = 1 ]; then report=/dev/null; else report="$workdir/report-$name-j$j.jsonl"; fi
-	log "mailhunt scan${jargs[*]:+ ${jargs[*]}} on $name ..."
-	sample_peaks=1 time_best "$workdir/mailhunt-$name-j$j" "$rounds" "$mailhunt" scan "${jargs[@]}" --format jsonl \
-		-o "$report" -q "${mh_extra_args[@]}" "$path"
+	log "mailhunt scan${jargs[*]:+ ${jargs[*]}} on $name, round $i ..."
+	sample_peaks=1 time_run "$workdir/mailhunt-$name-j$j.r$i" "$mailhunt" scan "${jargs[@]}" --format jsonl \
+		-o "$(mh_report "$name" "$j")" -q "${mh_extra_args[@]}" "$path"
+}
+
+mh_done() {   # mh_done NAME BYTES ITEMS JOBS
+	local name=$1 nbytes=$2 items=$3 j=$4 report
+	report=$(mh_report "$name" "$j")
+	keep_best "$workdir/mailhunt-$name-j$j" "$rounds"
 	record mailhunt "$name" "$j" "$workdir/mailhunt-$name-j$j" "$nbytes" "$items" "$report"
 	[ "$report" = /dev/null ] || [ -n "$keepdir" ] || rm -f "$report"
 }
 
-clam_run() {   # clam_run NAME INPUT-PATH BYTES ITEMS [-r]
-	local name=$1 path=$2 nbytes=$3 items=$4
-	shift 4
-	log "clamscan on $name ..."
-	time_best "$workdir/clamscan-$name" "$rounds" clamscan "${clam_opts[@]}" "$@" "$path"
-	record clamscan "$name" - "$workdir/clamscan-$name" "$nbytes" "$items" -
+clam_round() {   # clam_round NAME INPUT-PATH ROUND [-r]
+	local name=$1 path=$2 i=$3
+	shift 3
+	log "clamscan on $name, round $i ..."
+	time_run "$workdir/clamscan-$name.r$i" clamscan "${clam_opts[@]}" "$@" "$path"
 	rm -rf "$workdir/clamtmp"/* 2>/dev/null || true
+}
+
+clam_done() {   # clam_done NAME BYTES ITEMS
+	keep_best "$workdir/clamscan-$1" "$rounds"
+	record clamscan "$1" - "$workdir/clamscan-$1" "$2" "$3" -
+}
+
+# all_rounds NAME INPUT-PATH BYTES ITEMS CLAM GMIME [CLAMSCAN-ARGS]: the
+# rounds of one input (CLAM, GMIME: 1 to time clamscan, the GMime ceiling)
+all_rounds() {
+	local name=$1 path=$2 nbytes=$3 items=$4 clam=$5 gm=$6 i j
+	shift 6
+	# the GMime ceiling is a short run: at least three rounds
+	local gm_rounds=$((rounds > 3 ? rounds : 3))
+	for i in $(seq "$rounds"); do
+		[ "$clam" = 1 ] && clam_round "$name" "$path" "$i" "$@"
+		if [ "$gm" = 1 ]; then
+			log "GMime ceiling on $name, round $i ..."
+			time_run "$workdir/gmime-$name.r$i" "$gmime_parse" "$path"
+		fi
+		for j in $jobs_list; do mh_round "$name" "$path" "$j" "$i"; done
+	done
+	if [ "$gm" = 1 ]; then
+		for i in $(seq $((rounds + 1)) "$gm_rounds"); do
+			log "GMime ceiling on $name, round $i ..."
+			time_run "$workdir/gmime-$name.r$i" "$gmime_parse" "$path"
+		done
+		keep_best "$workdir/gmime-$name" "$gm_rounds"
+		record gmime-parse "$name" - "$workdir/gmime-$name" "$nbytes" "$items" -
+	fi
+	[ "$clam" = 1 ] && clam_done "$name" "$nbytes" "$items"
+	for j in $jobs_list; do mh_done "$name" "$nbytes" "$items" "$j"; done
 }
 
 dir_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d\n", s }'; }
@@ -313,18 +359,15 @@ max_filesize=$((2 * 1024 * 1024 * 1024 - 1))
 bytes=$(stat -c %s "$big"); msgs=$(mbox_messages "$big")
 big_bytes=$bytes
 cat "$big" > /dev/null
+clam_big=0
 if [ "$run_clam" = 1 ]; then
 	if [ "$bytes" -lt "$max_filesize" ]; then
-		clam_run mbox "$big" "$bytes" "$msgs"
+		clam_big=1
 	else
 		log "the mbox is 2 GiB or more: clamscan cannot read it (--max-filesize stops at 2 GiB - 1); it is timed on the small mbox only"
 	fi
 fi
-log "GMime ceiling on mbox ..."
-# a short run: at least three rounds, the least disturbed one is kept
-time_best "$workdir/gmime-mbox" "$((rounds > 3 ? rounds : 3))" "$gmime_parse" "$big"
-record gmime-parse mbox - "$workdir/gmime-mbox" "$bytes" "$msgs" -
-for j in $jobs_list; do mh_run mbox "$big" "$bytes" "$msgs" "$j"; done
+all_rounds mbox "$big" "$bytes" "$msgs" "$clam_big" 1
 [ -n "$keepdir" ] || rm -f "$big"
 
 # 2. the small mbox: mailhunt's memory at a quarter of the size
@@ -332,18 +375,17 @@ if [ -n "$small" ]; then
 	bytes=$(stat -c %s "$small"); msgs=$(mbox_messages "$small")
 	cat "$small" > /dev/null
 	# clamscan on the small mbox only when it could not read the large one
-	if [ "$run_clam" = 1 ] && [ "$big_bytes" -ge "$max_filesize" ]; then
-		clam_run mbox-small "$small" "$bytes" "$msgs"
-	fi
-	for j in $jobs_list; do mh_run mbox-small "$small" "$bytes" "$msgs" "$j"; done
+	clam_small=0
+	if [ "$run_clam" = 1 ] && [ "$big_bytes" -ge "$max_filesize" ]; then clam_small=1; fi
+	all_rounds mbox-small "$small" "$bytes" "$msgs" "$clam_small" 0
 	# the same messages four times over, in one file: only the input's size
 	# grows, not its largest message (which a worker's peak follows: the
 	# large mbox has heavier ones than the small one)
 	x4="$workdir/small-x4.mbox"
 	for _ in 1 2 3 4; do cat "$small"; done > "$x4"
-	for j in $jobs_list; do
-		if [ "$j" -gt 1 ]; then mh_run mbox-small-x4 "$x4" "$((bytes * 4))" "$((msgs * 4))" "$j"; fi
-	done
+	x4_jobs=""
+	for j in $jobs_list; do [ "$j" -le 1 ] || x4_jobs="$x4_jobs $j"; done
+	[ -z "$x4_jobs" ] || jobs_list=$x4_jobs all_rounds mbox-small-x4 "$x4" "$((bytes * 4))" "$((msgs * 4))" 0 0
 	rm -f "$x4"
 	[ -n "$keepdir" ] || rm -f "$small"
 fi
@@ -351,14 +393,12 @@ fi
 # 3. the quarantine folder
 bytes=$(dir_bytes "$qdir"); files=$(find "$qdir" -type f | wc -l)
 warm "$qdir"
-[ "$run_clam" = 1 ] && clam_run quarantine "$qdir" "$bytes" "$files" -r
-for j in $jobs_list; do mh_run quarantine "$qdir" "$bytes" "$files" "$j"; done
+all_rounds quarantine "$qdir" "$bytes" "$files" "$run_clam" 0 -r
 
 # 4. the Office documents
 bytes=$(dir_bytes "$ddir"); files=$(find "$ddir" -type f | wc -l)
 warm "$ddir"
-[ "$run_clam" = 1 ] && clam_run office "$ddir" "$bytes" "$files" -r
-for j in $jobs_list; do mh_run office "$ddir" "$bytes" "$files" "$j"; done
+all_rounds office "$ddir" "$bytes" "$files" "$run_clam" 0 -r
 
 # ------------------------------------------------------------ report
 python3 - "$results" "$workdir" "$have_jobs" "$docs_source" "$(nproc)" \
