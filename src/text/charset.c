@@ -149,6 +149,37 @@ flush_euc (GByteArray *euc, GString *lossy)
 	g_byte_array_set_size (euc, 0);
 }
 
+/* The character sets ISO-2022-JP switches between. */
+typedef enum { JIS_ASCII, JIS_X0208, JIS_X0212, JIS_KANA } jis_set;
+
+/* The escape sequence at @in[i] (an ESC): its length, with the set it
+ * switches to in *@set; 0 when it is none ISO-2022-JP knows. */
+static gsize
+jis_escape (const guint8 *in, gsize i, gsize len, jis_set *set)
+{
+	if (i + 2 < len && in[i + 1] == '(' && (in[i + 2] == 'B' || in[i + 2] == 'J')) {
+		*set = JIS_ASCII;
+		return 3;
+	}
+	if (i + 2 < len && in[i + 1] == '(' && in[i + 2] == 'I') {
+		*set = JIS_KANA;
+		return 3;
+	}
+	if (i + 2 < len && in[i + 1] == '$' && (in[i + 2] == 'B' || in[i + 2] == '@')) {
+		*set = JIS_X0208;
+		return 3;
+	}
+	if (i + 3 < len && in[i + 1] == '$' && in[i + 2] == '(' && in[i + 3] == 'D') {
+		*set = JIS_X0212;
+		return 4;
+	}
+	if (i + 3 < len && in[i + 1] == '$' && in[i + 2] == '(' && (in[i + 3] == 'B' || in[i + 3] == '@')) {
+		*set = JIS_X0208;
+		return 4;
+	}
+	return 0;
+}
+
 /* Re-codes ISO-2022-JP to EUC-JP-MS.  Strict (@lossy NULL): returns FALSE
  * when the input is not well-formed ISO-2022-JP (the caller then guesses).
  * Lossy: the whole text goes to @lossy as UTF-8, each byte that does not
@@ -156,7 +187,7 @@ flush_euc (GByteArray *euc, GString *lossy)
 static gboolean
 iso2022jp_to_eucjp (const guint8 *in, gsize len, GByteArray *out, GString *lossy)
 {
-	enum { ASCII, JIS0208, JIS0212, KANA } mode = ASCII;
+	jis_set mode = JIS_ASCII;
 	gsize i = 0;
 
 #define BAD_BYTE() do { \
@@ -171,23 +202,10 @@ iso2022jp_to_eucjp (const guint8 *in, gsize len, GByteArray *out, GString *lossy
 		guint8 c = in[i];
 
 		if (c == 0x1b) {
-			if (i + 2 < len && in[i + 1] == '(' && (in[i + 2] == 'B' || in[i + 2] == 'J')) {
-				mode = ASCII; i += 3; continue;
-			}
-			if (i + 2 < len && in[i + 1] == '(' && in[i + 2] == 'I') {
-				mode = KANA; i += 3; continue;
-			}
-			if (i + 2 < len && in[i + 1] == '$' && (in[i + 2] == 'B' || in[i + 2] == '@')) {
-				mode = JIS0208; i += 3; continue;
-			}
-			if (i + 3 < len && in[i + 1] == '$' && in[i + 2] == '(' && in[i + 3] == 'D') {
-				mode = JIS0212; i += 4; continue;
-			}
-			if (i + 3 < len && in[i + 1] == '$' && in[i + 2] == '(' &&
-			    (in[i + 3] == 'B' || in[i + 3] == '@')) {
-				mode = JIS0208; i += 4; continue;
-			}
-			BAD_BYTE ();
+			gsize n = jis_escape (in, i, len, &mode);
+			if (n == 0)
+				BAD_BYTE ();
+			i += n;
 			continue;
 		}
 		if (c >= 0x80) {
@@ -198,11 +216,11 @@ iso2022jp_to_eucjp (const guint8 *in, gsize len, GByteArray *out, GString *lossy
 			/* A line break resets to ASCII in practice (RFC 1468 requires
 			 * the writer to switch back before it, many do not). */
 			g_byte_array_append (out, &c, 1);
-			mode = ASCII; i++;
+			mode = JIS_ASCII; i++;
 			continue;
 		}
 		switch (mode) {
-		case ASCII: {
+		case JIS_ASCII: {
 			/* the run up to the next escape, line end or stray byte */
 			gsize j = i + 1;
 			while (j < len && in[j] != 0x1b && in[j] < 0x80 && in[j] != '\r' && in[j] != '\n')
@@ -211,15 +229,15 @@ iso2022jp_to_eucjp (const guint8 *in, gsize len, GByteArray *out, GString *lossy
 			i = j;
 			break;
 		}
-		case KANA: {
+		case JIS_KANA: {
 			guint8 b[2] = { 0x8e, (guint8) (c | 0x80) };
 			if (c < 0x21 || c > 0x5f) { g_byte_array_append (out, &c, 1); i++; break; }
 			g_byte_array_append (out, b, 2);
 			i++;
 			break;
 		}
-		case JIS0208:
-		case JIS0212:
+		case JIS_X0208:
+		case JIS_X0212:
 			if (c < 0x21 || c > 0x7e) { /* spaces and controls pass through */
 				g_byte_array_append (out, &c, 1);
 				i++;
@@ -229,7 +247,7 @@ iso2022jp_to_eucjp (const guint8 *in, gsize len, GByteArray *out, GString *lossy
 				BAD_BYTE ();
 				break;
 			}
-			if (mode == JIS0212) {
+			if (mode == JIS_X0212) {
 				guint8 b[3] = { 0x8f, (guint8) (c | 0x80), (guint8) (in[i + 1] | 0x80) };
 				g_byte_array_append (out, b, 3);
 			} else {
@@ -384,41 +402,32 @@ decode_iso2022jp_direct (const guint8 *in, gsize len)
 	/* a pair (two bytes) becomes at most three, a kana byte three */
 	char *out = g_malloc (len * 3 + 1);
 	char *o = out;
-	enum { ASCII, JIS0208, KANA } mode = ASCII;
+	jis_set mode = JIS_ASCII;
 	gsize i = 0;
 	while (i < len) {
 		guint8 c = in[i];
 		if (c == 0x1b) {
-			if (i + 2 < len && in[i + 1] == '(' && (in[i + 2] == 'B' || in[i + 2] == 'J')) {
-				mode = ASCII; i += 3; continue;
-			}
-			if (i + 2 < len && in[i + 1] == '(' && in[i + 2] == 'I') {
-				mode = KANA; i += 3; continue;
-			}
-			if (i + 2 < len && in[i + 1] == '$' && (in[i + 2] == 'B' || in[i + 2] == '@')) {
-				mode = JIS0208; i += 3; continue;
-			}
-			if (i + 3 < len && in[i + 1] == '$' && in[i + 2] == '(' &&
-			    (in[i + 3] == 'B' || in[i + 3] == '@')) {
-				mode = JIS0208; i += 4; continue;
-			}
-			goto other;
+			gsize n = jis_escape (in, i, len, &mode);
+			if (n == 0 || mode == JIS_X0212)
+				goto other;
+			i += n;
+			continue;
 		}
 		if (c >= 0x80 || c == 0)
 			goto other;
 		if (c == '\r' || c == '\n') {
 			*o++ = (char) c;
-			mode = ASCII; i++;
+			mode = JIS_ASCII; i++;
 			continue;
 		}
-		if (mode == ASCII || c < 0x21 || c > (mode == KANA ? 0x5f : 0x7e)) {
+		if (mode == JIS_ASCII || c < 0x21 || c > (mode == JIS_KANA ? 0x5f : 0x7e)) {
 			/* as iso2022jp_to_eucjp: spaces and controls pass through */
 			*o++ = (char) c;
 			i++;
 			continue;
 		}
 		gunichar u;
-		if (mode == KANA) {
+		if (mode == JIS_KANA) {
 			u = jis_to_ucs[JIS_CELLS + (c - 0x21)];
 			i++;
 		} else {
