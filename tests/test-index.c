@@ -512,10 +512,9 @@ reference_fingerprint (const char *text)
 		guint64 h = 0;
 		for (guint i = end - SHINGLE; i < end; i++)
 			h = h * mult + g_array_index (kept, gunichar, i);
-		if (((h ^ seed) * G_GUINT64_CONSTANT (0x9fb21c651e98df25)) >> 61 != 0)
-			continue;
-		guint32 unit = _mh_index_mix32 (h ^ seed) & ~(guint32) (MODULUS - 1);
-		g_array_append_val (units, unit);
+		guint32 unit = _mh_index_mix32 (h ^ seed);
+		if (unit % MODULUS == 0)
+			g_array_append_val (units, unit);
 	}
 	g_array_unref (kept);
 	return units;

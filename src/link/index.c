@@ -5,10 +5,10 @@
  * The text search is what links a spoof to the original it quotes.  Each
  * body is turned into character shingles (NFKC, case folded, white space
  * and '>' quote marks removed, so re-wrapping and quoting do not matter),
- * hashed to 32 bits; one shingle in MH_SAMPLE_MODULUS is a "unit" of the
- * fingerprint, chosen from its hash (content-defined sampling: the same
- * text is sampled the same way in the original and in any quote of it),
- * and its unit is its hash with the low bits cleared.  Of those units an original keeps the first few in text order (its
+ * hashed to 32 bits; a shingle is a "unit" of the fingerprint when its
+ * hash is a multiple of MH_SAMPLE_MODULUS (content-defined sampling: the
+ * same text is sampled the same way in the original and in any quote of
+ * it).  Of those units an original keeps the first few in text order (its
  * prefix: what a top-posted reply's quote reproduces) and the smallest
  * few (a bottom-k sample of the whole text).  An inverted index maps a
  * unit to the messages keeping it, so a query costs a lookup per unit of
@@ -29,7 +29,7 @@
 
 /* Fingerprint parameters (docs/linking-index.md: "The fingerprint"). */
 #define MH_SHINGLE_CHARS     12      /* characters per shingle, after normalisation */
-#define MH_SAMPLE_MODULUS    8u      /* one shingle in 8 is a unit; units are multiples of 8 */
+#define MH_SAMPLE_MODULUS    8u      /* a shingle is a unit when hash % 8 == 0 */
 #define MH_PREFIX_UNITS      12      /* units kept from the start of an original */
 #define MH_BOTTOM_UNITS      24      /* smallest units kept from the whole original */
 #define MH_QUERY_UNITS       4096    /* units of a quote looked up, the smallest ones */
@@ -374,14 +374,6 @@ typedef struct {
 } shingler;
 
 #define SHINGLE_MULT G_GUINT64_CONSTANT (0x100000001b3)
-/* Which shingles are units: those whose seeded hash times this odd
- * constant has its top three bits clear (multiplicative hashing: the top
- * bits of the product depend on every bit of the hash).  One multiply per
- * character, where mixing every shingle's hash (mix32) was a third of the
- * cost of a fingerprint; only the units are mixed. */
-#define SAMPLE_MULT  G_GUINT64_CONSTANT (0x9fb21c651e98df25)
-#define SAMPLE_SHIFT 61   /* 64 - log2 (MH_SAMPLE_MODULUS) */
-G_STATIC_ASSERT (MH_SAMPLE_MODULUS == 1u << (64 - SAMPLE_SHIFT));
 
 static void
 units_flush (shingler *sh)
@@ -432,12 +424,12 @@ shingle_piece (const char *piece, gsize len, gpointer data)
 		count++;
 		if (count < MH_SHINGLE_CHARS)
 			continue;
-		guint64 seeded = rolling ^ MH_HASH_SEED;
-		if ((seeded * SAMPLE_MULT) >> SAMPLE_SHIFT)
+		guint32 h = mix32 (rolling ^ MH_HASH_SEED);
+		if (h % MH_SAMPLE_MODULUS != 0)
 			continue;
 		if (sh->n_batch == UNIT_BATCH)
 			units_flush (sh);
-		sh->batch[sh->n_batch++] = mix32 (seeded) & ~(MH_SAMPLE_MODULUS - 1);
+		sh->batch[sh->n_batch++] = h;
 	}
 	sh->rolling = rolling;
 	sh->count = count;
