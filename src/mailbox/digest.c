@@ -5,8 +5,8 @@
  * the bytes of a mailbox.  GLib's SHA-256 is portable C: 130 MB/s here,
  * on 200 MB of random bytes; libcrypto's uses the CPU's SHA extensions
  * where there are some (0.8 to 1.2 GB/s on the same bytes and machine),
- * which made hashing fall from a tenth of an mbox scan to almost nothing.  Short strings (keys, shard
- * names) stay with GChecksum. */
+ * which made hashing fall from a tenth of an mbox scan to almost nothing.
+ * Short strings (keys, shard names) stay with GChecksum. */
 #include "config.h"
 
 #include <openssl/evp.h>

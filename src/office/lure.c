@@ -123,27 +123,37 @@ normal_keep (normal_text *t, gunichar c)
 	normal_push (t, c);
 }
 
+#define NORMAL_SPACE 0xFFFFFFFEu
+#define NORMAL_SLOW  0xFFFFFFFFu
+
+/* What becomes of a character NFKC-normalised and case folded already:
+ * NORMAL_SPACE (white space, collapsed), 0 (dropped) or itself. */
+static guint32
+normal_class (gunichar c)
+{
+	if (g_unichar_isspace (c) || c == 0x3000)
+		return NORMAL_SPACE;
+	if (g_unichar_iscntrl (c) || c == 0xFFFD)
+		return 0;
+	return c;
+}
+
 /* @c, NFKC-normalised and case folded already, into @t. */
 static inline void
 normal_add (normal_text *t, gunichar c)
 {
-	if (g_unichar_isspace (c) || c == 0x3000) {
+	guint32 v = normal_class (c);
+	if (v == NORMAL_SPACE)
 		t->pending_space = TRUE;
-		return;
-	}
-	if (g_unichar_iscntrl (c) || c == 0xFFFD)
-		return;
-	normal_keep (t, c);
+	else if (v)
+		normal_keep (t, v);
 }
 
-/* What case folding and normal_add make of each character of the Basic
- * Multilingual Plane: the folded character, NORMAL_SPACE, 0 for nothing,
- * or NORMAL_SLOW when it folds to more than one character (ß, İ).  Asked
- * of the same functions once, so both roads agree by construction: folding
- * each lure text through GLib and asking GLib about each character was
- * half of the cost of a lure search. */
-#define NORMAL_SPACE 0xFFFFFFFEu
-#define NORMAL_SLOW  0xFFFFFFFFu
+/* What case folding and normal_class make of each character of the Basic
+ * Multilingual Plane (ASCII included), or NORMAL_SLOW when it folds to more
+ * than one character (ß, İ).  Asked of the same functions once, so both
+ * roads agree by construction: folding each lure text through GLib and
+ * asking GLib about each character was half of the cost of a lure search. */
 static guint32 *bmp_normal;
 
 static gpointer
@@ -159,18 +169,18 @@ bmp_normal_init (gpointer unused)
 		}
 		one[g_unichar_to_utf8 (c, one)] = '\0';
 		g_autofree char *folded = g_utf8_casefold (one, -1);
-		gunichar f = g_utf8_get_char (folded);
-		if (*folded && *g_utf8_next_char (folded))
-			table[c] = NORMAL_SLOW;
-		else if (g_unichar_isspace (f) || f == 0x3000)
-			table[c] = NORMAL_SPACE;
-		else if (g_unichar_iscntrl (f) || f == 0xFFFD)
-			table[c] = 0;
-		else
-			table[c] = f;
+		gboolean several = *folded && *g_utf8_next_char (folded);
+		table[c] = several ? NORMAL_SLOW : normal_class (g_utf8_get_char (folded));
 	}
 	bmp_normal = table;
 	return table;
+}
+
+static void
+bmp_normal_ensure (void)
+{
+	static GOnce once = G_ONCE_INIT;
+	g_once (&once, bmp_normal_init, NULL);
 }
 
 /* NFKC, case folding and normal_add over a piece of text.  Case folding
@@ -179,8 +189,7 @@ bmp_normal_init (gpointer unused)
 static void
 normal_add_text (normal_text *t, const char *text, gssize len)
 {
-	static GOnce once = G_ONCE_INIT;
-	g_once (&once, bmp_normal_init, NULL);
+	bmp_normal_ensure ();
 	g_autofree char *nfkc = mh_text_nfkc (text, len);
 	for (const char *p = nfkc; p && *p; p = g_utf8_next_char (p)) {
 		gunichar c = g_utf8_get_char (p);
@@ -197,42 +206,7 @@ normal_add_text (normal_text *t, const char *text, gssize len)
 	}
 }
 
-/* What normal_add makes of each ASCII character: the character itself
- * folded, ' ' for white space, 0 for nothing.  Filled from the same
- * functions as the general path, so both agree by construction. */
-static guint8 ascii_normal[128];
-
-static void
-ascii_normal_init (void)
-{
-	static gsize done;
-	if (!g_once_init_enter (&done))
-		return;
-	for (guint c = 1; c < 128; c++) {
-		char one[2] = { (char) c, 0 };
-		g_autofree char *folded = g_utf8_casefold (one, 1);
-		if (g_unichar_isspace (c))
-			ascii_normal[c] = ' ';
-		else if (g_unichar_iscntrl (c))
-			ascii_normal[c] = 0;
-		else {
-			g_assert (strlen (folded) == 1 && (guchar) folded[0] < 0x80);
-			ascii_normal[c] = (guint8) folded[0];
-		}
-	}
-	g_once_init_leave (&done, 1);
-}
-
-/* @text (valid UTF-8 without NULs) as normalised characters; *n_out
- * their number.
- *
- * Most text is ASCII, which NFKC leaves alone and folding only lowers:
- * runs of it take a table.  The rest goes through NFKC and folding piece
- * by piece.  A piece may start before an ASCII character (no character
- * composes with an ASCII one that follows it), but the ASCII character
- * before a piece goes with it, as a combining mark may compose with it.
- * With MAILHUNT_LURE_VERIFY the result is checked against normalising
- * the whole text at once. */
+/* @text normalised at once, as the check of normalise_window. */
 static gunichar *
 normalise_whole (const char *text, gssize len, guint *n_out)
 {
@@ -253,10 +227,20 @@ normalise_whole (const char *text, gssize len, guint *n_out)
  * normalisation against the whole text's. */
 static gboolean verify_anchors;
 
+/* @text (valid UTF-8 without NULs) as normalised characters; *n_out
+ * their number.
+ *
+ * Most text is ASCII, which NFKC leaves alone and folding only lowers:
+ * runs of it take a table.  The rest goes through NFKC and folding piece
+ * by piece.  A piece may start before an ASCII character (no character
+ * composes with an ASCII one that follows it), but the ASCII character
+ * before a piece goes with it, as a combining mark may compose with it.
+ * With MAILHUNT_LURE_VERIFY the result is checked against normalising
+ * the whole text at once. */
 static gunichar *
 normalise_window (const char *text, gssize len, gsize from, gsize to, guint *n_out)
 {
-	ascii_normal_init ();
+	bmp_normal_ensure ();
 	gsize n = len < 0 ? strlen (text) : (gsize) len;
 	normal_text t = { .from = from, .to = to };
 	t.size = MIN (n, to - from) + 16;
@@ -270,15 +254,11 @@ normalise_window (const char *text, gssize len, gsize from, gsize to, guint *n_o
 		/* the ASCII run [i, j), less its last character when more follows */
 		gsize ascii_end = j < n && j > i ? j - 1 : j;
 		for (gsize k = i; k < ascii_end; k++) {
-			guint8 c = ascii_normal[s[k]];
-			if (c == ' ')
+			guint32 v = bmp_normal[s[k]];   /* ASCII folds to one character */
+			if (v == NORMAL_SPACE)
 				t.pending_space = TRUE;
-			else if (c) {
-				if (t.pending_space && t.n > 0 && !is_cjk (t.last))
-					normal_push (&t, ' ');
-				t.pending_space = FALSE;
-				normal_push (&t, c);
-			}
+			else if (v)
+				normal_keep (&t, v);
 		}
 		if (j == n)
 			break;
