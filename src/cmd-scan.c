@@ -1256,14 +1256,34 @@ scan_with_workers (scan_state *st, const mh_limits *limits, worker_pool *pool, c
 {
 	g_autoptr (GError) error = NULL;
 	remove_stale_spools (st->command, st->r.quiet);
+	/* the records hold the mail read: an interrupted scan removes them.
+	 * The handlers go in before the directory exists, or a signal in
+	 * between would end the scan and leave it behind. */
+	struct sigaction on_stop = { 0 }, old_int, old_term;
+	on_stop.sa_handler = on_stop_signal;
+	sigemptyset (&on_stop.sa_mask);
+	sigaction (SIGINT, &on_stop, &old_int);
+	sigaction (SIGTERM, &on_stop, &old_term);
 	g_autofree char *spool_dir = g_dir_make_tmp ("mailhunt-XXXXXX", &error);
 	if (!spool_dir) {
+		sigaction (SIGINT, &old_int, NULL);
+		sigaction (SIGTERM, &old_term, NULL);
+		if (stop_signal) {
+			pool_stop (pool, SIGTERM);
+			signal (stop_signal, SIG_DFL);
+			raise (stop_signal);
+		}
 		fprintf (stderr, "mailhunt %s: no directory for the workers' records (%s): reading in one "
 		         "process\n", st->command, error->message);
 		pool_stop (pool, 0);
 		scan_here (st, limits, wanted);
 		return;
 	}
+	/* the tests' way to signal the scan right after the directory is made
+	 * (sleep ends early when the signal's handler runs) */
+	const char *pause = g_getenv ("MAILHUNT_TEST_PAUSE_AFTER_SPOOL");
+	if (pause && *pause)
+		sleep ((unsigned) g_ascii_strtoull (pause, NULL, 10));
 	{
 		g_autofree char *owner_file = g_build_filename (spool_dir, SPOOL_OWNER, NULL);
 		g_autofree char *boot = boot_id ();
@@ -1273,12 +1293,6 @@ scan_with_workers (scan_state *st, const mh_limits *limits, worker_pool *pool, c
 	g_autofree char *ocr_dir = g_build_filename (spool_dir, "ocr", NULL);
 	if (g_mkdir (ocr_dir, 0700) != 0)
 		g_clear_pointer (&ocr_dir, g_free);
-	/* the records hold the mail read: an interrupted scan removes them */
-	struct sigaction on_stop = { 0 }, old_int, old_term;
-	on_stop.sa_handler = on_stop_signal;
-	sigemptyset (&on_stop.sa_mask);
-	sigaction (SIGINT, &on_stop, &old_int);
-	sigaction (SIGTERM, &on_stop, &old_term);
 	guint n = st->units->len;
 	g_autofree unit_state *state = g_new0 (unit_state, n);
 	g_autofree int *status = g_new0 (int, n);

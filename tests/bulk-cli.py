@@ -226,6 +226,26 @@ with tempfile.TemporaryDirectory() as tmpdir:
     eq(rc, -signal.SIGTERM, "SIGTERM: the scan ends as the signal ends it")
     eq(os.listdir(tmpdir), [], "SIGTERM: the spool directory is removed")
 
+# -- a signal right after the spool directory is made still removes it ------
+with tempfile.TemporaryDirectory() as tmpdir:
+    env = dict(os.environ, TMPDIR=tmpdir, MAILHUNT_TEST_PAUSE_AFTER_SPOOL='60')
+    p = subprocess.Popen([mhtest.mailhunt(), 'scan', '--format', 'jsonl', '--no-progress', '--jobs', '2',
+                          '-o', os.devnull, os.path.join(SAMPLES, 'lures')], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(1200):
+        if os.listdir(tmpdir) or p.poll() is not None:
+            break
+        time.sleep(0.05)
+    spooled = bool(os.listdir(tmpdir))
+    start = time.monotonic()
+    p.send_signal(signal.SIGTERM)
+    rc = p.wait(timeout=300)
+    ok(spooled, "the paused scan has made its spool directory")
+    eq(rc, -signal.SIGTERM, "SIGTERM while the spool is new: the scan ends as the signal ends it")
+    ok(time.monotonic() - start < 50, "SIGTERM while the spool is new: at once, not after the pause",
+       time.monotonic() - start)
+    eq(os.listdir(tmpdir), [], "SIGTERM while the spool is new: the spool directory is removed")
+
 # -- killed: SIGKILL leaves the spool; the next scan removes it ---------------
 with tempfile.TemporaryDirectory() as tmpdir:
     # every worker stalls for a minute on its first document of the lures
