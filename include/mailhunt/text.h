@@ -51,6 +51,17 @@ char     *mh_text_from_html (const char *html, gsize len, gsize max, gboolean *c
  * eight ASCII bytes at a time: it runs over every body. */
 gboolean  mh_utf8_validate (const char *text, gsize len);
 
+/* g_string_append_unichar (@s, @c), with ASCII through GLib's inline
+ * g_string_append_c: text readers append one character at a time. */
+static inline void
+mh_string_append_unichar (GString *s, gunichar c)
+{
+	if (c < 0x80)
+		g_string_append_c (s, (gchar) c);
+	else
+		g_string_append_unichar (s, c);
+}
+
 /* g_utf8_normalize (@text, @len, G_NORMALIZE_NFKC) of valid UTF-8, in
  * linear time: piece by piece, with ASCII and the common Japanese
  * characters NFKC leaves alone copied as they are. */

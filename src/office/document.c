@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "office-private.h"
+#include "mailhunt/text.h"
 #include "mailhunt/gsf-log.h"
 
 G_DEFINE_QUARK (mailhunt-office-error, _mh_office_error)
@@ -230,8 +231,13 @@ _mh_document_add_text (mh_document *doc, const char *text, gssize len, const mh_
 			return;
 		n = room - 1;
 	}
-	g_autofree char *valid = g_utf8_make_valid (text, (gssize) n);
-	g_string_append (doc->text, valid);
+	/* the readers mostly give valid UTF-8 already: copied as it is */
+	if (mh_utf8_validate (text, n)) {
+		g_string_append_len (doc->text, text, (gssize) n);
+	} else {
+		g_autofree char *valid = g_utf8_make_valid (text, (gssize) n);
+		g_string_append (doc->text, valid);
+	}
 	g_string_append_c (doc->text, '\n');
 }
 

@@ -735,15 +735,17 @@ phrase_search (const lure_phrase *p, const guint32 *text, gsize n, phrase_hit *h
  * 16 MiB (characters, classes, pair positions), most of a worker's
  * memory.  The few characters an excerpt shows are normalised again. */
 typedef struct {
+	const mh_lure_db *db;
 	char     *where;     /* "text", "OCR of picture word/media/image1.png" */
 	const char *text;    /* what was normalised: valid UTF-8 ... */
 	gsize     text_len;
 	char     *owned_text; /* ... made valid here when it was not */
 	guint32  *classes;   /* the database's class of each normalised character */
 	guint     n;
-	guint8   *bigrams;   /* PAIR_BITS: the class pairs of neighbouring characters */
-	guint32  *pair_start; /* PAIR_BITS + 1: where each pair's positions start in ... */
-	guint32  *pair_at;    /* ... the positions of every pair, by pair (n - 1) */
+	guint32  *pair_count; /* PAIR_BITS: how often each pair of neighbouring classes stands */
+	guint32  *pair_start; /* PAIR_BITS + 1: where each anchor pair's positions start in ... */
+	guint32  *pair_at;    /* ... the positions of the pairs that anchor a phrase, by pair */
+	guint8   *anchor;    /* PAIR_BITS / 8: the pairs in pair_at */
 	guint8   *searched;  /* per phrase slot: 0 not yet, 1 no hit, 2 hit */
 	phrase_hit *hits;    /* per phrase slot, when searched is 2 */
 } lure_source;
@@ -754,9 +756,10 @@ lure_source_clear (lure_source *src)
 	g_free (src->where);
 	g_free (src->owned_text);
 	g_free (src->classes);
-	g_free (src->bigrams);
+	g_free (src->pair_count);
 	g_free (src->pair_start);
 	g_free (src->pair_at);
+	g_free (src->anchor);
 	g_free (src->searched);
 	g_free (src->hits);
 }
@@ -818,19 +821,23 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 		n = (guint) options->limits.max_text;
 	}
 	src->n = n;
+	src->db = db;
 	src->where = g_strdup (where);
-	/* each character becomes its class where it stands */
-	for (guint i = 0; i < n; i++)
-		chars[i] = db->bmp_class && chars[i] < 0x10000
-		           ? db->bmp_class[chars[i]]
-		           : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes, GUINT_TO_POINTER (chars[i])));
+	/* each character becomes its class where it stands, and each pair of
+	 * neighbours is counted */
+	src->pair_count = g_new0 (guint32, PAIR_BITS);
+	guint32 prev = 0;
+	for (guint i = 0; i < n; i++) {
+		guint32 cls = db->bmp_class && chars[i] < 0x10000
+		              ? db->bmp_class[chars[i]]
+		              : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes, GUINT_TO_POINTER (chars[i])));
+		chars[i] = cls;
+		if (i > 0)
+			src->pair_count[pair_bit (prev, cls)]++;
+		prev = cls;
+	}
 	chars[n] = 0;
 	src->classes = g_renew (guint32, chars, (gsize) n + 1);   /* normalise sized it by bytes */
-	src->bigrams = g_new0 (guint8, PAIR_BITS / 8);
-	for (guint i = 1; i < n; i++) {
-		guint32 pair = pair_bit (src->classes[i - 1], src->classes[i]);
-		src->bigrams[pair / 8] |= (guint8) (1u << (pair % 8));
-	}
 	src->searched = g_new0 (guint8, db->n_slots + 1);
 	src->hits = g_new0 (phrase_hit, db->n_slots + 1);
 	return n > 0;
@@ -849,12 +856,79 @@ source_may_hold (const lure_source *src, const lure_phrase *p)
 		return TRUE;
 	guint need = p->n_chars - 1 - 2 * p->max_distance, have = 0;
 	for (guint k = 0; k + 1 < p->n_chars; k++) {
-		guint32 pair = p->bigrams[k];
-		if (src->bigrams[pair / 8] & (1u << (pair % 8)))
+		if (src->pair_count[p->bigrams[k]] > 0)
 			if (++have >= need)
 				return TRUE;
 	}
 	return FALSE;
+}
+
+/* The piece of @p numbered @j (of max_distance + 1): where it starts in
+ * the phrase, its length, and where in it its rarest pair of neighbours
+ * in @src stands (the first of the rarest). */
+static void
+piece_anchor (const lure_source *src, const lure_phrase *p, guint j, guint *off, guint *len, guint *best)
+{
+	guint n = p->n_chars, pieces = p->max_distance + 1;
+	*off = j * n / pieces;
+	*len = (j + 1) * n / pieces - *off;
+	*best = 0;
+	guint32 best_count = G_MAXUINT32;
+	for (guint t = 0; t + 1 < *len; t++) {
+		guint32 count = src->pair_count[p->bigrams[*off + t]];
+		if (count < best_count) {
+			best_count = count;
+			*best = t;
+		}
+	}
+}
+
+/* Whether anchored_search can take @p (every piece two characters or more). */
+static gboolean
+phrase_anchored (const lure_phrase *p)
+{
+	return p->n_chars / (p->max_distance + 1) >= 2;
+}
+
+/* The positions of the anchor pairs of every phrase in the database that
+ * may be in @src, bucketed by pair (a counting sort): made for the first
+ * phrase that passes source_may_hold; most texts never need it.  Only
+ * anchors are placed: placing every pair of a long text scattered writes
+ * over 256 KiB of buckets, a cache miss each, and anchors are the rarest
+ * pairs. */
+static void
+source_index_pairs (lure_source *src)
+{
+	const mh_lure_db *db = src->db;
+	src->anchor = g_new0 (guint8, PAIR_BITS / 8);
+	g_autofree guint8 *seen = g_new0 (guint8, db->n_slots + 1);
+	for (guint i = 0; i < db->templates->len; i++) {
+		const lure_template *t = g_ptr_array_index (db->templates, i);
+		for (guint j = 0; j < t->phrases->len; j++) {
+			const lure_phrase *p = g_ptr_array_index (t->phrases, j);
+			if (seen[p->slot] || !phrase_anchored (p) || !source_may_hold (src, p))
+				continue;
+			seen[p->slot] = 1;
+			for (guint k = 0; k <= p->max_distance; k++) {
+				guint off, len, best;
+				piece_anchor (src, p, k, &off, &len, &best);
+				guint32 pair = p->bigrams[off + best];
+				src->anchor[pair / 8] |= (guint8) (1u << (pair % 8));
+			}
+		}
+	}
+	src->pair_start = g_new0 (guint32, PAIR_BITS + 1);
+	for (guint b = 0; b < PAIR_BITS; b++)
+		src->pair_start[b + 1] = src->pair_start[b] +
+		                         ((src->anchor[b / 8] & (1u << (b % 8))) ? src->pair_count[b] : 0);
+	src->pair_at = g_new (guint32, MAX (src->pair_start[PAIR_BITS], 1));
+	guint32 *fill = g_memdup2 (src->pair_start, PAIR_BITS * sizeof (guint32));
+	for (guint i = 1; i < src->n; i++) {
+		guint32 pair = pair_bit (src->classes[i - 1], src->classes[i]);
+		if (src->anchor[pair / 8] & (1u << (pair % 8)))
+			src->pair_at[fill[pair]++] = i - 1;
+	}
+	g_free (fill);
 }
 
 /* phrase_search by anchors, for long texts.  A match within max_distance
@@ -864,52 +938,25 @@ source_may_hold (const lure_source *src, const lure_phrase *p)
  * stands, Myers runs over the window a match through it can span.  The
  * best distance and the first end reaching it are those of the search
  * over the whole text, which every match through a piece is part of.
- * Returns -1 when the phrase has pieces too short to anchor. */
-/* The positions of each pair of neighbouring characters, bucketed by
- * pair (a counting sort): the anchors of anchored_search.  Made for the
- * first phrase that passes source_may_hold; most texts never need it. */
-static void
-source_index_pairs (lure_source *src)
-{
-	guint n = src->n;
-	src->pair_start = g_new0 (guint32, PAIR_BITS + 1);
-	src->pair_at = g_new (guint32, n > 1 ? n - 1 : 1);
-	for (guint i = 1; i < n; i++)
-		src->pair_start[pair_bit (src->classes[i - 1], src->classes[i]) + 1]++;
-	for (guint b = 0; b < PAIR_BITS; b++)
-		src->pair_start[b + 1] += src->pair_start[b];
-	/* placing a position moves its pair's start on by one, so at the end
-	 * each start stands where the next pair's began: moved back after */
-	for (guint i = 1; i < n; i++)
-		src->pair_at[src->pair_start[pair_bit (src->classes[i - 1], src->classes[i])]++] = i - 1;
-	memmove (src->pair_start + 1, src->pair_start, PAIR_BITS * sizeof (guint32));
-	src->pair_start[0] = 0;
-}
-
+ * Returns -1 when the phrase has pieces too short to anchor (or is not
+ * one of the database's). */
 static int
 anchored_search (lure_source *src, const lure_phrase *p, phrase_hit *hit)
 {
 	guint n = p->n_chars, k = p->max_distance, pieces = k + 1;
-	if (n / pieces < 2)
+	if (!phrase_anchored (p))
 		return -1;
 	if (!src->pair_start)
 		source_index_pairs (src);
 	hit->distance = G_MAXUINT;
 	hit->end = 0;
 	for (guint j = 0; j < pieces; j++) {
-		guint off = j * n / pieces, len = (j + 1) * n / pieces - off;
 		/* its rarest pair in the text */
-		guint best_t = 0;
-		guint32 best_count = G_MAXUINT32;
-		for (guint t = 0; t + 1 < len; t++) {
-			guint32 pair = p->bigrams[off + t];
-			guint32 count = src->pair_start[pair + 1] - src->pair_start[pair];
-			if (count < best_count) {
-				best_count = count;
-				best_t = t;
-			}
-		}
+		guint off, len, best_t;
+		piece_anchor (src, p, j, &off, &len, &best_t);
 		guint32 pair = p->bigrams[off + best_t];
+		if (!(src->anchor[pair / 8] & (1u << (pair % 8))))
+			return -1;   /* not a phrase of the database the index was made for */
 		for (guint32 i = src->pair_start[pair]; i < src->pair_start[pair + 1]; i++) {
 			guint32 at = src->pair_at[i];
 			if (at < best_t)

@@ -28,6 +28,7 @@
 #include <gio/gio.h>
 
 #include "office-private.h"
+#include "mailhunt/text.h"
 
 /* Nesting of storages inside one compound file: real files have 3-4. */
 #define MAX_STORAGE_DEPTH 32
@@ -102,7 +103,7 @@ utf16le_to_utf8 (const guint8 *p, gsize nunits)
 		}
 		if (c == 0)
 			break;
-		g_string_append_unichar (s, c);
+		mh_string_append_unichar (s, c);
 	}
 	return g_string_free (s, FALSE);
 }
@@ -147,7 +148,7 @@ text_from_codepage (const guint8 *p, gsize len, guint codepage)
 		g_free (out);
 		GString *s = g_string_sized_new (len + 1);
 		for (gsize i = 0; i < len && p[i]; i++)
-			g_string_append_unichar (s, cp1252_char (p[i]));
+			mh_string_append_unichar (s, cp1252_char (p[i]));
 		out = g_string_free (s, FALSE);
 	}
 	return out;
@@ -668,7 +669,7 @@ word_text (mh_document *doc, const mh_office_options *options, const word_fib *f
 			if (c == 0 || (c >= 0xD800 && c <= 0xDFFF))
 				c = c == 0 ? ' ' : 0xFFFD;
 			gsize before = text->len;
-			g_string_append_unichar (text, c);
+			mh_string_append_unichar (text, c);
 			/* @marks: per byte of @text, why it is hidden (0: it is not) */
 			if (marks) {
 				gsize at = start + k * width;
@@ -926,7 +927,10 @@ word_visible_text (mh_document *doc, const mh_office_options *options, const GSt
 			if (hb.chars > 0)
 				hidden_block_flush (doc, options, &hb, line);
 		}
-		g_string_append_len (line, text->str + i, (gssize) n);
+		if (n == 1)
+			g_string_append_c (line, (gchar) c);
+		else
+			g_string_append_len (line, text->str + i, (gssize) n);
 		i += n - 1;
 	}
 	hidden_block_flush (doc, options, &hb, line);
@@ -1567,7 +1571,7 @@ biff_string (const biff_book *b, const guint8 *p, gsize avail, gsize cch, gsize 
 		return utf16le_to_utf8 (p + 1, n);
 	GString *s = g_string_sized_new (n + 1);
 	for (gsize i = 0; i < n; i++)
-		g_string_append_unichar (s, p[1 + i] ? p[1 + i] : ' ');
+		mh_string_append_unichar (s, p[1 + i] ? p[1 + i] : ' ');
 	return g_string_free (s, FALSE);
 }
 
@@ -2447,7 +2451,7 @@ cursor_chars (biff_cursor *c, gsize cch, gboolean wide, GString *out)
 				return FALSE;
 			ch = b;
 		}
-		g_string_append_unichar (out, ch ? ch : ' ');
+		mh_string_append_unichar (out, ch ? ch : ' ');
 	}
 	return TRUE;
 }

@@ -20,6 +20,7 @@
 #include <libxml/tree.h>
 
 #include "office-private.h"
+#include "mailhunt/text.h"
 
 /* For the fuzz harness (tests/fuzz/fuzz-ooxml-rels.c declares it too). */
 void _mh_ooxml_rels_analyse_bytes (mh_document *doc, const guint8 *data, gsize len,
@@ -419,6 +420,9 @@ node_text (const xmlNode *node, gsize max)
 {
 	GString *s = g_string_new (NULL);
 	collect_text (node->children, s, max, 0);
+	/* libxml2 gives UTF-8; only a cut at @max may spoil it */
+	if (mh_utf8_validate (s->str, s->len))
+		return g_string_free (s, FALSE);
 	char *valid = g_utf8_make_valid (s->str, (gssize) s->len);
 	g_string_free (s, TRUE);
 	return valid;

@@ -826,6 +826,31 @@ find_word (const char *hay, gsize len, const char *needle)
 	return -1;
 }
 
+/* The bytes a string holds, as a set. */
+typedef struct {
+	guint64 bits[4];
+} byte_set;
+
+static void
+byte_set_fill (byte_set *set, const char *s, gsize len)
+{
+	memset (set, 0, sizeof *set);
+	for (gsize i = 0; i < len; i++) {
+		guchar c = (guchar) s[i];
+		set->bits[c >> 6] |= G_GUINT64_CONSTANT (1) << (c & 63);
+	}
+}
+
+/* Whether every byte of @needle is in @set. */
+static gboolean
+byte_set_holds (const byte_set *set, const char *needle)
+{
+	for (const guchar *p = (const guchar *) needle; *p; p++)
+		if (!(set->bits[*p >> 6] & (G_GUINT64_CONSTANT (1) << (*p & 63))))
+			return FALSE;
+	return TRUE;
+}
+
 static gboolean
 mostly_printable (const char *s, gsize len)
 {
@@ -967,12 +992,16 @@ scan_text (rules_ctx *ctx, const char *text, gsize len, const char *decoding, gu
 	g_autofree char *lower = g_ascii_strdown (text, (gssize) len);
 	GPtrArray *rules = ctx->xlm ? ctx->tables->xlm : ctx->tables->suspicious;
 	gboolean any_counted = FALSE;
+	/* most strings are short and hold few of the keywords' letters: a
+	 * keyword with a byte the string lacks is not looked for */
+	byte_set bytes;
+	byte_set_fill (&bytes, lower, len);
 
 	for (guint i = 0; i < rules->len; i++) {
 		const mh_keyword_rule *rule = g_ptr_array_index (rules, i);
 		if (!(rule->where & MH_KEYWORD_IN_STRING))
 			continue;
-		if (find_word (lower, len, rule->lower) >= 0) {
+		if (byte_set_holds (&bytes, rule->lower) && find_word (lower, len, rule->lower) >= 0) {
 			add_rule_hit (ctx, rule, NULL, decoding);
 			any_counted = TRUE;
 		}
@@ -985,7 +1014,7 @@ scan_text (rules_ctx *ctx, const char *text, gsize len, const char *decoding, gu
 			if (rule->where != MH_KEYWORD_IN_CODE || !rule->single_word ||
 			    strcmp (rule->capability, "obfuscation") == 0)
 				continue;
-			if (find_word (lower, len, rule->lower) >= 0)
+			if (byte_set_holds (&bytes, rule->lower) && find_word (lower, len, rule->lower) >= 0)
 				add_hit (ctx, "vba.string-keyword", MH_SEVERITY_INFO, FALSE, TRUE, rule->keyword, NULL,
 				         g_strdup_printf ("the word \"%s\" appears only inside a string, where it "
 				                          "runs nothing by itself", rule->keyword));
