@@ -253,12 +253,37 @@ normalise_window (const char *text, gssize len, gsize from, gsize to, guint *n_o
 			j++;
 		/* the ASCII run [i, j), less its last character when more follows */
 		gsize ascii_end = j < n && j > i ? j - 1 : j;
-		for (gsize k = i; k < ascii_end; k++) {
-			guint32 v = bmp_normal[s[k]];   /* ASCII folds to one character */
-			if (v == NORMAL_SPACE)
-				t.pending_space = TRUE;
-			else if (v)
-				normal_keep (&t, v);
+		if (from == 0 && to == G_MAXSIZE) {
+			/* the whole text (a window's ends need normal_push): the run
+			 * makes at most one character per byte and one space */
+			if (t.n + (ascii_end - i) + 2 > t.size) {
+				t.size = MAX (t.size * 2, t.n + (ascii_end - i) + 2);
+				t.chars = g_renew (gunichar, t.chars, t.size);
+			}
+			gunichar *out = t.chars + t.n, last = t.last;
+			gboolean pending = t.pending_space;
+			for (gsize k = i; k < ascii_end; k++) {
+				guint32 v = bmp_normal[s[k]];   /* ASCII folds to one character */
+				if (v == NORMAL_SPACE) {
+					pending = TRUE;
+				} else if (v) {
+					if (pending && out > t.chars && !is_cjk (last))
+						*out++ = ' ';
+					pending = FALSE;
+					*out++ = last = v;
+				}
+			}
+			t.n = (gsize) (out - t.chars);
+			t.last = last;
+			t.pending_space = pending;
+		} else {
+			for (gsize k = i; k < ascii_end; k++) {
+				guint32 v = bmp_normal[s[k]];
+				if (v == NORMAL_SPACE)
+					t.pending_space = TRUE;
+				else if (v)
+					normal_keep (&t, v);
+			}
 		}
 		if (j == n)
 			break;
