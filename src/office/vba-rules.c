@@ -74,6 +74,13 @@ severity_from_string (const char *s, mh_severity *out)
 	return FALSE;
 }
 
+/* g_ascii_tolower, inline: it runs over every string of every macro */
+static inline guchar
+ascii_lower (guchar c)
+{
+	return c >= 'A' && c <= 'Z' ? (guchar) (c + ('a' - 'A')) : c;
+}
+
 static gboolean
 is_word_char (guchar c)
 {
@@ -306,6 +313,9 @@ word_is (const logical_line *l, guint i, const char *lower)
 	const char *s = token_text (l, i);
 	if (len > 1 && s[len - 1] == '$')
 		len--;
+	/* most words differ at once: no strlen for them */
+	if (len > 0 && ascii_lower ((guchar) s[0]) != (guchar) lower[0])
+		return FALSE;
 	return strlen (lower) == len && g_ascii_strncasecmp (s, lower, len) == 0;
 }
 
@@ -989,7 +999,12 @@ scan_text (rules_ctx *ctx, const char *text, gsize len, const char *decoding, gu
 {
 	if (len == 0)
 		return;
-	g_autofree char *lower = g_ascii_strdown (text, (gssize) len);
+	/* g_ascii_strdown (text, len), inline: up to a NUL, zeros after */
+	g_autofree char *lower = g_malloc (len + 1);
+	gsize cut = 0;
+	for (; cut < len && text[cut]; cut++)
+		lower[cut] = (char) ascii_lower ((guchar) text[cut]);
+	memset (lower + cut, 0, len + 1 - cut);
 	GPtrArray *rules = ctx->xlm ? ctx->tables->xlm : ctx->tables->suspicious;
 	gboolean any_counted = FALSE;
 	/* most strings are short and hold few of the keywords' letters: a
