@@ -187,9 +187,10 @@ typedef struct {
 typedef struct {
 	long record_at;  /* where its records start in the waiting file */
 	long spool_at;   /* where it goes in the spool */
+	guint base;      /* added to its locator's index when it is read back */
 } waiting_mail;
 
-/* Flagged mails kept waiting (16 bytes of memory each); past it they are
+/* Flagged mails kept waiting (24 bytes of memory each); past it they are
  * linked against what is indexed so far (counted as linked_early in the
  * summary). */
 #define MAX_WAITING 1000000
@@ -359,7 +360,7 @@ take_message (scan_state *st, mh_message *m, mh_index_entry *entry)
 		if (entry)
 			mh_thread_index_add_entry (st->index, entry);
 		if (flagged && st->waiting->len < MAX_WAITING && open_spool (st)) {
-			waiting_mail w = { ftell (st->waiting_file), ftell (st->spool) };
+			waiting_mail w = { ftell (st->waiting_file), ftell (st->spool), 0 };
 			mh_bulk_write_body (st->waiting_file, m->body_text);
 			mh_printer_message (st->waiting_printer, m);
 			g_array_append_val (st->waiting, w);
@@ -427,6 +428,8 @@ waiting_message (FILE *in, long at, GError **error)
 		return NULL;
 	mh_record_kind kind;
 	len = waiting_line (in, &line, &cap, error);
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
 	g_autoptr (JsonNode) node = len < 0 ? NULL : mh_record_parse_line (line, (gsize) len, &kind, error);
 	if (!node)
 		return NULL;
@@ -454,6 +457,8 @@ finish_waiting (scan_state *st)
 		ok = copy_spool (st->spool, w->spool_at, st->report_out);
 		g_autoptr (GError) error = NULL;
 		mh_message *m = waiting_message (st->waiting_file, w->record_at, &error);
+		if (m)
+			m->locator.index += w->base;
 		if (!m) {
 			/* written by this process moments ago: only a full or
 			 * failing disk gets here */
@@ -656,6 +661,7 @@ write_unit (scan_state *st, guint i, const mh_work_unit *u, const char *root, co
 typedef struct {
 	scan_state  *st;
 	const char  *source;     /* the records file, for errors */
+	gboolean     own;        /* written by a worker of this scan (not a shard's) */
 	guint        line;
 	gboolean     in_unit;
 	mh_unit_head head;
@@ -663,6 +669,7 @@ typedef struct {
 	gboolean     discard;    /* a range an earlier range read instead */
 	gboolean     ended;      /* its unit-end was read */
 	char        *body;       /* the body record before a message record */
+	GString     *body_line;  /* and its line, for a worker's */
 	mh_flat_record *flat;    /* the line being read, when it is flat */
 } record_reader;
 
@@ -689,6 +696,9 @@ is_flat_type (const char *type)
 	return FALSE;
 }
 
+/* How the jsonl printer begins a message line. */
+#define MESSAGE_RECORD_START "{\"type\":\"message\","
+
 /* One record line; what does not belong is an error naming the line. */
 static void
 take_record (record_reader *rr, const char *line, gsize len)
@@ -703,6 +713,24 @@ take_record (record_reader *rr, const char *line, gsize len)
 		type = mh_flat_record_type (r);
 	else if (g_error_matches (flat_error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY))
 		return;
+	if (!type && rr->own && rr->in_unit && !rr->discard && !st->check && !st->all &&
+	    st->waiting->len < MAX_WAITING && g_str_has_prefix (line, MESSAGE_RECORD_START) &&
+	    open_spool (st)) {
+		/* a worker's message record is a flagged mail, which waits as
+		 * records anyway: its lines go there as they are, read once at
+		 * the end instead of also here */
+		waiting_mail w = { ftell (st->waiting_file), ftell (st->spool), rr->base };
+		if (rr->body_line->len > 0)
+			fwrite (rr->body_line->str, 1, rr->body_line->len, st->waiting_file);
+		else
+			mh_bulk_write_body (st->waiting_file, NULL);
+		fwrite (line, 1, len, st->waiting_file);
+		fputc ('\n', st->waiting_file);
+		g_array_append_val (st->waiting, w);
+		g_clear_pointer (&rr->body, g_free);
+		g_string_truncate (rr->body_line, 0);
+		return;
+	}
 	if (!type || !is_flat_type (type)) {
 		/* a message or document line, or a line that is not flat JSON:
 		 * json-glib reads it, and says what is wrong with it */
@@ -782,6 +810,11 @@ take_record (record_reader *rr, const char *line, gsize len)
 	} else if (strcmp (type, "body") == 0) {
 		g_clear_pointer (&rr->body, g_free);
 		mh_bulk_get_string (r, "text", TRUE, &rr->body, &error);
+		g_string_truncate (rr->body_line, 0);
+		if (rr->own && !error) {
+			g_string_append_len (rr->body_line, line, (gssize) len);
+			g_string_append_c (rr->body_line, '\n');
+		}
 	} else if (strcmp (type, "message") == 0) {
 		mh_message *m = mh_message_from_json (node, &error);
 		if (m) {
@@ -793,6 +826,7 @@ take_record (record_reader *rr, const char *line, gsize len)
 			take_message (st, m, NULL);
 		}
 		g_clear_pointer (&rr->body, g_free);
+		g_string_truncate (rr->body_line, 0);
 	} else if (strcmp (type, "document") == 0) {
 		g_autofree char *file = NULL;
 		g_autoptr (mh_document) doc = mh_document_from_json (node, &file, &error);
@@ -826,9 +860,10 @@ take_record (record_reader *rr, const char *line, gsize len)
 
 /* Reads the records of one stream, line by line. */
 static void
-take_records (scan_state *st, FILE *in, const char *source)
+take_records (scan_state *st, FILE *in, const char *source, gboolean own)
 {
-	record_reader rr = { .st = st, .source = source, .flat = mh_flat_record_new () };
+	record_reader rr = { .st = st, .source = source, .own = own, .flat = mh_flat_record_new (),
+	                     .body_line = g_string_new (NULL) };
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -843,6 +878,7 @@ take_records (scan_state *st, FILE *in, const char *source)
 		record_problem (&rr, "the records of a unit end without its unit-end record: cut short");
 	mh_unit_head_clear (&rr.head);
 	g_free (rr.body);
+	g_string_free (rr.body_line, TRUE);
 	mh_flat_record_free (rr.flat);
 }
 
@@ -1128,7 +1164,7 @@ take_unit (scan_state *st, const char *spool_dir, guint u, guint count, unit_sta
 	if (state == UNIT_READ) {
 		FILE *in = fopen (path, "r");
 		if (in) {
-			take_records (st, in, path);
+			take_records (st, in, path, TRUE);
 			fclose (in);
 		} else
 			state = UNIT_LOST;
@@ -1988,7 +2024,7 @@ mh_cmd_merge (int argc, char **argv)
 		shard_file *f = &files[best];
 		FILE *block = fmemopen (f->block->str, f->block->len, "r");
 		if (block) {
-			take_records (&st, block, f->path);
+			take_records (&st, block, f->path, FALSE);
 			fclose (block);
 		}
 		if (f->bad) {

@@ -78,6 +78,15 @@ with tempfile.TemporaryDirectory() as tmp:
         ok(ranges == whole, f"--split-size {size}, --jobs {jobs}: the same report as reading it whole",
            next((f"line {i}" for i, (a, b) in enumerate(zip(whole, ranges)) if a != b),
                 f"{len(whole)} against {len(ranges)}"))
+    # flagged mails of later ranges wait for linking with their ranges' indexes
+    threads_mbox = os.path.join(SAMPLES, 'threads', 'mbox')
+    rc, flagged, err = scan('--jobs', '1', threads_mbox)
+    ok(sum(o.get('type') == 'message' and o['locator']['index'] > 0 for o in flagged) >= 5,
+       "the thread samples' mboxes have flagged mails past their first message")
+    rc, ranges, err = scan('--jobs', '2', '--split-size', '16K', threads_mbox)
+    ok(ranges == flagged, "flagged only, --split-size 16K, --jobs 2: the same report as --jobs 1",
+       next((f"line {i}: {a!r} != {b!r}" for i, (a, b) in enumerate(zip(flagged, ranges)) if a != b),
+            f"{len(flagged)} against {len(ranges)}"))
     # a size the analyst mistyped is refused, not read as something else
     for bad in ('64Q', 'M', '-1', '99999999999999999999G'):
         rc, out, err = mhtest.run('scan', '--split-size', bad, mbox)
