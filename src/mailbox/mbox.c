@@ -213,27 +213,28 @@ reject_candidate (mh_mbox_splitter *s)
 }
 
 /* Copies @len bytes to @out, turning ">From " into "From " (one '>' less)
- * at the start of each line.  Only a line starting with '>' can be such a
- * line: the runs between them are copied whole (copying line by line was
- * a call per line of every message). */
+ * at the start of each line.  Such a line holds ">From " after its run of
+ * '>': that string is looked for (memmem skips through text several bytes
+ * at a time, where looking at every line starting with '>' stopped at
+ * each quoted line of a reply), and the runs between the lines found are
+ * copied whole. */
 static void
 unescape_into (GByteArray *out, const guint8 *p, gsize len)
 {
 	gsize copied = 0;   /* bytes up to here are in @out */
-	gsize i = 0;        /* the start of a line */
-	while (i < len) {
-		if (p[i] == '>') {
-			const guint8 *nl = memchr (p + i, '\n', len - i);
-			gsize line_end = nl ? (gsize) (nl - p) + 1 : len;
-			if (classify ((const char *) p + i, line_end - i) == LINE_ESCAPED_FROM) {
-				g_byte_array_append (out, p + copied, (guint) (i - copied));
-				copied = i + 1;
-			}
-		}
-		const guint8 *next = memmem (p + i, len - i, "\n>", 2);
-		if (!next)
+	gsize at = 0;       /* where to look next */
+	while (at < len) {
+		const guint8 *hit = memmem (p + at, len - at, ">From ", 6);
+		if (!hit)
 			break;
-		i = (gsize) (next - p) + 1;
+		gsize k = (gsize) (hit - p), line = k;
+		while (line > 0 && p[line - 1] == '>')
+			line--;
+		if (line == 0 || p[line - 1] == '\n') {
+			g_byte_array_append (out, p + copied, (guint) (line - copied));
+			copied = line + 1;
+		}
+		at = k + 6;
 	}
 	g_byte_array_append (out, p + copied, (guint) (len - copied));
 }
