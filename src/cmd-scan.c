@@ -923,13 +923,34 @@ typedef enum {
 #define BATCH_UNITS 64
 #define BATCH_BYTES ((gint64) 1 << 20)
 
-/* A batch on the pipe: its length (native guint32), then a GVariant of
- * this type: the spool directory, the OCR cache directory, and each unit
- * with its number in the plan and the PATH it was found under.  Larger
- * than any batch the parent makes (64 units, of which a range of an mbox
- * carries the file's cut points). */
-#define BATCH_TYPE "(aymaya(uay" MH_WORK_UNIT_VARIANT_TYPE "))"
+/* A batch on the pipe: its length (native guint32), then the spool
+ * directory, the OCR cache directory (or NULL), the number of units, and
+ * each unit with its number in the plan and the PATH it was found under
+ * (mh_wire_*, mh_work_unit_put: a GVariant of the batch was a quarter of
+ * the parent's time on a quarantine folder).  The cap is larger than any
+ * batch the parent makes (64 units, of which a range of an mbox carries
+ * the file's cut points). */
 #define BATCH_MAX_BYTES ((guint32) 64 << 20)
+
+/* A batch as the worker reads it. */
+typedef struct {
+	char      *spool;
+	char      *ocr;
+	GArray    *numbers;   /* of guint: each unit's number in the plan */
+	GPtrArray *roots;     /* of char*: the PATH it was found under */
+	GPtrArray *units;     /* of mh_work_unit* */
+} worker_batch;
+
+static void
+worker_batch_free (worker_batch *b)
+{
+	g_free (b->spool);
+	g_free (b->ocr);
+	g_array_unref (b->numbers);
+	g_ptr_array_unref (b->roots);
+	g_ptr_array_unref (b->units);
+	g_free (b);
+}
 
 static char *
 unit_file (const char *spool_dir, guint unit)
@@ -938,21 +959,46 @@ unit_file (const char *spool_dir, guint unit)
 	return g_build_filename (spool_dir, name, NULL);
 }
 
-/* The next batch from the parent, or NULL when the pipe ends (or holds
- * something else: the worker stops, and the parent reads its units again). */
-static GVariant *
+/* The next batch on @in; NULL at the end of the pipe.  Bytes that are not
+ * a batch end the worker (the parent then reads its units again, one at
+ * a time). */
+static worker_batch *
 worker_read_batch (FILE *in)
 {
 	guint32 len;
-	if (fread (&len, sizeof len, 1, in) != 1 || len == 0 || len > BATCH_MAX_BYTES)
+	if (fread (&len, sizeof len, 1, in) != 1)
 		return NULL;
+	if (len == 0 || len > BATCH_MAX_BYTES)
+		_exit (1);
 	g_autofree guint8 *data = g_malloc (len);
 	if (fread (data, 1, len, in) != len)
 		return NULL;
-	GBytes *bytes = g_bytes_new_take (g_steal_pointer (&data), len);
-	GVariant *batch = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (BATCH_TYPE), bytes, FALSE));
-	g_bytes_unref (bytes);
-	return batch;
+	const guint8 *p = data;
+	gsize left = len;
+	worker_batch *b = g_new0 (worker_batch, 1);
+	b->numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+	b->roots = g_ptr_array_new_with_free_func (g_free);
+	b->units = g_ptr_array_new_with_free_func ((GDestroyNotify) mh_work_unit_free);
+	guint32 n;
+	if (!mh_wire_get_string (&p, &left, &b->spool) || !b->spool ||
+	    !mh_wire_get_string (&p, &left, &b->ocr) || !mh_wire_get_u32 (&p, &left, &n))
+		_exit (1);
+	for (guint32 k = 0; k < n; k++) {
+		guint32 number;
+		char *root;
+		if (!mh_wire_get_u32 (&p, &left, &number) || !mh_wire_get_string (&p, &left, &root) || !root)
+			_exit (1);
+		mh_work_unit *u = mh_work_unit_get (&p, &left);
+		if (!u)
+			_exit (1);
+		guint i = number;
+		g_array_append_val (b->numbers, i);
+		g_ptr_array_add (b->roots, root);
+		g_ptr_array_add (b->units, u);
+	}
+	if (left != 0)
+		_exit (1);
+	return b;
 }
 
 /* Workers forked so far: the tests' way to make the first N of them end
@@ -968,31 +1014,20 @@ worker_main (scan_state *st, const mh_limits *limits, int from, int to)
 		_exit (0);
 	FILE *in = fdopen (from, "r");
 	g_autofree char *ocr_dir = NULL;
-	GVariant *batch;
+	worker_batch *batch;
 	while (in && (batch = worker_read_batch (in))) {
-		g_autoptr (GVariant) spool = g_variant_get_child_value (batch, 0);
-		g_autoptr (GVariant) ocr = g_variant_get_child_value (batch, 1);
-		g_autoptr (GVariant) units = g_variant_get_child_value (batch, 2);
-		g_autoptr (GVariant) ocr_path = g_variant_get_maybe (ocr);
-		const char *ocr_wanted = ocr_path ? g_variant_get_bytestring (ocr_path) : NULL;
-		if (g_strcmp0 (ocr_wanted, ocr_dir) != 0) {
+		if (g_strcmp0 (batch->ocr, ocr_dir) != 0) {
 			g_free (ocr_dir);
-			ocr_dir = g_strdup (ocr_wanted);
+			ocr_dir = g_strdup (batch->ocr);
 			mh_office_set_ocr_cache_dir (ocr_dir);
 		}
-		gsize n = g_variant_n_children (units);
-		guint first = 0;
-		if (n > 0)
-			g_variant_get_child (units, 0, "(u@ay@" MH_WORK_UNIT_VARIANT_TYPE ")", &first, NULL, NULL);
-		g_autofree char *path = unit_file (g_variant_get_bytestring (spool), first);
+		guint n = batch->units->len;
+		guint first = n > 0 ? g_array_index (batch->numbers, guint, 0) : 0;
+		g_autofree char *path = unit_file (batch->spool, first);
 		FILE *out = n > 0 ? fopen (path, "w") : NULL;
-		for (gsize k = 0; out && k < n; k++) {
-			guint i;
-			g_autoptr (GVariant) root = NULL, described = NULL;
-			g_variant_get_child (units, k, "(u@ay@" MH_WORK_UNIT_VARIANT_TYPE ")", &i, &root, &described);
-			g_autoptr (mh_work_unit) u = mh_work_unit_from_variant (described);
-			if (!u)
-				_exit (1);   /* the parent reads the batch again, one unit at a time */
+		for (guint k = 0; out && k < n; k++) {
+			guint i = g_array_index (batch->numbers, guint, k);
+			const mh_work_unit *u = g_ptr_array_index (batch->units, k);
 			/* the tests' way to show that a worker's death costs one input */
 			const char *doomed = g_getenv ("MAILHUNT_TEST_KILL_WORKER_ON");
 			if (doomed && *doomed && strstr (u->path, doomed))
@@ -1001,9 +1036,9 @@ worker_main (scan_state *st, const mh_limits *limits, int from, int to)
 			const char *stalled = g_getenv ("MAILHUNT_TEST_STALL_WORKER_ON");
 			if (stalled && *stalled && strstr (u->path, stalled))
 				g_usleep (60 * G_USEC_PER_SEC);
-			write_unit (st, i, u, g_variant_get_bytestring (root), limits, out);
+			write_unit (st, i, u, g_ptr_array_index (batch->roots, k), limits, out);
 		}
-		g_variant_unref (batch);
+		worker_batch_free (batch);
 		if (out && fclose (out) != 0)
 			unlink (path);
 		g_autofree char *answer = g_strdup_printf ("%u\n", first);
@@ -1061,6 +1096,16 @@ worker_start (scan_state *st, const mh_limits *limits, worker_pool *pool, worker
 	w->to = down[1];
 	w->from = up[0];
 	w->unit = -1;
+	/* a worker the tests make end idle has ended before it is given
+	 * anything (its answers pipe closes), as the test means: otherwise a
+	 * worker slow to start may take a batch into its pipe and lose it */
+	const char *idle_exit = g_getenv ("MAILHUNT_TEST_IDLE_WORKERS_EXIT");
+	if (idle_exit && workers_forked <= g_ascii_strtoull (idle_exit, NULL, 10)) {
+		char c;
+		ssize_t got;
+		while ((got = read (w->from, &c, 1)) > 0 || (got < 0 && errno == EINTR))
+			;
+	}
 	if (!w->answer)
 		w->answer = g_string_new (NULL);
 	g_string_truncate (w->answer, 0);
@@ -1119,17 +1164,17 @@ static give_result
 worker_give (worker *w, const scan_state *st, const char *spool_dir, const char *ocr_dir,
              guint unit, guint count)
 {
-	GVariantBuilder units;
-	g_variant_builder_init (&units, G_VARIANT_TYPE ("a(uay" MH_WORK_UNIT_VARIANT_TYPE ")"));
-	for (guint i = unit; i < unit + count; i++)
-		g_variant_builder_add (&units, "(u@ay@" MH_WORK_UNIT_VARIANT_TYPE ")", i,
-		                       g_variant_new_bytestring (g_ptr_array_index (st->roots, i)),
-		                       mh_work_unit_to_variant (g_ptr_array_index (st->units, i)));
-	g_autoptr (GVariant) batch = g_variant_ref_sink (g_variant_new (
-		"(@ay@may@a(uay" MH_WORK_UNIT_VARIANT_TYPE "))", g_variant_new_bytestring (spool_dir),
-		g_variant_new_maybe (G_VARIANT_TYPE_BYTESTRING, ocr_dir ? g_variant_new_bytestring (ocr_dir) : NULL),
-		g_variant_builder_end (&units)));
-	gsize size = g_variant_get_size (batch);
+	g_autoptr (GByteArray) batch = g_byte_array_new ();
+	mh_wire_put_u32 (batch, 0);   /* its length, set below */
+	mh_wire_put_string (batch, spool_dir);
+	mh_wire_put_string (batch, ocr_dir);
+	mh_wire_put_u32 (batch, count);
+	for (guint i = unit; i < unit + count; i++) {
+		mh_wire_put_u32 (batch, i);
+		mh_wire_put_string (batch, g_ptr_array_index (st->roots, i));
+		mh_work_unit_put (batch, g_ptr_array_index (st->units, i));
+	}
+	gsize size = batch->len - sizeof (guint32);
 	if (size > BATCH_MAX_BYTES)
 		return BATCH_TOO_LARGE;
 	guint32 len = (guint32) size;
@@ -1141,7 +1186,8 @@ worker_give (worker *w, const scan_state *st, const char *spool_dir, const char 
 	sigemptyset (&pipe_signal);
 	sigaddset (&pipe_signal, SIGPIPE);
 	pthread_sigmask (SIG_BLOCK, &pipe_signal, &old);
-	gboolean written = mh_write_all (w->to, &len, sizeof len) && mh_write_all (w->to, g_variant_get_data (batch), size);
+	memcpy (batch->data, &len, sizeof len);
+	gboolean written = mh_write_all (w->to, batch->data, batch->len);
 	if (!written && errno == EPIPE) {
 		const struct timespec now = { 0, 0 };
 		while (sigtimedwait (&pipe_signal, NULL, &now) > 0)

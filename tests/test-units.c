@@ -184,16 +184,25 @@ read_in_order (GPtrArray *units, const mh_limits *limits)
 	return lines;
 }
 
-/* @u as a worker gets it: described as a GVariant, its bytes carried (a
- * copy), read back.  Every field must come back as it was. */
+/* @u as a worker gets it: put into bytes, the bytes carried (a copy),
+ * read back.  Every field must come back as it was, and every shorter
+ * piece of the bytes must be refused, not read past. */
 static mh_work_unit *
-through_variant (const mh_work_unit *u)
+through_wire (const mh_work_unit *u)
 {
-	g_autoptr (GVariant) v = g_variant_ref_sink (mh_work_unit_to_variant (u));
-	g_autoptr (GBytes) bytes = g_bytes_new (g_variant_get_data (v), g_variant_get_size (v));
-	g_autoptr (GVariant) back = g_variant_ref_sink (
-		g_variant_new_from_bytes (G_VARIANT_TYPE (MH_WORK_UNIT_VARIANT_TYPE), bytes, FALSE));
-	mh_work_unit *w = mh_work_unit_from_variant (back);
+	g_autoptr (GByteArray) out = g_byte_array_new ();
+	mh_work_unit_put (out, u);
+	g_autofree guint8 *copy = g_memdup2 (out->data, out->len);
+	const guint8 *p = copy;
+	gsize left = out->len;
+	mh_work_unit *w = mh_work_unit_get (&p, &left);
+	g_assert_cmpuint (left, ==, 0);
+	for (gsize cut = 0; cut < out->len; cut += 1 + cut / 16) {
+		g_autofree guint8 *piece = g_memdup2 (out->data, cut ? cut : 1);
+		const guint8 *q = piece;
+		gsize piece_left = cut;
+		g_assert_null (mh_work_unit_get (&q, &piece_left));
+	}
 	g_assert_nonnull (w);
 	g_assert_cmpint (w->type, ==, u->type);
 	g_assert_cmpstr (w->key, ==, u->key);
@@ -229,7 +238,7 @@ read_apart (GPtrArray *units, const mh_limits *limits, plan_stats *stats)
 	for (guint i = 0; i < units->len; i++)
 		g_ptr_array_add (per_unit, events_new ());
 	for (guint i = units->len; i-- > 0; ) {
-		g_autoptr (mh_work_unit) carried = through_variant (g_ptr_array_index (units, i));
+		g_autoptr (mh_work_unit) carried = through_wire (g_ptr_array_index (units, i));
 		mh_read_unit (carried, 0, limits, &recorder, g_ptr_array_index (per_unit, i), &results[i]);
 	}
 	mh_plan_merge (units, results, keep, base);

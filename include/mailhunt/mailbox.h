@@ -177,14 +177,19 @@ typedef struct {
 void mh_work_unit_free (mh_work_unit *unit);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (mh_work_unit, mh_work_unit_free)
 
-/* A unit as a GVariant of type MH_WORK_UNIT_VARIANT_TYPE, for handing it
- * to a process that did not plan it (scan's workers are forked before
- * the plan, so as not to hold it).  Paths are byte strings: file names
- * need not be UTF-8.  from_variant gives NULL for a variant of another
- * type or an unknown unit type. */
-#define MH_WORK_UNIT_VARIANT_TYPE "(uayaymaymaybxuuuxxmayaxx)"
-GVariant     *mh_work_unit_to_variant   (const mh_work_unit *unit);
-mh_work_unit *mh_work_unit_from_variant (GVariant *variant);
+/* A unit as bytes, for handing it to a process that did not plan it
+ * (scan's workers are forked before the plan, so as not to hold it), and
+ * back.  _put appends it to @out; _get reads one from *@p (*@left bytes
+ * left), moving both on, or gives NULL for bytes that are not one.  The
+ * mh_wire_ functions put and get the other parts of such a message: a
+ * number, a string (NULL allowed; paths are bytes, not always UTF-8).
+ * The bytes are the machine's own: for a scan and its workers only. */
+void          mh_work_unit_put   (GByteArray *out, const mh_work_unit *unit);
+mh_work_unit *mh_work_unit_get   (const guint8 **p, gsize *left);
+void          mh_wire_put_u32    (GByteArray *out, guint32 v);
+void          mh_wire_put_string (GByteArray *out, const char *s);
+gboolean      mh_wire_get_u32    (const guint8 **p, gsize *left, guint32 *v);
+gboolean      mh_wire_get_string (const guint8 **p, gsize *left, char **s);
 
 /* mboxes larger than split_size are read in ranges of about split_size */
 #define MH_PLAN_SPLIT_SIZE ((gint64) 16 * 1024 * 1024)

@@ -84,70 +84,128 @@ unit_new (mh_work_unit_type type, const char *path)
 	return u;
 }
 
-static GVariant *
-maybe_bytestring (const char *s)
+/* -- units on the wire ---------------------------------------------------------- */
+
+/* Numbers go in the byte order of the machine: the bytes only go from a
+ * scan to the workers it forked.  A string is its length, then its bytes;
+ * NULL has the length G_MAXUINT32. */
+#define WIRE_NULL G_MAXUINT32
+
+void
+mh_wire_put_u32 (GByteArray *out, guint32 v)
 {
-	return g_variant_new_maybe (G_VARIANT_TYPE_BYTESTRING, s ? g_variant_new_bytestring (s) : NULL);
+	g_byte_array_append (out, (const guint8 *) &v, sizeof v);
 }
 
-GVariant *
-mh_work_unit_to_variant (const mh_work_unit *u)
+static void
+wire_put_i64 (GByteArray *out, gint64 v)
 {
-	g_return_val_if_fail (u != NULL, NULL);
-	static const gint64 none = 0;
-	GVariant *cuts = g_variant_new_fixed_array (G_VARIANT_TYPE_INT64,
-	                                            u->cuts ? (gconstpointer) u->cuts->data : &none,
-	                                            u->cuts ? u->cuts->len : 0, sizeof (gint64));
-	return g_variant_new ("(u@ay@ay@may@maybxuuuxx@may@axx)", (guint32) u->type,
-	                      g_variant_new_bytestring (u->key), g_variant_new_bytestring (u->path),
-	                      maybe_bytestring (u->folder), maybe_bytestring (u->eml_folder),
-	                      (gboolean) u->maildir_trashed, (gint64) u->size, (guint32) u->kind,
-	                      (guint32) u->range, (guint32) u->ranges, (gint64) u->start, (gint64) u->end,
-	                      maybe_bytestring (u->what), cuts, (gint64) u->file_size);
+	g_byte_array_append (out, (const guint8 *) &v, sizeof v);
 }
 
-static char *
-dup_maybe_bytestring (GVariant *maybe)
+void
+mh_wire_put_string (GByteArray *out, const char *s)
 {
-	g_autoptr (GVariant) s = g_variant_get_maybe (maybe);
-	return s ? g_variant_dup_bytestring (s, NULL) : NULL;
+	gsize len = s ? strlen (s) : 0;
+	if (!s || len >= WIRE_NULL) {
+		mh_wire_put_u32 (out, WIRE_NULL);
+		return;
+	}
+	mh_wire_put_u32 (out, (guint32) len);
+	g_byte_array_append (out, (const guint8 *) s, (guint) len);
+}
+
+static gboolean
+wire_take (const guint8 **p, gsize *left, void *v, gsize size)
+{
+	if (*left < size)
+		return FALSE;
+	memcpy (v, *p, size);
+	*p += size;
+	*left -= size;
+	return TRUE;
+}
+
+gboolean
+mh_wire_get_u32 (const guint8 **p, gsize *left, guint32 *v)
+{
+	return wire_take (p, left, v, sizeof *v);
+}
+
+gboolean
+mh_wire_get_string (const guint8 **p, gsize *left, char **s)
+{
+	guint32 len;
+	*s = NULL;
+	if (!mh_wire_get_u32 (p, left, &len))
+		return FALSE;
+	if (len == WIRE_NULL)
+		return TRUE;
+	if (*left < len)
+		return FALSE;
+	*s = g_strndup ((const char *) *p, len);   /* a NUL would end it: paths hold none */
+	*p += len;
+	*left -= len;
+	return TRUE;
+}
+
+void
+mh_work_unit_put (GByteArray *out, const mh_work_unit *u)
+{
+	g_return_if_fail (out != NULL && u != NULL);
+	mh_wire_put_u32 (out, (guint32) u->type);
+	mh_wire_put_string (out, u->key);
+	mh_wire_put_string (out, u->path);
+	mh_wire_put_string (out, u->folder);
+	mh_wire_put_string (out, u->eml_folder);
+	mh_wire_put_u32 (out, u->maildir_trashed ? 1 : 0);
+	wire_put_i64 (out, u->size);
+	mh_wire_put_u32 (out, (guint32) u->kind);
+	mh_wire_put_u32 (out, u->range);
+	mh_wire_put_u32 (out, u->ranges);
+	wire_put_i64 (out, u->start);
+	wire_put_i64 (out, u->end);
+	mh_wire_put_string (out, u->what);
+	guint n_cuts = u->cuts ? u->cuts->len : 0;
+	mh_wire_put_u32 (out, n_cuts);
+	if (n_cuts > 0)
+		g_byte_array_append (out, (const guint8 *) u->cuts->data, n_cuts * (guint) sizeof (gint64));
+	wire_put_i64 (out, u->file_size);
 }
 
 mh_work_unit *
-mh_work_unit_from_variant (GVariant *v)
+mh_work_unit_get (const guint8 **p, gsize *left)
 {
-	if (!v || !g_variant_is_of_type (v, G_VARIANT_TYPE (MH_WORK_UNIT_VARIANT_TYPE)))
+	g_return_val_if_fail (p != NULL && left != NULL, NULL);
+	g_autoptr (mh_work_unit) u = g_new0 (mh_work_unit, 1);
+	guint32 type, trashed, kind, n_cuts;
+	if (!mh_wire_get_u32 (p, left, &type) || type > MH_UNIT_SKIPPED ||
+	    !mh_wire_get_string (p, left, &u->key) || !u->key ||
+	    !mh_wire_get_string (p, left, &u->path) || !u->path ||
+	    !mh_wire_get_string (p, left, &u->folder) ||
+	    !mh_wire_get_string (p, left, &u->eml_folder) ||
+	    !mh_wire_get_u32 (p, left, &trashed) ||
+	    !wire_take (p, left, &u->size, sizeof u->size) ||
+	    !mh_wire_get_u32 (p, left, &kind) || kind > MH_INPUT_EMPTY ||
+	    !mh_wire_get_u32 (p, left, &u->range) ||
+	    !mh_wire_get_u32 (p, left, &u->ranges) ||
+	    !wire_take (p, left, &u->start, sizeof u->start) ||
+	    !wire_take (p, left, &u->end, sizeof u->end) ||
+	    !mh_wire_get_string (p, left, &u->what) ||
+	    !mh_wire_get_u32 (p, left, &n_cuts) || *left / sizeof (gint64) < n_cuts)
 		return NULL;
-	guint32 type, kind, range, ranges;
-	gboolean trashed;
-	gint64 size, start, end, file_size;
-	g_autoptr (GVariant) key = NULL, path = NULL, folder = NULL, eml_folder = NULL, what = NULL, cuts = NULL;
-	g_variant_get (v, "(u@ay@ay@may@maybxuuuxx@may@axx)", &type, &key, &path, &folder, &eml_folder,
-	               &trashed, &size, &kind, &range, &ranges, &start, &end, &what, &cuts, &file_size);
-	if (type > MH_UNIT_SKIPPED || kind > MH_INPUT_EMPTY)
-		return NULL;
-	mh_work_unit *u = g_new0 (mh_work_unit, 1);
 	u->type = (mh_work_unit_type) type;
-	u->key = g_variant_dup_bytestring (key, NULL);
-	u->path = g_variant_dup_bytestring (path, NULL);
-	u->folder = dup_maybe_bytestring (folder);
-	u->eml_folder = dup_maybe_bytestring (eml_folder);
-	u->maildir_trashed = trashed;
-	u->size = size;
 	u->kind = (mh_input_kind) kind;
-	u->range = range;
-	u->ranges = ranges;
-	u->start = start;
-	u->end = end;
-	u->what = dup_maybe_bytestring (what);
-	gsize n_cuts = 0;
-	const gint64 *cut = g_variant_get_fixed_array (cuts, &n_cuts, sizeof (gint64));
+	u->maildir_trashed = trashed != 0;
 	if (n_cuts > 0) {
-		u->cuts = g_array_sized_new (FALSE, FALSE, sizeof (gint64), (guint) n_cuts);
-		g_array_append_vals (u->cuts, cut, (guint) n_cuts);
+		u->cuts = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_cuts);
+		g_array_append_vals (u->cuts, *p, n_cuts);
+		*p += (gsize) n_cuts * sizeof (gint64);
+		*left -= (gsize) n_cuts * sizeof (gint64);
 	}
-	u->file_size = file_size;
-	return u;
+	if (!wire_take (p, left, &u->file_size, sizeof u->file_size))
+		return NULL;
+	return g_steal_pointer (&u);
 }
 
 typedef struct {
