@@ -585,12 +585,17 @@ find_source_start (project_reader *r, const guint8 *data, gsize len)
 static void
 append_significant (GString *out, const char *text, gsize len)
 {
+	/* written in place: a call per byte of every module was 2 % of an
+	 * Office-folder scan */
+	gsize at = out->len;
+	g_string_set_size (out, at + len);
 	for (gsize i = 0; i < len; i++) {
 		char c = text[i];
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '_' || c == '"')
 			continue;
-		g_string_append_c (out, g_ascii_tolower (c));
+		out->str[at++] = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
 	}
+	g_string_truncate (out, at);
 }
 
 /* TRUE when the source has a line that is neither blank nor an Attribute. */
