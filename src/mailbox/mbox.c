@@ -214,27 +214,28 @@ reject_candidate (mh_mbox_splitter *s)
 
 /* Copies @len bytes to @out, turning ">From " into "From " (one '>' less)
  * at the start of each line.  Such a line holds ">From " after its run of
- * '>': that string is looked for (memmem skips through text several bytes
- * at a time, where looking at every line starting with '>' stopped at
- * each quoted line of a reply), and the runs between the lines found are
- * copied whole. */
+ * '>': each '>' is found by memchr (which skips base64 and most text many
+ * bytes at a time; a search line by line was a call per line), and the
+ * runs between the lines found are copied whole. */
 static void
 unescape_into (GByteArray *out, const guint8 *p, gsize len)
 {
 	gsize copied = 0;   /* bytes up to here are in @out */
 	gsize at = 0;       /* where to look next */
 	while (at < len) {
-		const guint8 *hit = memmem (p + at, len - at, ">From ", 6);
-		if (!hit)
+		const guint8 *gt = memchr (p + at, '>', len - at);
+		if (!gt)
 			break;
-		gsize k = (gsize) (hit - p), line = k;
+		gsize k = (gsize) (gt - p), line = k;
+		at = k + 1;
+		if (len - k < 6 || memcmp (gt + 1, "From ", 5) != 0)
+			continue;
 		while (line > 0 && p[line - 1] == '>')
 			line--;
 		if (line == 0 || p[line - 1] == '\n') {
 			g_byte_array_append (out, p + copied, (guint) (line - copied));
 			copied = line + 1;
 		}
-		at = k + 6;
 	}
 	g_byte_array_append (out, p + copied, (guint) (len - copied));
 }

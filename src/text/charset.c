@@ -438,7 +438,18 @@ decode_iso2022jp_direct (const guint8 *in, gsize len)
 		}
 		if (u == 0)
 			goto other;
-		o += g_unichar_to_utf8 (u, o);
+		/* the table holds BMP characters only (jis_table_init): encoded
+		 * here, a call per character less */
+		if (u < 0x80) {
+			*o++ = (char) u;
+		} else if (u < 0x800) {
+			*o++ = (char) (0xC0 | (u >> 6));
+			*o++ = (char) (0x80 | (u & 0x3F));
+		} else {
+			*o++ = (char) (0xE0 | (u >> 12));
+			*o++ = (char) (0x80 | ((u >> 6) & 0x3F));
+			*o++ = (char) (0x80 | (u & 0x3F));
+		}
 	}
 	*o = '\0';
 	return out;
