@@ -219,16 +219,21 @@ for n, label in (('2', 'both first workers'), ('1000000', 'every worker')):
         ok('mbox-mixed' in err or 'README.md' in err, "the errors name the inputs", err[-300:])
 
 # -- interrupted: the workers stop, the spool (mail read!) is removed ----------
-with tempfile.TemporaryDirectory() as tmpdir:
-    env = dict(os.environ, TMPDIR=tmpdir)
+def start_spooling(tmpdir, args, **extra):
+    """A scan --jobs 2 with TMPDIR=@tmpdir, once its spool directory is
+    there (or it has ended): the process, and whether the directory was."""
+    env = dict(os.environ, TMPDIR=tmpdir, **extra)
     p = subprocess.Popen([mhtest.mailhunt(), 'scan', '--format', 'jsonl', '--no-progress', '--jobs', '2',
-                          '--ocr', 'all', '-o', os.devnull, SAMPLES], env=env,
+                          '-o', os.devnull, *args], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(600):
+    for _ in range(1200):
         if os.listdir(tmpdir) or p.poll() is not None:
             break
         time.sleep(0.05)
-    spooled = bool(os.listdir(tmpdir))
+    return p, bool(os.listdir(tmpdir))
+
+with tempfile.TemporaryDirectory() as tmpdir:
+    p, spooled = start_spooling(tmpdir, ['--ocr', 'all', SAMPLES])
     p.send_signal(signal.SIGTERM)
     rc = p.wait(timeout=300)
     ok(spooled, "--jobs 2 keeps its records in a directory of $TMPDIR")
@@ -237,15 +242,8 @@ with tempfile.TemporaryDirectory() as tmpdir:
 
 # -- a signal right after the spool directory is made still removes it ------
 with tempfile.TemporaryDirectory() as tmpdir:
-    env = dict(os.environ, TMPDIR=tmpdir, MAILHUNT_TEST_PAUSE_AFTER_SPOOL='60')
-    p = subprocess.Popen([mhtest.mailhunt(), 'scan', '--format', 'jsonl', '--no-progress', '--jobs', '2',
-                          '-o', os.devnull, os.path.join(SAMPLES, 'lures')], env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(1200):
-        if os.listdir(tmpdir) or p.poll() is not None:
-            break
-        time.sleep(0.05)
-    spooled = bool(os.listdir(tmpdir))
+    p, spooled = start_spooling(tmpdir, [os.path.join(SAMPLES, 'lures')],
+                                MAILHUNT_TEST_PAUSE_AFTER_SPOOL='60')
     start = time.monotonic()
     p.send_signal(signal.SIGTERM)
     rc = p.wait(timeout=300)
@@ -258,14 +256,7 @@ with tempfile.TemporaryDirectory() as tmpdir:
 # -- killed: SIGKILL leaves the spool; the next scan removes it ---------------
 with tempfile.TemporaryDirectory() as tmpdir:
     # every worker stalls for a minute on its first document of the lures
-    env = dict(os.environ, TMPDIR=tmpdir, MAILHUNT_TEST_STALL_WORKER_ON='lures/')
-    p = subprocess.Popen([mhtest.mailhunt(), 'scan', '--format', 'jsonl', '--no-progress', '--jobs', '2',
-                          '-o', os.devnull, os.path.join(SAMPLES, 'lures')], env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(600):
-        if os.listdir(tmpdir) or p.poll() is not None:
-            break
-        time.sleep(0.05)
+    p, _ = start_spooling(tmpdir, [os.path.join(SAMPLES, 'lures')], MAILHUNT_TEST_STALL_WORKER_ON='lures/')
     time.sleep(0.5)   # the workers are in their stall
     env = dict(os.environ, TMPDIR=tmpdir)
     try:
