@@ -343,6 +343,23 @@ open_spool (scan_state *st)
 	return TRUE;
 }
 
+/* Whether one more flagged mail can wait (the files are opened when the
+ * first one does). */
+static gboolean
+can_wait (scan_state *st)
+{
+	return st->waiting->len < MAX_WAITING && open_spool (st);
+}
+
+/* A flagged mail starts waiting here: its records are to be written to the
+ * waiting file next, its locator's index to be moved on by @base. */
+static void
+waiting_add (scan_state *st, guint base)
+{
+	waiting_mail w = { ftell (st->waiting_file), ftell (st->spool), base };
+	g_array_append_val (st->waiting, w);
+}
+
 /* An analysed message, with its index entry when the scan indexes it
  * (@entry is taken): indexed, then linked at the end when flagged, else
  * reported now. */
@@ -359,11 +376,10 @@ take_message (scan_state *st, mh_message *m, mh_index_entry *entry)
 		/* scan: every message may be the original a flagged one quotes */
 		if (entry)
 			mh_thread_index_add_entry (st->index, entry);
-		if (flagged && st->waiting->len < MAX_WAITING && open_spool (st)) {
-			waiting_mail w = { ftell (st->waiting_file), ftell (st->spool), 0 };
+		if (flagged && can_wait (st)) {
+			waiting_add (st, 0);
 			mh_bulk_write_body (st->waiting_file, m->body_text);
 			mh_printer_message (st->waiting_printer, m);
-			g_array_append_val (st->waiting, w);
 			mh_index_entry_free (entry);
 			mh_message_free (m);
 			return;
@@ -714,19 +730,17 @@ take_record (record_reader *rr, const char *line, gsize len)
 	else if (g_error_matches (flat_error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY))
 		return;
 	if (!type && rr->own && rr->in_unit && !rr->discard && !st->check && !st->all &&
-	    st->waiting->len < MAX_WAITING && g_str_has_prefix (line, MESSAGE_RECORD_START) &&
-	    open_spool (st)) {
+	    g_str_has_prefix (line, MESSAGE_RECORD_START) && can_wait (st)) {
 		/* a worker's message record is a flagged mail, which waits as
 		 * records anyway: its lines go there as they are, read once at
 		 * the end instead of also here */
-		waiting_mail w = { ftell (st->waiting_file), ftell (st->spool), rr->base };
+		waiting_add (st, rr->base);
 		if (rr->body_line->len > 0)
 			fwrite (rr->body_line->str, 1, rr->body_line->len, st->waiting_file);
 		else
 			mh_bulk_write_body (st->waiting_file, NULL);
 		fwrite (line, 1, len, st->waiting_file);
 		fputc ('\n', st->waiting_file);
-		g_array_append_val (st->waiting, w);
 		g_clear_pointer (&rr->body, g_free);
 		g_string_truncate (rr->body_line, 0);
 		return;
@@ -936,7 +950,7 @@ typedef enum {
 typedef struct {
 	char      *spool;
 	char      *ocr;
-	GArray    *numbers;   /* of guint: each unit's number in the plan */
+	GArray    *numbers;   /* of guint32: each unit's number in the plan */
 	GPtrArray *roots;     /* of char*: the PATH it was found under */
 	GPtrArray *units;     /* of mh_work_unit* */
 } worker_batch;
@@ -976,7 +990,7 @@ worker_read_batch (FILE *in)
 	const guint8 *p = data;
 	gsize left = len;
 	worker_batch *b = g_new0 (worker_batch, 1);
-	b->numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+	b->numbers = g_array_new (FALSE, FALSE, sizeof (guint32));
 	b->roots = g_ptr_array_new_with_free_func (g_free);
 	b->units = g_ptr_array_new_with_free_func ((GDestroyNotify) mh_work_unit_free);
 	guint32 n;
@@ -991,8 +1005,7 @@ worker_read_batch (FILE *in)
 		mh_work_unit *u = mh_work_unit_get (&p, &left);
 		if (!u)
 			_exit (1);
-		guint i = number;
-		g_array_append_val (b->numbers, i);
+		g_array_append_val (b->numbers, number);
 		g_ptr_array_add (b->roots, root);
 		g_ptr_array_add (b->units, u);
 	}
@@ -1022,11 +1035,11 @@ worker_main (scan_state *st, const mh_limits *limits, int from, int to)
 			mh_office_set_ocr_cache_dir (ocr_dir);
 		}
 		guint n = batch->units->len;
-		guint first = n > 0 ? g_array_index (batch->numbers, guint, 0) : 0;
+		guint first = n > 0 ? g_array_index (batch->numbers, guint32, 0) : 0;
 		g_autofree char *path = unit_file (batch->spool, first);
 		FILE *out = n > 0 ? fopen (path, "w") : NULL;
 		for (guint k = 0; out && k < n; k++) {
-			guint i = g_array_index (batch->numbers, guint, k);
+			guint i = g_array_index (batch->numbers, guint32, k);
 			const mh_work_unit *u = g_ptr_array_index (batch->units, k);
 			/* the tests' way to show that a worker's death costs one input */
 			const char *doomed = g_getenv ("MAILHUNT_TEST_KILL_WORKER_ON");

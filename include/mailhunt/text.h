@@ -51,6 +51,14 @@ char     *mh_text_from_html (const char *html, gsize len, gsize max, gboolean *c
  * eight ASCII bytes at a time: it runs over every body. */
 gboolean  mh_utf8_validate (const char *text, gsize len);
 
+/* g_ascii_tolower (@c), inline: the readers lower every byte of macros
+ * and strings, and GLib's is a call each. */
+static inline guchar
+mh_ascii_lower (guchar c)
+{
+	return c >= 'A' && c <= 'Z' ? (guchar) (c + ('a' - 'A')) : c;
+}
+
 /* g_string_append_unichar (@s, @c), with ASCII through GLib's inline
  * g_string_append_c: text readers append one character at a time. */
 static inline void

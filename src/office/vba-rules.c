@@ -20,6 +20,7 @@
 
 #include "office-private.h"
 #include "vba-tables.h"
+#include "mailhunt/text.h"
 
 /* A logical line longer than this is analysed in pieces (a problem says so):
  * a few megabytes of tokens at most. */
@@ -72,13 +73,6 @@ severity_from_string (const char *s, mh_severity *out)
 			return TRUE;
 		}
 	return FALSE;
-}
-
-/* g_ascii_tolower, inline: it runs over every string of every macro */
-static inline guchar
-ascii_lower (guchar c)
-{
-	return c >= 'A' && c <= 'Z' ? (guchar) (c + ('a' - 'A')) : c;
 }
 
 static gboolean
@@ -314,7 +308,7 @@ word_is (const logical_line *l, guint i, const char *lower)
 	if (len > 1 && s[len - 1] == '$')
 		len--;
 	/* most words differ at once: no strlen for them */
-	if (len > 0 && ascii_lower ((guchar) s[0]) != (guchar) lower[0])
+	if (len > 0 && mh_ascii_lower ((guchar) s[0]) != (guchar) lower[0])
 		return FALSE;
 	return strlen (lower) == len && g_ascii_strncasecmp (s, lower, len) == 0;
 }
@@ -1003,7 +997,7 @@ scan_text (rules_ctx *ctx, const char *text, gsize len, const char *decoding, gu
 	g_autofree char *lower = g_malloc (len + 1);
 	gsize cut = 0;
 	for (; cut < len && text[cut]; cut++)
-		lower[cut] = (char) ascii_lower ((guchar) text[cut]);
+		lower[cut] = (char) mh_ascii_lower ((guchar) text[cut]);
 	memset (lower + cut, 0, len + 1 - cut);
 	GPtrArray *rules = ctx->xlm ? ctx->tables->xlm : ctx->tables->suspicious;
 	gboolean any_counted = FALSE;

@@ -593,7 +593,7 @@ append_significant (GString *out, const char *text, gsize len)
 		char c = text[i];
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '_' || c == '"')
 			continue;
-		out->str[at++] = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+		out->str[at++] = (char) mh_ascii_lower ((guchar) c);
 	}
 	g_string_truncate (out, at);
 }
