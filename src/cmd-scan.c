@@ -1374,11 +1374,11 @@ scan_with_workers (scan_state *st, const mh_limits *limits, worker_pool *pool, c
 		scan_here (st, limits, wanted);
 		return;
 	}
-	/* the tests' way to signal the scan right after the directory is made
-	 * (sleep ends early when the signal's handler runs) */
+	/* the tests' way to signal the scan right after the directory is made:
+	 * a pause in tenths of a second, which a signal already taken ends */
 	const char *pause = g_getenv ("MAILHUNT_TEST_PAUSE_AFTER_SPOOL");
-	if (pause && *pause)
-		sleep ((unsigned) g_ascii_strtoull (pause, NULL, 10));
+	for (guint64 tenths = pause ? g_ascii_strtoull (pause, NULL, 10) * 10 : 0; tenths > 0 && !stop_signal; tenths--)
+		g_usleep (G_USEC_PER_SEC / 10);
 	{
 		g_autofree char *owner_file = g_build_filename (spool_dir, SPOOL_OWNER, NULL);
 		g_autofree char *boot = boot_id ();
