@@ -4,6 +4,8 @@
  * stomping reported on any of them, and damaged dir streams. */
 #include "config.h"
 
+#include <errno.h>
+
 #include <string.h>
 
 #include <gsf/gsf.h>
@@ -818,6 +820,75 @@ test_codepages (void)
 	g_assert_cmpstr (wide, ==, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
 }
 
+/* What iconv makes of @data in one call, a byte it cannot convert (or a
+ * NUL) becoming U+FFFD: what _mh_vba_codepage_to_utf8 promises. */
+static char *
+iconv_reference (const guint8 *data, gsize len, const char *charset)
+{
+	GIConv cd = g_iconv_open ("UTF-8", charset);
+	g_assert_true (cd != (GIConv) -1);
+	GString *out = g_string_new (NULL);
+	char *in = (char *) data;
+	gsize in_left = len;
+	while (in_left > 0) {
+		char buf[64], *o = buf;
+		gsize o_left = sizeof buf;
+		gsize r = g_iconv (cd, &in, &in_left, &o, &o_left);
+		for (char *c = buf; c < o; c++) {
+			if (*c)
+				g_string_append_c (out, *c);
+			else
+				g_string_append (out, "\xEF\xBF\xBD");
+		}
+		if (r != (gsize) -1 || errno == E2BIG)
+			continue;
+		g_string_append (out, "\xEF\xBF\xBD");
+		in++;
+		in_left--;
+		g_iconv (cd, NULL, NULL, NULL, NULL);
+	}
+	g_iconv_close (cd);
+	return g_string_free (out, FALSE);
+}
+
+/* The single-byte code pages are read through a table of what each byte
+ * becomes; the result must be the one iconv gives for the whole text,
+ * for every byte and in any order, and for the two code pages that
+ * compose accents (1255, 1258: left to iconv). */
+static void
+test_codepages_single_byte (void)
+{
+	static const struct {
+		guint codepage;
+		const char *charset;
+	} pages[] = {
+		{ 1250, "CP1250" }, { 1251, "CP1251" }, { 1252, "CP1252" }, { 1253, "CP1253" },
+		{ 1254, "CP1254" }, { 1255, "CP1255" }, { 1256, "CP1256" }, { 1257, "CP1257" },
+		{ 1258, "CP1258" }, { 874, "CP874" }, { 10000, "MACINTOSH" }, { 10007, "MACCYRILLIC" },
+		{ 28591, "ISO-8859-1" }, { 20127, "ASCII" },
+	};
+	GRand *rand = g_rand_new_with_seed (1258);
+	guint8 data[4096];
+	for (guint p = 0; p < G_N_ELEMENTS (pages); p++) {
+		for (int round = 0; round < 4; round++) {
+			gsize len = round == 0 ? 256 : sizeof data;
+			for (gsize i = 0; i < len; i++)
+				data[i] = round == 0 ? (guint8) i
+				          : round == 1 ? (guint8) g_rand_int_range (rand, 0, 256)
+				          /* mostly letters and accents, as text is */
+				          : (guint8) (g_rand_boolean (rand) ? g_rand_int_range (rand, 0x41, 0x5B)
+				                                            : g_rand_int_range (rand, 0xC0, 0x100));
+			gsize n = 0;
+			g_autofree char *got = _mh_vba_codepage_to_utf8 (data, len, pages[p].codepage, &n);
+			g_autofree char *want = iconv_reference (data, len, pages[p].charset);
+			g_assert_cmpuint (n, ==, strlen (want));
+			if (strcmp (got, want) != 0)
+				g_error ("code page %u, round %d: the text differs from iconv's", pages[p].codepage, round);
+		}
+	}
+	g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -844,5 +915,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/vba/dir/parse", test_dir_parse);
 	g_test_add_func ("/vba/dir/damaged", test_dir_damaged);
 	g_test_add_func ("/vba/codepages", test_codepages);
+	g_test_add_func ("/vba/codepages/single-byte", test_codepages_single_byte);
 	return g_test_run ();
 }

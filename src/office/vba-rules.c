@@ -190,6 +190,8 @@ keyword_rule_new (GPtrArray *table, char **c, gboolean xlm)
 	rule->pattern = keyword_pattern (c[0]);
 	rule->method = c[0][0] == '.';
 	rule->single_word = g_strv_length (rule->pattern) == 1 && is_word_char ((guchar) rule->lower[0]);
+	for (const guchar *b = (const guchar *) rule->lower; *b; b++)
+		rule->bytes[*b >> 6] |= G_GUINT64_CONSTANT (1) << (*b & 63);
 	/* "..." only means something between words of code */
 	if (strstr (c[0], "...") && (where & MH_KEYWORD_IN_STRING || rule->pattern[0] == NULL ||
 	                             strcmp (rule->pattern[0], "...") == 0)) {
@@ -210,6 +212,11 @@ read_suspicious_row (mh_rule_tables *tables, char **c, guint n)
 	mh_keyword_rule *rule = keyword_rule_new (tables->suspicious, c, FALSE);
 	if (!rule)
 		return FALSE;
+	if (rule->where & MH_KEYWORD_IN_STRING)
+		g_ptr_array_add (tables->suspicious_in_string, rule);
+	if (rule->where == MH_KEYWORD_IN_CODE && rule->single_word &&
+	    strcmp (rule->capability, "obfuscation") != 0)
+		g_ptr_array_add (tables->statement_words, rule);
 	if (!(rule->where & MH_KEYWORD_IN_CODE))
 		return TRUE;
 	const char *first = rule->pattern[rule->method ? 1 : 0];
@@ -234,6 +241,8 @@ read_xlm_row (mh_rule_tables *tables, char **c, guint n)
 	mh_keyword_rule *rule = keyword_rule_new (tables->xlm, c, TRUE);
 	if (!rule)
 		return FALSE;
+	if (rule->where & MH_KEYWORD_IN_STRING)
+		g_ptr_array_add (tables->xlm_in_string, rule);
 	if (rule->where & MH_KEYWORD_IN_CODE)
 		g_hash_table_insert (tables->xlm_by_function, g_strdup (rule->lower), rule);
 	return TRUE;
@@ -253,6 +262,9 @@ _mh_rule_tables (void)
 		tables.code_by_word = g_hash_table_new (g_str_hash, g_str_equal);
 		tables.obfuscation_by_word = g_hash_table_new (g_str_hash, g_str_equal);
 		tables.xlm_by_function = g_hash_table_new (g_str_hash, g_str_equal);
+		tables.suspicious_in_string = g_ptr_array_new ();
+		tables.xlm_in_string = g_ptr_array_new ();
+		tables.statement_words = g_ptr_array_new ();
 		read_table (&tables, _mh_autoexec_tsv, 4, read_autoexec_row);
 		read_table (&tables, _mh_suspicious_tsv, 5, read_suspicious_row);
 		read_table (&tables, _mh_xlm_tsv, 5, read_xlm_row);
@@ -845,14 +857,12 @@ byte_set_fill (byte_set *set, const char *s, gsize len)
 	}
 }
 
-/* Whether every byte of @needle is in @set. */
-static gboolean
-byte_set_holds (const byte_set *set, const char *needle)
+/* Whether every byte of @rule's keyword is in @set. */
+static inline gboolean
+byte_set_holds (const byte_set *set, const mh_keyword_rule *rule)
 {
-	for (const guchar *p = (const guchar *) needle; *p; p++)
-		if (!(set->bits[*p >> 6] & (G_GUINT64_CONSTANT (1) << (*p & 63))))
-			return FALSE;
-	return TRUE;
+	return ((rule->bytes[0] & ~set->bits[0]) | (rule->bytes[1] & ~set->bits[1]) |
+	        (rule->bytes[2] & ~set->bits[2]) | (rule->bytes[3] & ~set->bits[3])) == 0;
 }
 
 static gboolean
@@ -999,7 +1009,7 @@ scan_text (rules_ctx *ctx, const char *text, gsize len, const char *decoding, gu
 	for (; cut < len && text[cut]; cut++)
 		lower[cut] = (char) mh_ascii_lower ((guchar) text[cut]);
 	memset (lower + cut, 0, len + 1 - cut);
-	GPtrArray *rules = ctx->xlm ? ctx->tables->xlm : ctx->tables->suspicious;
+	GPtrArray *rules = ctx->xlm ? ctx->tables->xlm_in_string : ctx->tables->suspicious_in_string;
 	gboolean any_counted = FALSE;
 	/* most strings are short and hold few of the keywords' letters: a
 	 * keyword with a byte the string lacks is not looked for */
@@ -1008,9 +1018,7 @@ scan_text (rules_ctx *ctx, const char *text, gsize len, const char *decoding, gu
 
 	for (guint i = 0; i < rules->len; i++) {
 		const mh_keyword_rule *rule = g_ptr_array_index (rules, i);
-		if (!(rule->where & MH_KEYWORD_IN_STRING))
-			continue;
-		if (byte_set_holds (&bytes, rule->lower) && find_word (lower, len, rule->lower) >= 0) {
+		if (byte_set_holds (&bytes, rule) && find_word (lower, len, rule->lower) >= 0) {
 			add_rule_hit (ctx, rule, NULL, decoding);
 			any_counted = TRUE;
 		}
@@ -1018,12 +1026,10 @@ scan_text (rules_ctx *ctx, const char *text, gsize len, const char *decoding, gu
 	/* A statement in a string does nothing by itself (MsgBox "use Shell");
 	 * said once, where no counted keyword already explains the string. */
 	if (!ctx->xlm && !decoding && !any_counted) {
-		for (guint i = 0; i < rules->len; i++) {
-			const mh_keyword_rule *rule = g_ptr_array_index (rules, i);
-			if (rule->where != MH_KEYWORD_IN_CODE || !rule->single_word ||
-			    strcmp (rule->capability, "obfuscation") == 0)
-				continue;
-			if (byte_set_holds (&bytes, rule->lower) && find_word (lower, len, rule->lower) >= 0)
+		GPtrArray *words = ctx->tables->statement_words;
+		for (guint i = 0; i < words->len; i++) {
+			const mh_keyword_rule *rule = g_ptr_array_index (words, i);
+			if (byte_set_holds (&bytes, rule) && find_word (lower, len, rule->lower) >= 0)
 				add_hit (ctx, "vba.string-keyword", MH_SEVERITY_INFO, FALSE, TRUE, rule->keyword, NULL,
 				         g_strdup_printf ("the word \"%s\" appears only inside a string, where it "
 				                          "runs nothing by itself", rule->keyword));

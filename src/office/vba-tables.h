@@ -36,6 +36,7 @@ typedef struct {
 	char       **pattern;      /* code: lower-case words and signs, "..." = anything */
 	gboolean     method;       /* keyword starts with ".": a method of an object */
 	gboolean     single_word;  /* one identifier: can be told apart inside a string */
+	guint64      bytes[4];     /* the bytes of lower, as a set: a string lacking one cannot hold it */
 } mh_keyword_rule;
 
 typedef struct {
@@ -56,6 +57,11 @@ typedef struct {
 	GHashTable *code_by_word;       /* lower-case first word -> GPtrArray of rules */
 	GHashTable *obfuscation_by_word;/* lower-case word -> rule */
 	GHashTable *xlm_by_function;    /* lower-case function name -> rule */
+	/* the rules each string is checked against, in table order: looking
+	 * them up by a flag per string and per rule cost more than the search */
+	GPtrArray  *suspicious_in_string;  /* suspicious rules that count in strings */
+	GPtrArray  *xlm_in_string;         /* the same of the XLM table */
+	GPtrArray  *statement_words;       /* code-only single words, obfuscation aside */
 } mh_rule_tables;
 
 /* Read once, kept for the life of the process. */

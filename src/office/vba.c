@@ -175,13 +175,85 @@ replace_nuls (char *text, gsize *len)
 	return g_string_free (out, FALSE);
 }
 
+/* The code pages of one byte per character that VBA projects name: each
+ * byte converts alone, whatever stands around it.  Not 1255 and 1258:
+ * glibc composes a letter with the accent after it there. */
+static gboolean
+is_single_byte_codepage (guint codepage)
+{
+	return (codepage >= 1250 && codepage <= 1257 && codepage != 1255) || codepage == 874 ||
+	       codepage == 10000 ||
+	       codepage == 10007 || codepage == 28591 || codepage == 20127;
+}
+
+/* What each byte of a single-byte code page becomes, made once per code
+ * page by converting the byte alone as convert_with_replacement does: a
+ * module's source went through iconv in 4 KiB pieces, and that call cost
+ * more than reading the code. */
+typedef struct {
+	guint8 len[256];
+	char   utf8[256][4];
+} byte_table;
+
+static const byte_table *
+single_byte_table (guint codepage)
+{
+	/* one process reads one document at a time: no lock */
+	static GHashTable *tables;
+	if (!tables)
+		tables = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+	byte_table *t = g_hash_table_lookup (tables, GUINT_TO_POINTER (codepage));
+	if (t)
+		return t;
+	t = g_new0 (byte_table, 1);
+	const char *charset = codepage_charset (codepage);
+	g_autofree char *cp = charset ? NULL : g_strdup_printf ("CP%u", codepage);
+	for (guint b = 0; b < 256; b++) {
+		guint8 byte = (guint8) b;
+		gsize n = 0;
+		g_autofree char *u = convert_with_replacement (&byte, 1, charset ? charset : cp, &n);
+		/* a byte that made more than one character is left to iconv */
+		if (n > 4 || (n > 0 && (gsize) g_utf8_skip[(guchar) u[0]] != n && b != 0)) {
+			g_free (t);
+			t = NULL;
+			break;
+		}
+		t->len[b] = (guint8) n;
+		memcpy (t->utf8[b], u, n);
+	}
+	if (t)
+		g_hash_table_insert (tables, GUINT_TO_POINTER (codepage), t);
+	return t;
+}
+
+static char *
+convert_single_byte (const byte_table *t, const guint8 *data, gsize len, gsize *out_len)
+{
+	char *out = g_malloc (len * 4 + 1), *o = out;
+	for (gsize i = 0; i < len; i++) {
+		guint8 b = data[i];
+		if (b < 0x80 && t->len[b] == 1) {
+			*o++ = (char) b;
+			continue;
+		}
+		memcpy (o, t->utf8[b], t->len[b]);
+		o += t->len[b];
+	}
+	*o = '\0';
+	*out_len = (gsize) (o - out);
+	return g_realloc (out, *out_len + 1);
+}
+
 char *
 _mh_vba_codepage_to_utf8 (const guint8 *data, gsize len, guint codepage, gsize *out_len)
 {
 	gsize n = 0;
 	char *text;
+	const byte_table *table = is_single_byte_codepage (codepage) ? single_byte_table (codepage) : NULL;
 	if (codepage == 1200) {
 		text = utf16le_to_utf8 (data, len, &n);
+	} else if (table) {
+		text = convert_single_byte (table, data, len, &n);
 	} else {
 		const char *charset = codepage_charset (codepage);
 		g_autofree char *cp = charset ? NULL : g_strdup_printf ("CP%u", codepage);
