@@ -338,6 +338,62 @@ test_custom_file (void)
 	g_unlink (path);
 }
 
+/* A database of more characters than fit a byte (320 kanji here) numbers
+ * its pairs by a hash, where pairs can share a number: the search must
+ * find the same as with the built-in templates' exact numbers.  The text
+ * mixes the phrases' own characters at random, so that shared numbers
+ * come up; MAILHUNT_LURE_VERIFY checks each anchored search against the
+ * search over the whole text. */
+static void
+test_many_classes (void)
+{
+	GString *file = g_string_new ("template: many-kanji\nfamily: analyst\n"
+	                              "description: more characters than a byte numbers\nrequire: 2\n");
+	g_autoptr (GPtrArray) phrases = g_ptr_array_new_with_free_func (g_free);
+	for (guint p = 0; p < 16; p++) {
+		GString *phrase = g_string_new (NULL);
+		for (guint k = 0; k < 20; k++)
+			g_string_append_unichar (phrase, 0x4E00 + p * 20 + k);
+		g_string_append_printf (file, "phrase: ja: %s\n", phrase->str);
+		g_ptr_array_add (phrases, g_string_free (phrase, FALSE));
+	}
+	g_autofree char *path = write_file (file->str);
+	g_string_free (file, TRUE);
+	g_autoptr (GError) error = NULL;
+	mh_lure_db *db = mh_lure_db_load (path, &error);
+	g_assert_no_error (error);
+
+	GRand *rand = g_rand_new_with_seed (320);
+	GString *text = g_string_new (NULL);
+	for (guint i = 0; i < 20000; i++) {
+		if (i == 7000)
+			g_string_append (text, g_ptr_array_index (phrases, 3));
+		if (i == 13000) {
+			/* phrase 9 with its eleventh character changed */
+			const char *s = g_ptr_array_index (phrases, 9);
+			const char *cut = g_utf8_offset_to_pointer (s, 10);
+			g_string_append_len (text, s, cut - s);
+			g_string_append_unichar (text, 0x4E00 + 2 * 20 + 5);
+			g_string_append (text, g_utf8_next_char (cut));
+		}
+		g_string_append_unichar (text, 0x4E00 + (gunichar) g_rand_int_range (rand, 0, 320));
+	}
+	g_autoptr (mh_document) doc = match_text (text->str, db);
+	const mh_finding *f = find_template (doc, "many-kanji");
+	g_assert_nonnull (f);
+	g_assert_nonnull (strstr (f->summary, "2 of 16 phrases (threshold 2), closest distance 0"));
+	/* without the two phrases, nothing */
+	g_string_truncate (text, 0);
+	for (guint i = 0; i < 20000; i++)
+		g_string_append_unichar (text, 0x4E00 + (gunichar) g_rand_int_range (rand, 0, 320));
+	g_autoptr (mh_document) doc2 = match_text (text->str, db);
+	g_assert_null (find_template (doc2, "many-kanji"));
+	g_string_free (text, TRUE);
+	g_rand_free (rand);
+	mh_lure_db_free (db);
+	g_unlink (path);
+}
+
 typedef struct {
 	const char *content;
 	guint       line;
@@ -603,6 +659,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/lure/normalise-pieces", test_normalise_pieces);
 	g_test_add_func ("/lure/samples", test_samples);
 	g_test_add_func ("/lure/custom-file", test_custom_file);
+	g_test_add_func ("/lure/many-classes", test_many_classes);
 	for (guint i = 0; i < G_N_ELEMENTS (bad_files); i++) {
 		g_autofree char *path = g_strdup_printf ("/lure/bad-file/%u", i);
 		g_test_add_data_func (path, &bad_files[i], test_bad_file);

@@ -8,6 +8,8 @@
 #ifndef MAILHUNT_TEXT_H
 #define MAILHUNT_TEXT_H
 
+#include <string.h>
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -50,6 +52,24 @@ char     *mh_text_from_html (const char *html, gsize len, gsize max, gboolean *c
 /* g_utf8_validate_len (@text, @len, NULL) — valid UTF-8 and no NUL —
  * eight ASCII bytes at a time: it runs over every body. */
 gboolean  mh_utf8_validate (const char *text, gsize len);
+
+/* How many bytes of @s from @i on, up to @n, are ASCII: eight at a time,
+ * for readers that treat runs of ASCII apart. */
+static inline gsize
+mh_ascii_span (const char *s, gsize i, gsize n)
+{
+	gsize j = i;
+	while (n - j >= 8) {
+		guint64 w;
+		memcpy (&w, s + j, 8);
+		if (w & G_GUINT64_CONSTANT (0x8080808080808080))
+			break;
+		j += 8;
+	}
+	while (j < n && (guchar) s[j] < 0x80)
+		j++;
+	return j - i;
+}
 
 /* g_ascii_tolower (@c), inline: the readers lower every byte of macros
  * and strings, and GLib's is a call each. */

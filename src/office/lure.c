@@ -67,6 +67,7 @@ struct _mh_lure_db {
 	guint32    *bmp_class;  /* the same for U+0000..U+FFFF, looked up once per
 	                         * character of every text: no hashing */
 	guint       n_classes;
+	gboolean    exact_pairs; /* n_classes <= 256: a pair's number is its two classes */
 	guint       n_slots;    /* distinct phrases (lure_phrase.slot) */
 };
 
@@ -248,9 +249,7 @@ normalise_window (const char *text, gssize len, gsize from, gsize to, guint *n_o
 	const guchar *s = (const guchar *) text;
 	gsize i = 0;
 	while (i < n && t.n <= to) {   /* a window ends early */
-		gsize j = i;
-		while (j < n && s[j] < 0x80)
-			j++;
+		gsize j = i + mh_ascii_span (text, i, n);
 		/* the ASCII run [i, j), less its last character when more follows */
 		gsize ascii_end = j < n && j > i ? j - 1 : j;
 		if (from == 0 && to == G_MAXSIZE) {
@@ -383,14 +382,19 @@ lure_db_find (const mh_lure_db *db, const char *name)
 	return NULL;
 }
 
-/* The bit of a pair of character classes in a text's set of pairs: a
- * hash, so that the set has one size whatever the templates; two pairs
- * sharing a bit only make the filter of source_may_hold let more through. */
+/* The number of a pair of character classes in a text's pair counts: the
+ * two classes side by side when each fits in a byte (the shipped
+ * templates have about 140), a hash otherwise, so that the counts have one
+ * size whatever the templates.  Two pairs sharing a number only make the
+ * filter of source_may_hold let more through and an anchor look commoner
+ * than it is; every position found by number is checked class by class. */
 #define PAIR_BITS 65536u
 
-static guint32
-pair_bit (guint32 a, guint32 b)
+static inline guint32
+pair_bit (const mh_lure_db *db, guint32 a, guint32 b)
 {
+	if (G_LIKELY (db->exact_pairs))
+		return a << 8 | b;
 	guint64 x = ((guint64) a << 32 | b) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
 	return (guint32) (x >> 48) % PAIR_BITS;
 }
@@ -418,6 +422,7 @@ lure_db_index (mh_lure_db *db)
 			}
 		}
 	}
+	db->exact_pairs = db->n_classes <= 256;
 	g_autoptr (GHashTable) slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	db->n_slots = 0;
 	for (guint i = 0; i < db->templates->len; i++) {
@@ -437,7 +442,7 @@ lure_db_index (mh_lure_db *db)
 				p->peq[cls] |= G_GUINT64_CONSTANT (1) << k;
 				p->classes[k] = cls;
 				if (k > 0)
-					p->bigrams[k - 1] = pair_bit (prev, cls);
+					p->bigrams[k - 1] = pair_bit (db, prev, cls);
 				prev = cls;
 			}
 			g_autofree char *chars = g_ucs4_to_utf8 (p->chars, p->n_chars, NULL, NULL, NULL);
@@ -768,9 +773,9 @@ typedef struct {
 	guint32  *classes;   /* the database's class of each normalised character */
 	guint     n;
 	guint32  *pair_count; /* PAIR_BITS: how often each pair of neighbouring classes stands */
-	guint32  *pair_start; /* PAIR_BITS + 1: where each anchor pair's positions start in ... */
+	guint32  *pair_start; /* PAIR_BITS, set for anchors only: where a pair's positions start in ... */
 	guint32  *pair_at;    /* ... the positions of the pairs that anchor a phrase, by pair */
-	guint8   *anchor;    /* PAIR_BITS / 8: the pairs in pair_at */
+	guint64  *anchor;    /* PAIR_BITS / 64 words: the pairs in pair_at */
 	guint8   *searched;  /* per phrase slot: 0 not yet, 1 no hit, 2 hit */
 	phrase_hit *hits;    /* per phrase slot, when searched is 2 */
 } lure_source;
@@ -858,7 +863,7 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 		              : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes, GUINT_TO_POINTER (chars[i])));
 		chars[i] = cls;
 		if (i > 0)
-			src->pair_count[pair_bit (prev, cls)]++;
+			src->pair_count[pair_bit (db, prev, cls)]++;
 		prev = cls;
 	}
 	chars[n] = 0;
@@ -915,6 +920,12 @@ phrase_anchored (const lure_phrase *p)
 	return p->n_chars / (p->max_distance + 1) >= 2;
 }
 
+static inline gboolean
+is_anchor (const lure_source *src, guint32 pair)
+{
+	return (src->anchor[pair / 64] >> (pair % 64)) & 1;
+}
+
 /* The positions of the anchor pairs of every phrase in the database that
  * may be in @src, bucketed by pair (a counting sort): made for the first
  * phrase that passes source_may_hold; most texts never need it.  Only
@@ -925,7 +936,7 @@ static void
 source_index_pairs (lure_source *src)
 {
 	const mh_lure_db *db = src->db;
-	src->anchor = g_new0 (guint8, PAIR_BITS / 8);
+	src->anchor = g_new0 (guint64, PAIR_BITS / 64);
 	g_autofree guint8 *seen = g_new0 (guint8, db->n_slots + 1);
 	for (guint i = 0; i < db->templates->len; i++) {
 		const lure_template *t = g_ptr_array_index (db->templates, i);
@@ -938,22 +949,32 @@ source_index_pairs (lure_source *src)
 				guint off, len, best;
 				piece_anchor (src, p, k, &off, &len, &best);
 				guint32 pair = p->bigrams[off + best];
-				src->anchor[pair / 8] |= (guint8) (1u << (pair % 8));
+				src->anchor[pair / 64] |= G_GUINT64_CONSTANT (1) << (pair % 64);
 			}
 		}
 	}
-	src->pair_start = g_new0 (guint32, PAIR_BITS + 1);
-	for (guint b = 0; b < PAIR_BITS; b++)
-		src->pair_start[b + 1] = src->pair_start[b] +
-		                         ((src->anchor[b / 8] & (1u << (b % 8))) ? src->pair_count[b] : 0);
-	src->pair_at = g_new (guint32, MAX (src->pair_start[PAIR_BITS], 1));
-	guint32 *fill = g_memdup2 (src->pair_start, PAIR_BITS * sizeof (guint32));
+	/* a bucket per anchor, in pair order (a counting sort); the other
+	 * pairs' entries stay unset: only anchors are looked up */
+	src->pair_start = g_new (guint32, PAIR_BITS);
+	guint32 total = 0;
+	for (guint w = 0; w < PAIR_BITS / 64; w++)
+		for (guint64 bits = src->anchor[w]; bits; bits &= bits - 1) {
+			guint32 pair = w * 64 + (guint32) __builtin_ctzll (bits);
+			src->pair_start[pair] = total;
+			total += src->pair_count[pair];
+		}
+	src->pair_at = g_new (guint32, MAX (total, 1));
+	/* pair_start runs ahead as each bucket fills, and is put back after */
 	for (guint i = 1; i < src->n; i++) {
-		guint32 pair = pair_bit (src->classes[i - 1], src->classes[i]);
-		if (src->anchor[pair / 8] & (1u << (pair % 8)))
-			src->pair_at[fill[pair]++] = i - 1;
+		guint32 pair = pair_bit (db, src->classes[i - 1], src->classes[i]);
+		if (is_anchor (src, pair))
+			src->pair_at[src->pair_start[pair]++] = i - 1;
 	}
-	g_free (fill);
+	for (guint w = 0; w < PAIR_BITS / 64; w++)
+		for (guint64 bits = src->anchor[w]; bits; bits &= bits - 1) {
+			guint32 pair = w * 64 + (guint32) __builtin_ctzll (bits);
+			src->pair_start[pair] -= src->pair_count[pair];
+		}
 }
 
 /* phrase_search by anchors, for long texts.  A match within max_distance
@@ -980,9 +1001,10 @@ anchored_search (lure_source *src, const lure_phrase *p, phrase_hit *hit)
 		guint off, len, best_t;
 		piece_anchor (src, p, j, &off, &len, &best_t);
 		guint32 pair = p->bigrams[off + best_t];
-		if (!(src->anchor[pair / 8] & (1u << (pair % 8))))
+		if (!is_anchor (src, pair))
 			return -1;   /* not a phrase of the database the index was made for */
-		for (guint32 i = src->pair_start[pair]; i < src->pair_start[pair + 1]; i++) {
+		guint32 first = src->pair_start[pair], last = first + src->pair_count[pair];
+		for (guint32 i = first; i < last; i++) {
 			guint32 at = src->pair_at[i];
 			if (at < best_t)
 				continue;
