@@ -449,6 +449,9 @@ typedef struct {
 
 #define DOC_TEXT_AT 0x400
 
+/* When set, the max_stream_size the built documents are read with. */
+static gsize word_max_stream;
+
 /* A Word 97 document: a FIB (MS-DOC 2.5.1) naming 1Table, the pieces'
  * text in WordDocument from 0x400, and a Clx with one PlcPcd. */
 /* @chpx (a Chpx: cb then sprms), when given, is the character
@@ -538,6 +541,12 @@ analyse_word_props (const word_piece *pieces, guint n, guint32 clx_lcb_override,
 	g_byte_array_unref (table);
 	gsize len;
 	const guint8 *data = g_bytes_get_data (ole, &len);
+	if (word_max_stream) {
+		mh_office_options options;
+		mh_office_options_init_default (&options);
+		options.limits.max_stream_size = word_max_stream;
+		return mh_document_analyse (data, len, "built.doc", &options);
+	}
 	return office_test_analyse (data, len, "built.doc", 0);
 }
 
@@ -644,6 +653,59 @@ has_problem (const mh_document *doc, const char *substring)
 	return FALSE;
 }
 
+/* The visible characters that decide doc.picture-only: spaces do not
+ * count, a character of several bytes counts once, field codes not at all
+ * (the text is read in runs; each of these decides the count). */
+static void
+test_doc_visible_count (void)
+{
+	/* 39 visible characters: 20 letters, 12 of Japanese (UTF-16), 7 in a
+	 * field result, with spaces between, and the picture */
+	static const char head[] = "\x01\rab cd   ef gh ij kl mn op qr st \x13 PAGE \x14" "1234567\x15 ";
+	g_autofree gunichar2 *wide = g_utf8_to_utf16 ("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E \xE3\x81\x82"
+	                                              "\xE3\x81\x84\xE3\x81\x86\xE3\x81\x88\xE3\x81\x8A"
+	                                              " \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E \xE6\x9C\xAC", -1, NULL, NULL, NULL);
+	GByteArray *wide_le = g_byte_array_new ();
+	glong wide_len = 0;
+	for (; wide[wide_len]; wide_len++)
+		office_test_put16 (wide_le, wide[wide_len]);
+	word_piece pieces[] = {
+		{ (const guint8 *) head, sizeof head - 1, TRUE, 0 },
+		{ wide_le->data, (gsize) wide_len, FALSE, 0 },
+		{ (const guint8 *) "\r", 1, TRUE, 0 },
+	};
+	g_autoptr (mh_document) doc = analyse_word (pieces, 3, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.picture-only"), ==, 1);
+	g_assert_nonnull (strstr (find_finding (doc, "doc.picture-only")->summary, "only 39 characters"));
+	assert_text_lacks (doc, "PAGE");
+	/* one letter more is past the threshold of 40 */
+	static const char more[] = "\x01\rab cd   ef gh ij kl mn op qr st \x13 PAGE \x14" "1234567\x15 x";
+	pieces[0] = (word_piece) { (const guint8 *) more, sizeof more - 1, TRUE, 0 };
+	g_autoptr (mh_document) past = analyse_word (pieces, 3, 0);
+	g_byte_array_unref (wide_le);
+	g_assert_cmpuint (office_test_count_findings (past, "doc.picture-only"), ==, 0);
+}
+
+/* The text of a document is cut at max_stream_size bytes, inside a run of
+ * ASCII as anywhere: three pieces share one text of 2,000 bytes, so that
+ * the text (6,000 bytes) outgrows streams that are under the cap. */
+static void
+test_doc_text_cap (void)
+{
+	g_autofree char *body = g_strnfill (2000, 'x');
+	word_piece pieces[3];
+	for (int i = 0; i < 3; i++)
+		pieces[i] = (word_piece) { (const guint8 *) body, 2000, TRUE, i ? 0x40000000u | (DOC_TEXT_AT * 2) : 0 };
+	word_max_stream = 4500;
+	g_autoptr (mh_document) doc = analyse_word (pieces, 3, 0);
+	word_max_stream = 0;
+	g_assert_true (has_problem (doc, "document text cut at 4500 bytes"));
+	gsize xs = 0;
+	for (const char *c = doc->text->str; *c; c++)
+		xs += *c == 'x';
+	g_assert_cmpuint (xs, ==, 4500);
+}
+
 static void
 test_doc_damaged (void)
 {
@@ -742,6 +804,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/doc-text/doc/hidden-text", test_doc_hidden_text);
 	g_test_add_func ("/doc-text/doc/picture-only", test_doc_picture_only);
 	g_test_add_func ("/doc-text/doc/damaged", test_doc_damaged);
+	g_test_add_func ("/doc-text/doc/visible-count", test_doc_visible_count);
+	g_test_add_func ("/doc-text/doc/text-cap", test_doc_text_cap);
 	g_test_add_func ("/doc-text/xls/strings", test_xls_strings);
 	return g_test_run ();
 }

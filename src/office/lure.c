@@ -856,14 +856,17 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 	/* each character becomes its class where it stands, and each pair of
 	 * neighbours is counted */
 	src->pair_count = g_new0 (guint32, PAIR_BITS);
+	/* in locals: the stores below could alias the structs' pointers */
+	guint32 *counts = src->pair_count;
+	const guint32 *bmp = db->bmp_class;
 	guint32 prev = 0;
 	for (guint i = 0; i < n; i++) {
-		guint32 cls = db->bmp_class && chars[i] < 0x10000
-		              ? db->bmp_class[chars[i]]
-		              : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes, GUINT_TO_POINTER (chars[i])));
+		gunichar c = chars[i];
+		guint32 cls = G_LIKELY (bmp && c < 0x10000)
+		              ? bmp[c]
+		              : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes, GUINT_TO_POINTER (c)));
 		chars[i] = cls;
-		if (i > 0)
-			src->pair_count[pair_bit (db, prev, cls)]++;
+		counts[pair_bit (db, prev, cls)] += i > 0;
 		prev = cls;
 	}
 	chars[n] = 0;

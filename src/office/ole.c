@@ -664,6 +664,22 @@ word_text (mh_document *doc, const mh_office_options *options, const word_fib *f
 		}
 		const guint8 *p = fib->data + start;
 		for (gsize k = 0; k < chars && text->len < cap; k++) {
+			if (!marks) {
+				/* a run of ASCII at once: a byte each, NUL as a space */
+				gsize old = text->len, limit = MIN (chars - k, cap - old), r = 0;
+				g_string_set_size (text, old + limit);
+				char *o = text->str + old;
+				if (compressed)
+					for (; r < limit && p[k + r] < 0x80; r++)
+						o[r] = p[k + r] ? (char) p[k + r] : ' ';
+				else
+					for (guint16 u; r < limit && (u = rd16 (p + 2 * (k + r))) < 0x80; r++)
+						o[r] = u ? (char) u : ' ';
+				g_string_truncate (text, old + r);
+				k += r;
+				if (k >= chars || text->len >= cap)
+					break;
+			}
 			gunichar c = compressed ? cp1252_char (p[k]) : rd16 (p + 2 * k);
 			/* surrogates are rare in field codes: one U+FFFD each is enough */
 			if (c == 0 || (c >= 0xD800 && c <= 0xDFFF))
@@ -858,6 +874,17 @@ word_visible_text (mh_document *doc, const mh_office_options *options, const GSt
 
 	for (gsize i = 0; i < text->len && !doc->text_truncated; i++) {
 		guchar c = (guchar) text->str[i];
+		if (c >= 0x20 && !marks && depth == 0 && overflow == 0) {
+			/* outside fields and hidden runs, a run of printable text is
+			 * kept as it is: a character is visible unless it is a space
+			 * (a continuation byte is part of the character before it) */
+			gsize j = i;
+			for (; j < text->len && (guchar) text->str[j] >= 0x20; j++)
+				visible += text->str[j] != ' ' && ((guchar) text->str[j] & 0xC0) != 0x80;
+			g_string_append_len (line, text->str + i, (gssize) (j - i));
+			i = j - 1;
+			continue;
+		}
 		if (c == 0x13) {
 			if (depth < MAX_FIELD_NESTING)
 				in_code[depth++] = TRUE;
