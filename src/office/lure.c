@@ -265,12 +265,16 @@ normalise_window (const char *text, gssize len, gsize from, gsize to, guint *n_o
 				guint32 v = bmp_normal[s[k]];   /* ASCII folds to one character */
 				if (v == NORMAL_SPACE) {
 					pending = TRUE;
-				} else if (v) {
-					if (pending && out > t.chars && !is_cjk (last))
+					continue;
+				}
+				if (!v)
+					continue;
+				if (pending) {
+					if (out > t.chars && !is_cjk (last))
 						*out++ = ' ';
 					pending = FALSE;
-					*out++ = last = v;
 				}
+				*out++ = last = v;
 			}
 			t.n = (gsize) (out - t.chars);
 			t.last = last;
@@ -859,6 +863,7 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 	/* in locals: the stores below could alias the structs' pointers */
 	guint32 *counts = src->pair_count;
 	const guint32 *bmp = db->bmp_class;
+	const gboolean exact = db->exact_pairs;
 	guint32 prev = 0;
 	for (guint i = 0; i < n; i++) {
 		gunichar c = chars[i];
@@ -866,7 +871,7 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 		              ? bmp[c]
 		              : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes, GUINT_TO_POINTER (c)));
 		chars[i] = cls;
-		counts[pair_bit (db, prev, cls)] += i > 0;
+		counts[exact ? prev << 8 | cls : pair_bit (db, prev, cls)] += i > 0;
 		prev = cls;
 	}
 	chars[n] = 0;
@@ -967,11 +972,17 @@ source_index_pairs (lure_source *src)
 			total += src->pair_count[pair];
 		}
 	src->pair_at = g_new (guint32, MAX (total, 1));
-	/* pair_start runs ahead as each bucket fills, and is put back after */
-	for (guint i = 1; i < src->n; i++) {
-		guint32 pair = pair_bit (db, src->classes[i - 1], src->classes[i]);
-		if (is_anchor (src, pair))
-			src->pair_at[src->pair_start[pair]++] = i - 1;
+	/* pair_start runs ahead as each bucket fills, and is put back after;
+	 * in locals, as the stores could alias the struct's pointers */
+	const guint32 *classes = src->classes;
+	const guint64 *anchor = src->anchor;
+	guint32 *start = src->pair_start, *at = src->pair_at;
+	const guint n = src->n;
+	const gboolean exact = db->exact_pairs;
+	for (guint i = 1; i < n; i++) {
+		guint32 pair = exact ? classes[i - 1] << 8 | classes[i] : pair_bit (db, classes[i - 1], classes[i]);
+		if ((anchor[pair / 64] >> (pair % 64)) & 1)
+			at[start[pair]++] = i - 1;
 	}
 	for (guint w = 0; w < PAIR_BITS / 64; w++)
 		for (guint64 bits = src->anchor[w]; bits; bits &= bits - 1) {
