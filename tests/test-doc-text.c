@@ -372,6 +372,127 @@ test_xlsx_strings (void)
 }
 
 
+/* Cell text is streamed, not built into a tree: entities, character
+ * references (in text and in the t attribute), CDATA and text inside an
+ * element under t are read as the tree gave them; the same parts in a
+ * Flat OPC file (already a tree) give the same text. */
+#define SHEET_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+static gboolean has_problem (const mh_document *doc, const char *substring);
+
+static const char streamed_strings[] =
+	"<sst xmlns=\"" SHEET_NS "\">"
+	"<si><t>Tom &amp; Jerry &#x41;&#66;</t></si>"
+	"<si><t><![CDATA[<Enable> Content]]></t></si>"
+	"<si><t>out<x:i xmlns:x=\"urn:x\">er</x:i>side</t></si>"
+	"<si><r><t>Ri</t></r><r><rPr><b/></rPr><t>ch</t></r><rPh><t>NotThis</t></rPh></si></sst>";
+static const char streamed_sheet[] =
+	"<worksheet xmlns=\"" SHEET_NS "\"><sheetData><row r=\"1\">"
+	"<c r=\"A1\" t=\"inlineStr\"><is><t>Inline1</t></is></c>"
+	"<c r=\"B1\" t=\"&#115;tr\"><v>Result&amp;1</v></c>"
+	"<c r=\"C1\" t=\"n\"><v>NotText</v></c>"
+	"<c r=\"D1\" t=\"str\"><f>A1</f><v><![CDATA[Cd]]>ata</v></c>"
+	"</row></sheetData></worksheet>";
+
+static void
+assert_streamed_text (const mh_document *doc)
+{
+	assert_text_has (doc, "Tom & Jerry AB\n");
+	assert_text_has (doc, "<Enable> Content\n");
+	assert_text_has (doc, "outerside\n");
+	assert_text_has (doc, "Rich\n");
+	assert_text_has (doc, "Inline1\n");
+	assert_text_has (doc, "Result&1\n");
+	assert_text_has (doc, "Cdata\n");
+	assert_text_lacks (doc, "NotThis");
+	assert_text_lacks (doc, "NotText");
+	assert_text_lacks (doc, "A1\n");
+}
+
+static void
+test_xlsx_streamed (void)
+{
+	g_autofree char *strings = g_strconcat (XML_DECL, streamed_strings, NULL);
+	g_autofree char *sheet = g_strconcat (XML_DECL, streamed_sheet, NULL);
+	office_test_member members[] = {
+		{ "[Content_Types].xml", docx_types },
+		{ "xl/sharedStrings.xml", strings },
+		{ "xl/worksheets/sheet1.xml", sheet },
+	};
+	g_autoptr (GBytes) zip = office_test_make_zip (members, G_N_ELEMENTS (members));
+	gsize len;
+	const guint8 *data = g_bytes_get_data (zip, &len);
+	g_autoptr (mh_document) doc = office_test_analyse (data, len, "built.xlsx", 0);
+	assert_streamed_text (doc);
+	for (guint i = 0; i < doc->problems->len; i++)
+		g_printerr ("# problem: %s\n", (char *) g_ptr_array_index (doc->problems, i));
+	g_assert_false (has_problem (doc, "XML"));
+
+	g_autofree char *flat = g_strconcat (
+		XML_DECL "<pkg:package xmlns:pkg=\"http://schemas.microsoft.com/office/2006/xmlPackage\">"
+		"<pkg:part pkg:name=\"/xl/sharedStrings.xml\" pkg:contentType=\""
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"><pkg:xmlData>",
+		streamed_strings, "</pkg:xmlData></pkg:part>"
+		"<pkg:part pkg:name=\"/xl/worksheets/sheet1.xml\" pkg:contentType=\""
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"><pkg:xmlData>",
+		streamed_sheet, "</pkg:xmlData></pkg:part></pkg:package>", NULL);
+	g_autoptr (mh_document) fdoc = office_test_analyse (flat, strlen (flat), "flat.xml", 0);
+	g_assert_cmpstr (fdoc->format, ==, "flat-opc");
+	assert_streamed_text (fdoc);
+}
+
+/* A sheet cut off early still gives the strings before the break, and
+ * says the XML is malformed; once the text cap is reached the rest of
+ * the sheet is not read (a large sheet is not parsed to its end). */
+static void
+test_xlsx_streamed_damage (void)
+{
+	office_test_member broken[] = {
+		{ "[Content_Types].xml", docx_types },
+		{ "xl/sharedStrings.xml", XML_DECL "<sst xmlns=\"" SHEET_NS "\"><si><t>BeforeBreak</t></si><si><t>Cut" },
+	};
+	g_autoptr (GBytes) zip = office_test_make_zip (broken, G_N_ELEMENTS (broken));
+	gsize len;
+	const guint8 *data = g_bytes_get_data (zip, &len);
+	g_autoptr (mh_document) doc = office_test_analyse (data, len, "broken.xlsx", 0);
+	assert_text_has (doc, "BeforeBreak\n");
+	g_assert_true (has_problem (doc, "xl/sharedStrings.xml: malformed XML"));
+
+	GString *sheet = g_string_new (XML_DECL "<worksheet xmlns=\"" SHEET_NS "\"><sheetData><row r=\"1\">");
+	for (int i = 0; i < 2000; i++)
+		g_string_append_printf (sheet, "<c t=\"inlineStr\"><is><t>cell%04d</t></is></c>", i);
+	g_string_append (sheet, "</row><unclosed>");
+	office_test_member big[] = {
+		{ "[Content_Types].xml", docx_types },
+		{ "xl/worksheets/sheet1.xml", sheet->str },
+	};
+	g_autoptr (GBytes) bigzip = office_test_make_zip (big, G_N_ELEMENTS (big));
+	data = g_bytes_get_data (bigzip, &len);
+	g_autoptr (mh_document) capped = office_test_analyse (data, len, "big.xlsx", 100);
+	g_string_free (sheet, TRUE);
+	assert_text_has (capped, "cell0000\n");
+	assert_text_lacks (capped, "cell1999");
+	g_assert_true (capped->text_truncated);
+	/* the damage after the cap is never reached */
+	g_assert_false (has_problem (capped, "malformed"));
+
+	/* a reference to an entity in an attribute is left out, as the tree
+	 * left it out (a node of its own): t="str&e;" reads as "str", and an
+	 * ampersand stays one */
+	office_test_member entity[] = {
+		{ "[Content_Types].xml", docx_types },
+		{ "xl/worksheets/sheet1.xml", XML_DECL "<!DOCTYPE worksheet [<!ENTITY e \"\">]>"
+		  "<worksheet xmlns=\"" SHEET_NS "\"><sheetData><row r=\"1\">"
+		  "<c r=\"A1\" t=\"str&e;\"><v>EntityCell</v></c>"
+		  "<c r=\"B1\" t=\"st&#38;r\"><v>AmpCell</v></c></row></sheetData></worksheet>" },
+	};
+	g_autoptr (GBytes) entzip = office_test_make_zip (entity, G_N_ELEMENTS (entity));
+	data = g_bytes_get_data (entzip, &len);
+	g_autoptr (mh_document) ent = office_test_analyse (data, len, "entity.xlsx", 0);
+	assert_text_has (ent, "EntityCell\n");
+	assert_text_lacks (ent, "AmpCell");
+	g_assert_true (has_problem (ent, "has a DTD"));
+}
+
 static void
 test_word2003_xml (void)
 {
@@ -798,6 +919,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/doc-text/docx/picture-only", test_docx_picture_only);
 	g_test_add_func ("/doc-text/docx/text-cap", test_docx_text_cap);
 	g_test_add_func ("/doc-text/xlsx/strings", test_xlsx_strings);
+	g_test_add_func ("/doc-text/xlsx/streamed", test_xlsx_streamed);
+	g_test_add_func ("/doc-text/xlsx/streamed-damage", test_xlsx_streamed_damage);
 	g_test_add_func ("/doc-text/word2003/text-and-hidden", test_word2003_xml);
 	g_test_add_func ("/doc-text/pptx/slides", test_pptx_slides);
 	g_test_add_func ("/doc-text/doc/pieces", test_doc_pieces);

@@ -330,9 +330,129 @@ xml_refuse_entity (void *ctx, const xmlChar *public_id, const xmlChar *system_id
 	return NULL;
 }
 
-static xmlDoc *
-xml_parse (mh_document *doc, const guint8 *data, gsize len, const char *part_name)
+/* What a reader of a part sees when the part is streamed instead of
+ * built into a tree: elements with their namespace and attributes, in
+ * document order, and text.  A tree of a large part takes about twenty
+ * times its bytes (a 21 MB sheet made 450 MB); a stream holds only what
+ * the reader keeps.  Flat OPC parts, already a tree, are walked into the
+ * same events (events_from_tree). */
+typedef struct {
+	const xmlChar *local;
+	const xmlChar *uri;     /* NULL: no namespace */
+	const xmlChar *value;   /* as libxml2 gives it (see attr_text) */
+	gsize          len;
+	gboolean       escaped; /* value may hold &#38; and &name; (a parsed attribute) */
+} xml_attr;
+
+typedef struct xml_events xml_events;
+struct xml_events {
+	void   (*start) (xml_events *ev, const xmlChar *uri, const xmlChar *local,
+	                 const xml_attr *attrs, guint n_attrs);
+	void   (*end)   (xml_events *ev);
+	void   (*text)  (xml_events *ev, const char *text, gsize len);
+	guint    depth;  /* elements open, the root being 1: in start and end, the element's own */
+	gboolean stop;   /* set by a handler that has read all it wants */
+	gboolean malformed_at_stop;   /* the runner's: errors before the stop */
+};
+
+/* An attribute's value as the tree would hold it (collect_text of its
+ * children): libxml2 hands a streamed value with "&#38;" for an
+ * ampersand and "&name;" for a reference to a declared entity, which the
+ * tree keeps as a node that text collection skips. */
+static char *
+attr_text (const xml_attr *a)
 {
+	GString *s = g_string_sized_new (a->len + 1);
+	const char *v = (const char *) a->value, *end = v + a->len;
+	while (v < end) {
+		const char *amp = a->escaped ? memchr (v, '&', (gsize) (end - v)) : NULL;
+		if (!amp) {
+			g_string_append_len (s, v, end - v);
+			break;
+		}
+		g_string_append_len (s, v, amp - v);
+		const char *semi = memchr (amp, ';', (gsize) (end - amp));
+		if (!semi) {
+			g_string_append_len (s, amp, end - amp);
+			break;
+		}
+		if (amp[1] == '#') {
+			gboolean hex = amp + 2 < semi && (amp[2] == 'x' || amp[2] == 'X');
+			g_autofree char *digits = g_strndup (amp + (hex ? 3 : 2), semi - amp - (hex ? 3 : 2));
+			char *stop = NULL;
+			guint64 c = g_ascii_strtoull (digits, &stop, hex ? 16 : 10);
+			if (stop && *stop == '\0' && *digits && c > 0 && c <= 0x10FFFF && g_unichar_validate ((gunichar) c))
+				g_string_append_unichar (s, (gunichar) c);
+		}
+		/* a reference to an entity: a node of its own in the tree, not text */
+		v = semi + 1;
+	}
+	char *valid = g_utf8_make_valid (s->str, (gssize) s->len);
+	g_string_free (s, TRUE);
+	return valid;
+}
+
+/* The reader has all it wants: the parse ends here, and only the errors
+ * met so far count (the rest of the part is not read). */
+static void
+sax_stop (xmlParserCtxtPtr ctxt, xml_events *ev)
+{
+	ev->malformed_at_stop = !ctxt->wellFormed;
+	xmlStopParser (ctxt);
+}
+
+static void
+sax_start (void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+           int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+           const xmlChar **attributes)
+{
+	(void) prefix; (void) nb_namespaces; (void) namespaces; (void) nb_defaulted;
+	xmlParserCtxtPtr ctxt = ctx;
+	xml_events *ev = ctxt->_private;
+	ev->depth++;
+	xml_attr few[16];
+	guint n = nb_attributes > 0 ? (guint) nb_attributes : 0;
+	xml_attr *attrs = n <= G_N_ELEMENTS (few) ? few : g_new (xml_attr, n);
+	for (guint i = 0; i < n; i++)
+		attrs[i] = (xml_attr) { attributes[5 * i], attributes[5 * i + 2], attributes[5 * i + 3],
+		                        (gsize) (attributes[5 * i + 4] - attributes[5 * i + 3]), TRUE };
+	ev->start (ev, uri, local, attrs, n);
+	if (attrs != few)
+		g_free (attrs);
+	if (ev->stop)
+		sax_stop (ctxt, ev);
+}
+
+static void
+sax_end (void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	(void) local; (void) prefix; (void) uri;
+	xmlParserCtxtPtr ctxt = ctx;
+	xml_events *ev = ctxt->_private;
+	ev->end (ev);
+	ev->depth--;
+	if (ev->stop)
+		sax_stop (ctxt, ev);
+}
+
+static void
+sax_text (void *ctx, const xmlChar *text, int len)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	xml_events *ev = ctxt->_private;
+	if (len > 0 && !ev->stop)
+		ev->text (ev, (const char *) text, (gsize) len);
+}
+
+/* Parses @data: into a tree returned (@ev NULL), or as events to @ev
+ * (returns NULL; *readable tells whether anything was read).  Problems
+ * are the document's either way. */
+static xmlDoc *
+xml_run (mh_document *doc, const guint8 *data, gsize len, const char *part_name, xml_events *ev,
+         gboolean *readable)
+{
+	if (readable)
+		*readable = FALSE;
 	if (len > G_MAXINT) {
 		_mh_document_add_problem (doc, "%s: XML part too large to parse", part_name);
 		return NULL;
@@ -345,6 +465,18 @@ xml_parse (mh_document *doc, const guint8 *data, gsize len, const char *part_nam
 	ctxt->sax->serror = xml_silence;
 	ctxt->sax->resolveEntity = xml_refuse_entity;
 	ctxt->sax->externalSubset = NULL;
+	if (ev) {
+		/* no tree: the document node is still made, for the DTD check */
+		ctxt->_private = ev;
+		ctxt->sax->startElementNs = sax_start;
+		ctxt->sax->endElementNs = sax_end;
+		ctxt->sax->characters = sax_text;
+		ctxt->sax->ignorableWhitespace = sax_text;
+		ctxt->sax->cdataBlock = sax_text;
+		ctxt->sax->reference = NULL;
+		ctxt->sax->comment = NULL;
+		ctxt->sax->processingInstruction = NULL;
+	}
 	/* Some errors (encoding conversion, I/O) are raised without the
 	 * context and go to libxml2's global handlers, which print: silence
 	 * those for the parse and put them back. */
@@ -358,7 +490,9 @@ xml_parse (mh_document *doc, const guint8 *data, gsize len, const char *part_nam
 	                                 SAFE_XML_OPTIONS);
 	xmlSetStructuredErrorFunc (old_structured_context, old_structured);
 	xmlSetGenericErrorFunc (old_generic_context, old_generic);
-	if (!ctxt->wellFormed || !xml) {
+	/* a reader that stopped early stopped the parser, which is no error */
+	gboolean malformed = ev && ev->stop ? ev->malformed_at_stop : !ctxt->wellFormed;
+	if (malformed || !xml) {
 		const char *why = ctxt->lastError.message ? ctxt->lastError.message : "unknown error";
 		g_autofree char *msg = clip_text (why, 200);
 		g_strchomp (msg);
@@ -372,7 +506,18 @@ xml_parse (mh_document *doc, const guint8 *data, gsize len, const char *part_nam
 		_mh_document_add_problem (doc, "%s: has a DTD (Office XML has none); its entities are not expanded",
 		                          part_name);
 	xmlFreeParserCtxt (ctxt);
+	if (ev) {
+		if (readable)
+			*readable = xml != NULL;
+		g_clear_pointer (&xml, xmlFreeDoc);
+	}
 	return xml;
+}
+
+static xmlDoc *
+xml_parse (mh_document *doc, const guint8 *data, gsize len, const char *part_name)
+{
+	return xml_run (doc, data, len, part_name, NULL, NULL);
 }
 
 static gboolean
@@ -575,6 +720,84 @@ xml_part_clear (xml_part *xp)
 {
 	g_clear_pointer (&xp->owned, xmlFreeDoc);
 	xp->root = NULL;
+}
+
+/* The events of a tree (a Flat OPC part), as a stream of it would give. */
+static void
+events_from_tree (xmlNode *root, xml_events *ev)
+{
+	xmlNode *n = root;
+	while (n && !ev->stop) {
+		gboolean down = FALSE;
+		if (n->type == XML_ELEMENT_NODE) {
+			ev->depth++;
+			guint count = 0;
+			for (xmlAttr *a = n->properties; a; a = a->next)
+				count++;
+			g_autofree xml_attr *attrs = g_new0 (xml_attr, MAX (count, 1));
+			g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+			guint k = 0;
+			for (xmlAttr *a = n->properties; a; a = a->next, k++) {
+				GString *v = g_string_new (NULL);
+				collect_text (a->children, v, 65536, MAX_TEXT_DEPTH);
+				attrs[k] = (xml_attr) { a->name, a->ns ? a->ns->href : NULL, (const xmlChar *) v->str,
+				                        v->len, FALSE };
+				g_ptr_array_add (values, g_string_free (v, FALSE));
+			}
+			ev->start (ev, n->ns ? n->ns->href : NULL, n->name, attrs, count);
+			if (n->children && !ev->stop) {
+				n = n->children;
+				down = TRUE;
+			} else {
+				ev->end (ev);
+				ev->depth--;
+			}
+		} else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) {
+			ev->text (ev, (const char *) n->content, strlen ((const char *) n->content));
+		}
+		if (down)
+			continue;
+		/* on to the next node, closing the elements left behind */
+		while (n != root && !n->next && !ev->stop) {
+			n = n->parent;
+			ev->end (ev);
+			ev->depth--;
+		}
+		if (n == root || ev->stop)
+			break;
+		n = n->next;
+	}
+}
+
+/* Streams @part to @ev; FALSE when it could not be read at all. */
+static gboolean
+part_events (package *pkg, package_part *part, xml_events *ev)
+{
+	ev->depth = 0;
+	ev->stop = FALSE;
+	if (part->xml) {
+		events_from_tree (part->xml, ev);
+		return TRUE;
+	}
+	g_autoptr (GBytes) bytes = part_read (pkg, part);
+	if (!bytes)
+		return FALSE;
+	gsize len;
+	const guint8 *data = g_bytes_get_data (bytes, &len);
+	gboolean readable;
+	xml_run (pkg->doc, data, len, part->name, ev, &readable);
+	return readable;
+}
+
+static gboolean
+uri_in (const xmlChar *uri, const char *const *set)
+{
+	if (!uri)
+		return FALSE;
+	for (guint i = 0; set[i]; i++)
+		if (strcmp ((const char *) uri, set[i]) == 0)
+			return TRUE;
+	return FALSE;
 }
 
 /* -- ZIP walk -------------------------------------------------------------- */
@@ -1531,32 +1754,126 @@ read_word_fields (package *pkg)
 	g_string_free (w.hidden, TRUE);
 }
 
-/* Text of a shared string (si) or an inline string (is): its t, and the t
- * of its rich-text runs; phonetic guides (rPh) are left out. */
+/* Cell text of a workbook, streamed: the shared strings (si, children of
+ * the root) and the inline strings (is) of the worksheets, each the text
+ * of its t and of the t of its rich-text runs (phonetic guides, rPh, left
+ * out); and the text result of a formula (c t="str": its v), which its
+ * cell shows like any text. */
+#define MAX_OPEN_ITEMS 8   /* string items inside string items: only in crafted files */
+
+typedef struct {
+	guint    depth;      /* of the si or is */
+	guint    run_depth;  /* of its r being read, 0 when none */
+	guint    t_depth;    /* of the t being read, 0 when none */
+	GString *text;
+} string_item;
+
+typedef struct {
+	xml_events  ev;
+	package    *pkg;
+	gboolean    shared;       /* sharedStrings: items are the root's si */
+	string_item items[MAX_OPEN_ITEMS];
+	guint       n_items;
+	guint       cell_depth;   /* of an open c t="str", 0 when none */
+	guint       value_depth;  /* of its v being read, 0 when none */
+	GString    *value;
+} cell_text_reader;
+
+/* Appends as collect_text would: text up to MAX_TEXT_DEPTH elements below
+ * the one read (@at), the whole at most max_text bytes. */
 static void
-read_string_item (package *pkg, const xmlNode *item, GString *out)
+append_capped (GString *out, gsize max, guint depth, guint at, const char *text, gsize len)
 {
-	gsize max = pkg->options->limits.max_text;
-	g_string_truncate (out, 0);
-	for (const xmlNode *c = item->children; c && out->len < max; c = c->next) {
-		if (is_element (c, "t", sheet_ns)) {
-			collect_text (c->children, out, max, 0);
-		} else if (is_element (c, "r", sheet_ns)) {
-			for (const xmlNode *t = c->children; t; t = t->next)
-				if (is_element (t, "t", sheet_ns))
-					collect_text (t->children, out, max, 0);
-		}
-	}
-	if (out->len > 0)
-		_mh_document_add_text (pkg->doc, out->str, (gssize) out->len, pkg->options);
+	if (at && depth - at <= MAX_TEXT_DEPTH && out->len < max)
+		g_string_append_len (out, text, (gssize) MIN (len, max - out->len));
 }
 
-/* Cell text of a workbook: xl/sharedStrings.xml, and the inline strings of
- * the worksheets. */
+static void
+cell_text_start (xml_events *ev, const xmlChar *uri, const xmlChar *local,
+                 const xml_attr *attrs, guint n_attrs)
+{
+	cell_text_reader *r = (cell_text_reader *) ev;
+	if (!uri_in (uri, sheet_ns))
+		return;
+	const char *name = (const char *) local;
+	for (guint i = 0; i < r->n_items; i++) {
+		string_item *it = &r->items[i];
+		if (ev->depth == it->depth + 1 && strcmp (name, "t") == 0)
+			it->t_depth = ev->depth;
+		else if (ev->depth == it->depth + 1 && strcmp (name, "r") == 0)
+			it->run_depth = ev->depth;
+		else if (it->run_depth && ev->depth == it->run_depth + 1 && strcmp (name, "t") == 0)
+			it->t_depth = ev->depth;
+	}
+	if (r->shared ? ev->depth == 2 && strcmp (name, "si") == 0 : strcmp (name, "is") == 0) {
+		if (r->n_items < MAX_OPEN_ITEMS) {
+			string_item *it = &r->items[r->n_items++];
+			*it = (string_item) { .depth = ev->depth, .text = it->text };
+			g_string_truncate (it->text, 0);
+		}
+	} else if (!r->shared && strcmp (name, "c") == 0 && !r->cell_depth) {
+		for (guint i = 0; i < n_attrs; i++)
+			if (strcmp ((const char *) attrs[i].local, "t") == 0) {
+				/* the first attribute named t, in any namespace */
+				g_autofree char *type = attr_text (&attrs[i]);
+				if (strcmp (type, "str") == 0)
+					r->cell_depth = ev->depth;
+				break;
+			}
+	} else if (r->cell_depth && ev->depth == r->cell_depth + 1 && strcmp (name, "v") == 0) {
+		r->value_depth = ev->depth;
+		g_string_truncate (r->value, 0);
+	}
+}
+
+static void
+cell_text_end (xml_events *ev)
+{
+	cell_text_reader *r = (cell_text_reader *) ev;
+	const mh_office_options *options = r->pkg->options;
+	for (guint i = 0; i < r->n_items; i++) {
+		string_item *it = &r->items[i];
+		if (it->t_depth == ev->depth)
+			it->t_depth = 0;
+		if (it->run_depth == ev->depth)
+			it->run_depth = 0;
+	}
+	if (r->n_items && r->items[r->n_items - 1].depth == ev->depth) {
+		GString *text = r->items[--r->n_items].text;
+		if (text->len > 0)
+			_mh_document_add_text (r->pkg->doc, text->str, (gssize) text->len, options);
+	}
+	if (r->value_depth == ev->depth) {
+		r->value_depth = 0;
+		if (r->value->len > 0)
+			_mh_document_add_text (r->pkg->doc, r->value->str, (gssize) r->value->len, options);
+	}
+	if (r->cell_depth == ev->depth)
+		r->cell_depth = 0;
+	if (r->pkg->doc->text_truncated)
+		ev->stop = TRUE;
+}
+
+static void
+cell_text_text (xml_events *ev, const char *text, gsize len)
+{
+	cell_text_reader *r = (cell_text_reader *) ev;
+	gsize max = r->pkg->options->limits.max_text;
+	for (guint i = 0; i < r->n_items; i++)
+		append_capped (r->items[i].text, max, ev->depth, r->items[i].t_depth, text, len);
+	append_capped (r->value, max, ev->depth, r->value_depth, text, len);
+}
+
 static void
 read_excel_text (package *pkg)
 {
-	g_autoptr (GString) s = g_string_new (NULL);
+	cell_text_reader r = {
+		.ev = { .start = cell_text_start, .end = cell_text_end, .text = cell_text_text },
+		.pkg = pkg,
+		.value = g_string_new (NULL),
+	};
+	for (guint i = 0; i < MAX_OPEN_ITEMS; i++)
+		r.items[i].text = g_string_new (NULL);
 	for (guint i = 0; i < pkg->parts->len && !pkg->doc->text_truncated; i++) {
 		package_part *part = g_ptr_array_index (pkg->parts, i);
 		const char *ct = part->content_type;
@@ -1567,33 +1884,14 @@ read_excel_text (package *pkg)
 		                  has_suffix_ci (part->name, ".xml"));
 		if (!strings && !sheet)
 			continue;
-		xml_part xp;
-		if (!part_xml (pkg, part, &xp))
-			continue;
-		if (strings) {
-			for (xmlNode *n = xp.root->children; n && !pkg->doc->text_truncated; n = n->next)
-				if (is_element (n, "si", sheet_ns))
-					read_string_item (pkg, n, s);
-		} else {
-			for (xmlNode *n = xp.root; n && !pkg->doc->text_truncated; n = tree_next (n, xp.root)) {
-				if (is_element (n, "is", sheet_ns)) {
-					read_string_item (pkg, n, s);
-				} else if (is_element (n, "c", sheet_ns)) {
-					/* a formula's text result is shown in its cell like any text */
-					g_autofree char *type = attr_any (n, "t");
-					if (!type || strcmp (type, "str") != 0)
-						continue;
-					for (xmlNode *v = n->children; v; v = v->next)
-						if (is_element (v, "v", sheet_ns)) {
-							g_autofree char *value = node_text (v, pkg->options->limits.max_text);
-							if (value && *value)
-								_mh_document_add_text (pkg->doc, value, -1, pkg->options);
-						}
-				}
-			}
-		}
-		xml_part_clear (&xp);
+		r.shared = strings;
+		r.n_items = 0;
+		r.cell_depth = r.value_depth = 0;
+		part_events (pkg, part, &r.ev);
 	}
+	for (guint i = 0; i < MAX_OPEN_ITEMS; i++)
+		g_string_free (r.items[i].text, TRUE);
+	g_string_free (r.value, TRUE);
 }
 
 /* Text of the slides of a presentation, and of the shapes and text boxes

@@ -35,6 +35,9 @@ check_document (const mh_document *doc, guint max_findings)
 		check_utf8 (((const mh_doc_property *) g_ptr_array_index (doc->properties, i))->value);
 	for (guint i = 0; i < doc->problems->len; i++)
 		check_utf8 (g_ptr_array_index (doc->problems, i));
+	/* the text lures are looked for in, cell text streamed included */
+	if (doc->text)
+		check_utf8 (doc->text->str);
 	for (guint i = 0; i < doc->children->len; i++)
 		check_document (g_ptr_array_index (doc->children, i), max_findings);
 }
