@@ -247,6 +247,53 @@ test_docx_hidden_vanish (void)
 	assert_text_lacks (doc, "QUJD");
 }
 
+/* A story is read once as it streams, for fields and text together; the
+ * part's field findings still come before its text's (the order of the
+ * two walks over a tree), fields after the text cap are still found, and
+ * an instrText split over runs makes one field code. */
+static void
+test_docx_streamed_story (void)
+{
+	g_autofree char *payload = base64_like (300);
+	g_autofree char *body = g_strdup_printf (
+		"<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>%s</w:t></w:r></w:p>"
+		"<w:p><w:r><w:t>Visible words.</w:t></w:r></w:p>"
+		"<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+		"<w:r><w:instrText xml:space=\"preserve\"> DDE&#65;UTO c:\\\\windows\\\\system32\\\\cmd.exe </w:instrText></w:r>"
+		"<w:r><w:instrText>\"/k harmless-topic\"</w:instrText></w:r>"
+		"<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>Result</w:t></w:r>"
+		"<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>", payload);
+	g_autoptr (mh_document) doc = analyse_docx (body, NULL, 0);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.dde"), ==, 1);
+	g_assert_cmpuint (office_test_count_findings (doc, "doc.hidden-text"), ==, 1);
+	guint dde = G_MAXUINT, hidden = G_MAXUINT;
+	for (guint i = 0; i < doc->findings->len; i++) {
+		const mh_finding *f = g_ptr_array_index (doc->findings, i);
+		if (strcmp (f->id, "doc.dde") == 0)
+			dde = i;
+		else if (strcmp (f->id, "doc.hidden-text") == 0)
+			hidden = i;
+	}
+	g_assert_cmpuint (dde, <, hidden);
+	g_assert_nonnull (strstr (find_finding (doc, "doc.dde")->evidence, "harmless-topic"));
+	assert_text_has (doc, "Visible words.\n");
+	assert_text_has (doc, "Result\n");
+	assert_text_lacks (doc, "DDEAUTO");
+
+	/* the text cap reached long before a field at the end of the part */
+	GString *many = g_string_new (NULL);
+	for (int i = 0; i < 3000; i++)
+		g_string_append_printf (many, "<w:p><w:r><w:t>Paragraph %04d of filler.</w:t></w:r></w:p>", i);
+	g_string_append (many, "<w:p><w:fldSimple w:instr=\" DDEAUTO cmd.exe &quot;/k harmless-topic&quot; \">"
+	                       "<w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>");
+	g_autoptr (mh_document) capped = analyse_docx (many->str, NULL, 200);
+	g_string_free (many, TRUE);
+	g_assert_true (capped->text_truncated);
+	assert_text_has (capped, "Paragraph 0000 of filler.\n");
+	assert_text_lacks (capped, "Paragraph 2999");
+	g_assert_cmpuint (office_test_count_findings (capped, "doc.dde"), ==, 1);
+}
+
 static void
 test_docx_hidden_white_and_tiny (void)
 {
@@ -915,6 +962,7 @@ main (int argc, char **argv)
 	g_test_add_data_func ("/doc-text/sample/dde-field-docx", "dde_field.docx", test_sample_dde_field);
 	g_test_add_func ("/doc-text/docx/paragraphs-fields-textboxes", test_docx_paragraphs_fields_textboxes);
 	g_test_add_func ("/doc-text/docx/hidden-vanish", test_docx_hidden_vanish);
+	g_test_add_func ("/doc-text/docx/streamed-story", test_docx_streamed_story);
 	g_test_add_func ("/doc-text/docx/hidden-white-tiny", test_docx_hidden_white_and_tiny);
 	g_test_add_func ("/doc-text/docx/picture-only", test_docx_picture_only);
 	g_test_add_func ("/doc-text/docx/text-cap", test_docx_text_cap);

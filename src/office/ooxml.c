@@ -1424,71 +1424,6 @@ typedef struct {
 	gboolean  checked;
 } open_field;
 
-/* Field codes of a WordprocessingML tree: w:fldSimple/@w:instr, and the
- * w:instrText runs between w:fldChar begin and separate (or end), which
- * Word splits over as many runs as it likes. */
-static void
-read_fields (package *pkg, xmlNode *root, const char *location)
-{
-	open_field stack[MAX_FIELD_NESTING];
-	guint depth = 0, overflow = 0;
-
-	for (xmlNode *n = root; n; n = tree_next (n, root)) {
-		if (n->type != XML_ELEMENT_NODE || !ns_in (n->ns, word_ns))
-			continue;
-		const char *name = (const char *) n->name;
-		if (strcmp (name, "fldSimple") == 0) {
-			g_autofree char *instr = attr_value (n, "instr", word_ns);
-			if (instr)
-				field_check (pkg, instr, location);
-		} else if (strcmp (name, "fldChar") == 0) {
-			g_autofree char *type = attr_value (n, "fldCharType", word_ns);
-			if (!type)
-				continue;
-			if (strcmp (type, "begin") == 0) {
-				if (depth < MAX_FIELD_NESTING) {
-					stack[depth].code = g_string_new (NULL);
-					stack[depth].checked = FALSE;
-					depth++;
-				} else {
-					overflow++;
-				}
-			} else if (strcmp (type, "separate") == 0 || strcmp (type, "end") == 0) {
-				gboolean end = strcmp (type, "end") == 0;
-				if (overflow > 0) {
-					if (end)
-						overflow--;
-					continue;
-				}
-				if (depth == 0)
-					continue;
-				open_field *f = &stack[depth - 1];
-				if (!f->checked) {
-					field_check (pkg, f->code->str, location);
-					f->checked = TRUE;
-				}
-				if (end) {
-					g_string_free (f->code, TRUE);
-					depth--;
-				}
-			}
-		} else if (strcmp (name, "instrText") == 0 || strcmp (name, "delInstrText") == 0) {
-			if (depth == 0 || overflow > 0 || stack[depth - 1].checked)
-				continue;
-			GString *code = stack[depth - 1].code;
-			if (code->len < MAX_FIELD_CODE)
-				collect_text (n->children, code, MAX_FIELD_CODE, 0);
-		}
-	}
-	/* fields left open at the end of the part still count */
-	while (depth > 0) {
-		open_field *f = &stack[--depth];
-		if (!f->checked)
-			field_check (pkg, f->code->str, location);
-		g_string_free (f->code, TRUE);
-	}
-}
-
 static gboolean
 is_word_story (package *pkg, const package_part *part)
 {
@@ -1519,6 +1454,26 @@ is_word_story (package *pkg, const package_part *part)
  * with a picture shows little more than the picture. */
 #define PICTURE_ONLY_MAX_CHARS 40
 
+/* Appends as collect_text would: text up to MAX_TEXT_DEPTH elements below
+ * the one read (@at), the whole at most max_text bytes. */
+static void
+append_capped (GString *out, gsize max, guint depth, guint at, const char *text, gsize len)
+{
+	if (at && depth - at <= MAX_TEXT_DEPTH && out->len < max)
+		g_string_append_len (out, text, (gssize) MIN (len, max - out->len));
+}
+
+/* What a story's text does to the document waits in a queue until the
+ * part is read: the part's fields were read first when it was a tree
+ * walked twice, and their findings still come first. */
+typedef struct {
+	char       *text;          /* a line, or a hidden block's evidence */
+	gsize       len;
+	gsize       hidden_chars;  /* > 0: a doc.hidden-text finding */
+	const char *why;
+	const char *location;
+} queued_text;
+
 typedef struct {
 	package    *pkg;
 	const char *location;    /* the part being read */
@@ -1528,28 +1483,68 @@ typedef struct {
 	const char *hidden_why;  /* what hides the first run of the block */
 	gsize       visible;     /* visible characters other than white space, all parts */
 	guint       pictures;    /* pictures in the main document */
+	GArray     *queue;       /* of queued_text, for the part being read */
+	gsize       text_len;    /* the document's text once the queue is applied ... */
+	gboolean    truncated;   /* ... and whether it will have been cut */
 } word_text_walk;
 
-/* The element after @node's subtree in document order. */
-static xmlNode *
-tree_after (xmlNode *node, const xmlNode *top)
+static void
+word_text_walk_init (word_text_walk *w, package *pkg)
 {
-	while (node && node != top) {
-		if (node->next)
-			return node->next;
-		node = node->parent;
-	}
-	return NULL;
+	*w = (word_text_walk) { .pkg = pkg, .line = g_string_new (NULL), .hidden = g_string_new (NULL),
+	                        .queue = g_array_new (FALSE, FALSE, sizeof (queued_text)) };
 }
 
-/* Elements whose subtree is not read: the Fallback copy of what mc:Choice
- * already holds (text boxes would be read twice).  Deleted text
- * (w:delText) and field codes (w:instrText) are not w:t, so they are
- * left out anyway. */
-static gboolean
-is_skipped_subtree (const xmlNode *n)
+static void
+word_text_walk_clear (word_text_walk *w)
 {
-	return is_element (n, "Fallback", compat_ns);
+	g_string_free (w->line, TRUE);
+	g_string_free (w->hidden, TRUE);
+	g_array_unref (w->queue);
+}
+
+/* _mh_document_add_text, queued: the length the document's text will have
+ * is followed here, so that reading stops where the text will be cut. */
+static void
+walk_add_text (word_text_walk *w, const char *text, gsize len)
+{
+	if (w->truncated)
+		return;
+	gsize max = w->pkg->options->limits.max_text;
+	gsize room = max > w->text_len ? max - w->text_len : 0;
+	gsize n = len;
+	if (n + 1 > room) {
+		w->truncated = TRUE;
+		n = room > 1 ? room - 1 : 0;
+	}
+	if (n > 0) {
+		gsize added = n;
+		if (!mh_utf8_validate (text, n)) {
+			g_autofree char *valid = g_utf8_make_valid (text, (gssize) n);
+			added = strlen (valid);
+		}
+		w->text_len += added + 1;
+	}
+	queued_text q = { .text = g_strndup (text, len), .len = len, .location = w->location };
+	g_array_append_val (w->queue, q);
+}
+
+static void
+walk_apply_queue (word_text_walk *w)
+{
+	for (guint i = 0; i < w->queue->len; i++) {
+		queued_text *q = &g_array_index (w->queue, queued_text, i);
+		if (q->hidden_chars)
+			_mh_document_add_finding (w->pkg->doc, w->pkg->options, "doc.hidden-text", MH_SEVERITY_MEDIUM,
+			                          q->location, q->text,
+			                          "%" G_GSIZE_FORMAT " characters of text the reader does not see (%s): "
+			                          "a place to keep a payload for the macros",
+			                          q->hidden_chars, q->why);
+		else
+			_mh_document_add_text (w->pkg->doc, q->text, (gssize) q->len, w->pkg->options);
+		g_free (q->text);
+	}
+	g_array_set_size (w->queue, 0);
 }
 
 static gboolean
@@ -1559,39 +1554,39 @@ is_off (const char *val)
 	               g_ascii_strcasecmp (val, "off") == 0);
 }
 
-/* Why the run @run is not seen by the reader, or NULL: w:vanish, a white
- * or near-white colour (every channel 0xF0 or more), a size of 2 points or
- * less (w:sz counts half-points). */
-static const char *
-run_hidden_why (const xmlNode *run)
+/* The value of attribute @local in one of the namespaces @set, or NULL. */
+static char *
+attr_in (const xml_attr *attrs, guint n, const char *local, const char *const *set)
 {
-	if (!run || !is_element (run, "r", word_ns))
+	for (guint i = 0; i < n; i++)
+		if (strcmp ((const char *) attrs[i].local, local) == 0 && uri_in (attrs[i].uri, set))
+			return attr_text (&attrs[i]);
+	return NULL;
+}
+
+/* Why a run whose w:rPr holds @name (with @attrs) is not seen by the
+ * reader, or NULL: w:vanish, a white or near-white colour (every channel
+ * 0xF0 or more), a size of 2 points or less (w:sz counts half-points). */
+static const char *
+run_property_hides (const char *name, const xml_attr *attrs, guint n)
+{
+	if (strcmp (name, "vanish") != 0 && strcmp (name, "color") != 0 && strcmp (name, "sz") != 0)
 		return NULL;
-	for (const xmlNode *pr = run->children; pr; pr = pr->next) {
-		if (!is_element (pr, "rPr", word_ns))
-			continue;
-		for (const xmlNode *c = pr->children; c; c = c->next) {
-			if (c->type != XML_ELEMENT_NODE || !ns_in (c->ns, word_ns))
-				continue;
-			const char *name = (const char *) c->name;
-			g_autofree char *val = attr_value (c, "val", word_ns);
-			if (strcmp (name, "vanish") == 0 && !is_off (val))
-				return "w:vanish";
-			if (strcmp (name, "color") == 0 && val && strlen (val) == 6 &&
-			    g_ascii_isxdigit (val[0])) {
-				gboolean white = TRUE;
-				for (int k = 0; k < 6 && white; k++)
-					white = g_ascii_isxdigit (val[k]) && (k % 2 == 1 || g_ascii_xdigit_value (val[k]) == 0xF);
-				if (white)
-					return "white font";
-			}
-			if (strcmp (name, "sz") == 0 && val) {
-				char *end = NULL;
-				guint64 half_points = g_ascii_strtoull (val, &end, 10);
-				if (end != val && half_points <= 4)
-					return "tiny font";
-			}
-		}
+	g_autofree char *val = attr_in (attrs, n, "val", word_ns);
+	if (strcmp (name, "vanish") == 0 && !is_off (val))
+		return "w:vanish";
+	if (strcmp (name, "color") == 0 && val && strlen (val) == 6 && g_ascii_isxdigit (val[0])) {
+		gboolean white = TRUE;
+		for (int k = 0; k < 6 && white; k++)
+			white = g_ascii_isxdigit (val[k]) && (k % 2 == 1 || g_ascii_xdigit_value (val[k]) == 0xF);
+		if (white)
+			return "white font";
+	}
+	if (strcmp (name, "sz") == 0 && val) {
+		char *end = NULL;
+		guint64 half_points = g_ascii_strtoull (val, &end, 10);
+		if (end != val && half_points <= 4)
+			return "tiny font";
 	}
 	return NULL;
 }
@@ -1600,7 +1595,7 @@ static void
 flush_line (word_text_walk *w)
 {
 	if (w->line->len > 0)
-		_mh_document_add_text (w->pkg->doc, w->line->str, (gssize) w->line->len, w->pkg->options);
+		walk_add_text (w, w->line->str, w->line->len);
 	g_string_truncate (w->line, 0);
 }
 
@@ -1618,13 +1613,14 @@ flush_hidden (word_text_walk *w)
 		for (int k = 0; k < HIDDEN_EVIDENCE_CHARS && *end; k++)
 			end = g_utf8_next_char (end);
 		g_autofree char *head = g_strndup (w->hidden->str, end - w->hidden->str);
-		g_autofree char *evidence = g_strdup_printf ("%s%s (%" G_GSIZE_FORMAT " characters)", head,
-		                                             *end ? "..." : "", w->hidden_chars);
-		_mh_document_add_finding (w->pkg->doc, w->pkg->options, "doc.hidden-text", MH_SEVERITY_MEDIUM,
-		                          w->location, evidence,
-		                          "%" G_GSIZE_FORMAT " characters of text the reader does not see (%s): "
-		                          "a place to keep a payload for the macros",
-		                          w->hidden_chars, w->hidden_why ? w->hidden_why : "hidden");
+		queued_text q = {
+			.text = g_strdup_printf ("%s%s (%" G_GSIZE_FORMAT " characters)", head, *end ? "..." : "",
+			                         w->hidden_chars),
+			.hidden_chars = w->hidden_chars,
+			.why = w->hidden_why ? w->hidden_why : "hidden",
+			.location = w->location,
+		};
+		g_array_append_val (w->queue, q);
 	}
 	g_string_truncate (w->hidden, 0);
 	w->hidden_chars = 0;
@@ -1651,72 +1647,277 @@ count_visible (const char *s)
 	return n;
 }
 
-/* The text of one WordprocessingML story part: w:t of the runs, paragraphs
- * as lines, tabs and breaks; text boxes (w:txbxContent) are inside the
- * part and read in place. */
-static void
-read_word_text (word_text_walk *w, xmlNode *root, const char *location, gboolean main_story)
+/* One WordprocessingML story part read as it streams, once for both what
+ * it holds:
+ * - its fields: w:fldSimple/@w:instr, and the w:instrText runs between
+ *   w:fldChar begin and separate (or end), which Word splits over as many
+ *   runs as it likes;
+ * - its text: w:t of the runs, paragraphs as lines, tabs and breaks, text
+ *   boxes (w:txbxContent) in place, what mc:Fallback repeats of
+ *   mc:Choice left out (fields are still read there, as before), and the
+ *   runs hidden by their w:rPr (which Word writes before the text).
+ * A tree of document.xml took about twenty times its bytes. */
+#define MAX_STORY_DEPTH 512   /* libxml2 stops at 256 without XML_PARSE_HUGE */
+
+enum { ELEMENT_OTHER, ELEMENT_RUN, ELEMENT_PICT };
+
+typedef struct {
+	xml_events      ev;
+	word_text_walk *w;
+	package        *pkg;
+	gboolean        main_story;
+	/* fields */
+	open_field      fields[MAX_FIELD_NESTING];
+	guint           n_fields, overflow;
+	guint           field_serial;  /* fields begun so far, to know one again */
+	guint           serial[MAX_FIELD_NESTING];
+	guint           instr_depth;   /* of the w:instrText being read, 0 when none */
+	guint           instr_serial;  /* the field it belongs to */
+	gsize           instr_room;    /* what its code may still take */
+	GString        *instr;
+	/* text */
+	guint           skip_depth;    /* of the mc:Fallback being left out, 0 when none */
+	guint           t_depth;       /* of the w:t being read, 0 when none */
+	GString        *t;
+	guint           rpr_depth;     /* of a run's w:rPr being read, 0 when none */
+	guint8          kind[MAX_STORY_DEPTH];
+	const char     *run_hidden[MAX_STORY_DEPTH];   /* of an open w:r: what hides it */
+} story_reader;
+
+static guint8
+kind_at (const story_reader *r, guint depth)
 {
-	w->location = location;
-	gsize max = w->pkg->options->limits.max_text;
-	xmlNode *n = root;
-	while (n && !w->pkg->doc->text_truncated) {
-		if (n->type != XML_ELEMENT_NODE) {
-			n = tree_next (n, root);
-			continue;
-		}
-		if (is_skipped_subtree (n)) {
-			n = tree_after (n, root);
-			continue;
-		}
-		if (main_story && (is_element (n, "imagedata", vml_ns) ||
-		                   is_element (n, "drawing", word_ns) || is_element (n, "pict", word_ns))) {
-			/* a w:pict holding v:imagedata counts once */
-			if (!is_element (n, "imagedata", vml_ns) || !n->parent || !n->parent->parent ||
-			    !is_element (n->parent->parent, "pict", word_ns))
-				w->pictures++;
-		}
-		if (ns_in (n->ns, word_ns)) {
-			const char *name = (const char *) n->name;
-			if (strcmp (name, "p") == 0 || strcmp (name, "br") == 0 || strcmp (name, "cr") == 0) {
-				/* a short white block ends with its paragraph; a long hidden
-				 * block may go on over several */
-				if (w->hidden_chars > 0 && w->hidden_chars < HIDDEN_TEXT_MIN_CHARS &&
-				    w->hidden_why && strcmp (w->hidden_why, "white font") == 0)
-					flush_hidden (w);
-				flush_line (w);
-			} else if (strcmp (name, "tab") == 0 && n->parent && is_element (n->parent, "r", word_ns)) {
-				g_string_append_c (w->line, '\t');
-			} else if (strcmp (name, "t") == 0) {
-				g_autofree char *t = node_text (n, max);
-				if (*t) {
-					const char *why = run_hidden_why (n->parent);
-					if (why) {
-						if (!w->hidden_why)
-							w->hidden_why = why;
-						w->hidden_chars += g_utf8_strlen (t, -1);
-						if (w->hidden->len < MAX_HIDDEN_KEPT)
-							g_string_append (w->hidden, t);
-					} else {
-						flush_hidden (w);
-						w->visible += count_visible (t);
-						g_string_append (w->line, t);
-						if (w->line->len > MAX_LINE_KEPT)
-							flush_line (w);
-					}
-				}
+	return depth > 0 && depth < MAX_STORY_DEPTH ? r->kind[depth] : ELEMENT_OTHER;
+}
+
+static void
+story_field_start (story_reader *r, const char *name, const xml_attr *attrs, guint n)
+{
+	const char *location = r->w->location;
+	if (strcmp (name, "fldSimple") == 0) {
+		g_autofree char *instr = attr_in (attrs, n, "instr", word_ns);
+		if (instr)
+			field_check (r->pkg, instr, location);
+	} else if (strcmp (name, "fldChar") == 0) {
+		g_autofree char *type = attr_in (attrs, n, "fldCharType", word_ns);
+		if (!type)
+			return;
+		if (strcmp (type, "begin") == 0) {
+			if (r->n_fields < MAX_FIELD_NESTING) {
+				r->fields[r->n_fields] = (open_field) { .code = g_string_new (NULL) };
+				r->serial[r->n_fields++] = ++r->field_serial;
+			} else {
+				r->overflow++;
+			}
+		} else if (strcmp (type, "separate") == 0 || strcmp (type, "end") == 0) {
+			gboolean end = strcmp (type, "end") == 0;
+			if (r->overflow > 0) {
+				if (end)
+					r->overflow--;
+				return;
+			}
+			if (r->n_fields == 0)
+				return;
+			open_field *f = &r->fields[r->n_fields - 1];
+			if (!f->checked) {
+				field_check (r->pkg, f->code->str, location);
+				f->checked = TRUE;
+			}
+			if (end) {
+				g_string_free (f->code, TRUE);
+				r->n_fields--;
 			}
 		}
-		n = tree_next (n, root);
+	} else if (strcmp (name, "instrText") == 0 || strcmp (name, "delInstrText") == 0) {
+		if (r->instr_depth || r->n_fields == 0 || r->overflow > 0 || r->fields[r->n_fields - 1].checked)
+			return;
+		gsize len = r->fields[r->n_fields - 1].code->len;
+		if (len >= MAX_FIELD_CODE)
+			return;
+		r->instr_depth = r->ev.depth;
+		r->instr_serial = r->serial[r->n_fields - 1];
+		r->instr_room = MAX_FIELD_CODE - len;
+		g_string_truncate (r->instr, 0);
 	}
-	flush_hidden (w);
-	flush_line (w);
+}
+
+/* The w:instrText read goes to its field, if that field is still open. */
+static void
+story_field_instr_end (story_reader *r)
+{
+	r->instr_depth = 0;
+	for (guint i = 0; i < r->n_fields; i++)
+		if (r->serial[i] == r->instr_serial && !r->fields[i].checked)
+			g_string_append_len (r->fields[i].code, r->instr->str, (gssize) r->instr->len);
+}
+
+/* Fields left open at the end of the part still count. */
+static void
+story_fields_finish (story_reader *r)
+{
+	while (r->n_fields > 0) {
+		open_field *f = &r->fields[--r->n_fields];
+		if (!f->checked)
+			field_check (r->pkg, f->code->str, r->w->location);
+		g_string_free (f->code, TRUE);
+	}
+}
+
+static void
+story_text_start (story_reader *r, const xmlChar *uri, gboolean word, const char *name,
+                  const xml_attr *attrs, guint n)
+{
+	word_text_walk *w = r->w;
+	guint depth = r->ev.depth;
+	if (r->skip_depth || w->truncated)
+		return;
+	if (uri_in (uri, compat_ns) && strcmp (name, "Fallback") == 0) {
+		r->skip_depth = depth;
+		return;
+	}
+	gboolean imagedata = uri_in (uri, vml_ns) && strcmp (name, "imagedata") == 0;
+	if (r->main_story && (imagedata || (word && (strcmp (name, "drawing") == 0 || strcmp (name, "pict") == 0))))
+		/* a w:pict holding v:imagedata counts once */
+		if (!imagedata || kind_at (r, depth - 2) != ELEMENT_PICT || depth < 3)
+			w->pictures++;
+	if (!word)
+		return;
+	if (strcmp (name, "p") == 0 || strcmp (name, "br") == 0 || strcmp (name, "cr") == 0) {
+		/* a short white block ends with its paragraph; a long hidden
+		 * block may go on over several */
+		if (w->hidden_chars > 0 && w->hidden_chars < HIDDEN_TEXT_MIN_CHARS &&
+		    w->hidden_why && strcmp (w->hidden_why, "white font") == 0)
+			flush_hidden (w);
+		flush_line (w);
+	} else if (strcmp (name, "tab") == 0 && kind_at (r, depth - 1) == ELEMENT_RUN) {
+		g_string_append_c (w->line, '\t');
+	} else if (strcmp (name, "t") == 0 && !r->t_depth) {
+		r->t_depth = depth;
+		g_string_truncate (r->t, 0);
+	} else if (strcmp (name, "rPr") == 0 && kind_at (r, depth - 1) == ELEMENT_RUN) {
+		r->rpr_depth = depth;
+	} else if (r->rpr_depth && depth == r->rpr_depth + 1 && !r->run_hidden[r->rpr_depth - 1]) {
+		r->run_hidden[r->rpr_depth - 1] = run_property_hides (name, attrs, n);
+	}
+}
+
+/* A w:t read to its end: its text goes to the line, or to the hidden
+ * block when its run is hidden. */
+static void
+story_text_t_end (story_reader *r)
+{
+	word_text_walk *w = r->w;
+	guint depth = r->t_depth;
+	r->t_depth = 0;
+	if (r->t->len == 0)
+		return;
+	/* libxml2 gives UTF-8; only a cut at max_text may spoil it */
+	g_autofree char *repaired = mh_utf8_validate (r->t->str, r->t->len) ? NULL
+	                            : g_utf8_make_valid (r->t->str, (gssize) r->t->len);
+	const char *t = repaired ? repaired : r->t->str;
+	if (!*t)
+		return;
+	const char *why = kind_at (r, depth - 1) == ELEMENT_RUN ? r->run_hidden[depth - 1] : NULL;
+	if (why) {
+		if (!w->hidden_why)
+			w->hidden_why = why;
+		w->hidden_chars += g_utf8_strlen (t, -1);
+		if (w->hidden->len < MAX_HIDDEN_KEPT)
+			g_string_append (w->hidden, t);
+	} else {
+		flush_hidden (w);
+		w->visible += count_visible (t);
+		g_string_append (w->line, t);
+		if (w->line->len > MAX_LINE_KEPT)
+			flush_line (w);
+	}
+}
+
+static void
+story_start (xml_events *ev, const xmlChar *uri, const xmlChar *local, const xml_attr *attrs, guint n)
+{
+	story_reader *r = (story_reader *) ev;
+	gboolean word = uri_in (uri, word_ns);
+	const char *name = (const char *) local;
+	if (ev->depth < MAX_STORY_DEPTH) {
+		r->kind[ev->depth] = !word ? ELEMENT_OTHER
+		                     : strcmp (name, "r") == 0 ? ELEMENT_RUN
+		                     : strcmp (name, "pict") == 0 ? ELEMENT_PICT : ELEMENT_OTHER;
+		r->run_hidden[ev->depth] = NULL;
+	}
+	if (word)
+		story_field_start (r, name, attrs, n);
+	story_text_start (r, uri, word, name, attrs, n);
+}
+
+static void
+story_end (xml_events *ev)
+{
+	story_reader *r = (story_reader *) ev;
+	if (r->instr_depth == ev->depth)
+		story_field_instr_end (r);
+	if (r->t_depth == ev->depth)
+		story_text_t_end (r);
+	if (r->rpr_depth == ev->depth)
+		r->rpr_depth = 0;
+	if (r->skip_depth == ev->depth)
+		r->skip_depth = 0;
+	if (ev->depth < MAX_STORY_DEPTH)
+		r->kind[ev->depth] = ELEMENT_OTHER;
+}
+
+static void
+story_text (xml_events *ev, const char *text, gsize len)
+{
+	story_reader *r = (story_reader *) ev;
+	/* as collect_text: text up to MAX_TEXT_DEPTH elements below */
+	if (r->instr_depth && ev->depth - r->instr_depth <= MAX_TEXT_DEPTH && r->instr->len < r->instr_room)
+		g_string_append_len (r->instr, text, (gssize) MIN (len, r->instr_room - r->instr->len));
+	append_capped (r->t, r->pkg->options->limits.max_text, ev->depth, r->t_depth, text, len);
+}
+
+/* Reads one story, from @part or from @tree (Word 2003 XML); FALSE when
+ * the part could not be read. */
+static gboolean
+read_story (package *pkg, word_text_walk *w, const char *location, gboolean main_story,
+            package_part *part, xmlNode *tree)
+{
+	story_reader *r = g_new0 (story_reader, 1);
+	r->ev = (xml_events) { .start = story_start, .end = story_end, .text = story_text };
+	r->w = w;
+	r->pkg = pkg;
+	r->main_story = main_story;
+	r->instr = g_string_new (NULL);
+	r->t = g_string_new (NULL);
+	w->location = location;
+	w->text_len = pkg->doc->text ? pkg->doc->text->len : 0;
+	w->truncated = pkg->doc->text_truncated;
+	gboolean readable = TRUE;
+	if (part) {
+		readable = part_events (pkg, part, &r->ev);
+	} else {
+		r->ev.depth = 0;
+		events_from_tree (tree, &r->ev);
+	}
+	if (readable) {
+		story_fields_finish (r);
+		flush_hidden (w);
+		flush_line (w);
+	}
+	walk_apply_queue (w);
+	while (r->n_fields > 0)
+		g_string_free (r->fields[--r->n_fields].code, TRUE);
+	g_string_free (r->instr, TRUE);
+	g_string_free (r->t, TRUE);
+	g_free (r);
+	return readable;
 }
 
 static void
 read_word_fields (package *pkg)
 {
-	word_text_walk w = { .pkg = pkg, .line = g_string_new (NULL), .hidden = g_string_new (NULL) };
+	word_text_walk w;
+	word_text_walk_init (&w, pkg);
 	gboolean word = FALSE;
 	const char *main_location = NULL;
 	/* the main document first, so that its text leads */
@@ -1726,16 +1927,12 @@ read_word_fields (package *pkg)
 			gboolean is_main = pkg->main_part && g_ascii_strcasecmp (part->name, pkg->main_part) == 0;
 			if ((pass == 0) != is_main || !is_word_story (pkg, part))
 				continue;
-			xml_part xp;
-			if (!part_xml (pkg, part, &xp))
+			if (!read_story (pkg, &w, part->name, is_main, part, NULL))
 				continue;
-			read_fields (pkg, xp.root, part->name);
-			read_word_text (&w, xp.root, part->name, is_main);
 			if (is_main) {
 				word = TRUE;
 				main_location = part->name;
 			}
-			xml_part_clear (&xp);
 		}
 	/* a picture may also be a relationship of the main part only */
 	for (guint i = 0; word && w.pictures == 0 && i < pkg->relationships->len; i++) {
@@ -1750,8 +1947,7 @@ read_word_fields (package *pkg)
 		                          "the document shows %u picture%s and only %" G_GSIZE_FORMAT
 		                          " characters of text: lures are often one picture telling the reader to enable content",
 		                          w.pictures, w.pictures == 1 ? "" : "s", w.visible);
-	g_string_free (w.line, TRUE);
-	g_string_free (w.hidden, TRUE);
+	word_text_walk_clear (&w);
 }
 
 /* Cell text of a workbook, streamed: the shared strings (si, children of
@@ -1778,15 +1974,6 @@ typedef struct {
 	guint       value_depth;  /* of its v being read, 0 when none */
 	GString    *value;
 } cell_text_reader;
-
-/* Appends as collect_text would: text up to MAX_TEXT_DEPTH elements below
- * the one read (@at), the whole at most max_text bytes. */
-static void
-append_capped (GString *out, gsize max, guint depth, guint at, const char *text, gsize len)
-{
-	if (at && depth - at <= MAX_TEXT_DEPTH && out->len < max)
-		g_string_append_len (out, text, (gssize) MIN (len, max - out->len));
-}
 
 static void
 cell_text_start (xml_events *ev, const xmlChar *uri, const xmlChar *local,
@@ -1930,16 +2117,16 @@ read_slide_text (package *pkg)
 static void
 read_word2003_text (package *pkg, xmlNode *root)
 {
-	word_text_walk w = { .pkg = pkg, .line = g_string_new (NULL), .hidden = g_string_new (NULL) };
-	read_word_text (&w, root, "w:wordDocument", TRUE);
+	word_text_walk w;
+	word_text_walk_init (&w, pkg);
+	read_story (pkg, &w, "w:wordDocument", TRUE, NULL, root);
 	if (w.pictures > 0 && w.visible < PICTURE_ONLY_MAX_CHARS && !pkg->doc->text_truncated)
 		_mh_document_add_finding (pkg->doc, pkg->options, "doc.picture-only", MH_SEVERITY_LOW,
 		                          "w:wordDocument", NULL,
 		                          "the document shows %u picture%s and only %" G_GSIZE_FORMAT
 		                          " characters of text: lures are often one picture telling the reader to enable content",
 		                          w.pictures, w.pictures == 1 ? "" : "s", w.visible);
-	g_string_free (w.line, TRUE);
-	g_string_free (w.hidden, TRUE);
+	word_text_walk_clear (&w);
 }
 
 /* -- Excel 4.0 macro sheets ----------------------------------------------- */
@@ -2508,7 +2695,6 @@ analyse_word2003 (mh_document *doc, xmlNode *root, const mh_office_options *opti
 	doc->format = "word2003-xml";
 	GString *names = g_string_new (NULL);
 	guint controls = 0;
-	read_fields (&pkg, root, "w:wordDocument");
 	read_word2003_text (&pkg, root);
 	for (xmlNode *n = root; n; n = tree_next (n, root)) {
 		if (n->type != XML_ELEMENT_NODE)
