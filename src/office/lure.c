@@ -260,21 +260,22 @@ normalise_window (const char *text, gssize len, gsize from, gsize to, guint *n_o
 				t.chars = g_renew (gunichar, t.chars, t.size);
 			}
 			gunichar *out = t.chars + t.n, last = t.last;
-			gboolean pending = t.pending_space;
+			guint pending = t.pending_space;
+			/* a space may go before the next kept character: not at the
+			 * start, nor after a CJK one (ASCII is not) */
+			guint space_ok = out > t.chars && !is_cjk (last);
+			/* without branches: a space between words was a mispredicted
+			 * jump each, the largest cost of reading an Office folder */
 			for (gsize k = i; k < ascii_end; k++) {
 				guint32 v = bmp_normal[s[k]];   /* ASCII folds to one character */
-				if (v == NORMAL_SPACE) {
-					pending = TRUE;
-					continue;
-				}
-				if (!v)
-					continue;
-				if (pending) {
-					if (out > t.chars && !is_cjk (last))
-						*out++ = ' ';
-					pending = FALSE;
-				}
-				*out++ = last = v;
+				guint space = v == NORMAL_SPACE, keep = v != 0 && !space;
+				guint gap = pending & keep & space_ok;
+				out[0] = ' ';
+				out[gap] = v;   /* overwritten by the next one when not kept */
+				out += gap + keep;
+				last = keep ? v : last;
+				space_ok |= keep;
+				pending = space | (pending & !keep);
 			}
 			t.n = (gsize) (out - t.chars);
 			t.last = last;
