@@ -662,10 +662,10 @@ append_significant (GString *out, const char *text, gsize len)
 	gsize at = out->len;
 	g_string_set_size (out, at + len);
 	for (gsize i = 0; i < len; i++) {
-		char c = text[i];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '_' || c == '"')
-			continue;
-		out->str[at++] = (char) mh_ascii_lower ((guchar) c);
+		guchar c = (guchar) text[i];
+		/* without branches: the next byte overwrites one left out */
+		out->str[at] = (char) mh_ascii_lower (c);
+		at += !((c == ' ') | (c == '\t') | (c == '\r') | (c == '\n') | (c == '_') | (c == '"'));
 	}
 	g_string_truncate (out, at);
 }
