@@ -898,10 +898,16 @@ static GByteArray *
 part_bytes (GMimePart *part, gsize max, gboolean *truncated)
 {
 	GMimeDataWrapper *content = g_mime_part_get_content (part);
-	GByteArray *bytes = g_byte_array_new ();
 	*truncated = FALSE;
 	if (!content)
-		return bytes;
+		return g_byte_array_new ();
+	/* sized by the encoded bytes (decoding only shrinks base64 and
+	 * quoted-printable): growing by doubling copied every attachment
+	 * several times */
+	GMimeStream *encoded = g_mime_data_wrapper_get_stream (content);
+	gint64 encoded_len = encoded ? g_mime_stream_length (encoded) : -1;
+	GByteArray *bytes = g_byte_array_sized_new (encoded_len > 0 && (guint64) encoded_len < (max ? max : 64u << 20)
+	                                            ? (guint) encoded_len : 0);
 	GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (bytes);
 	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
 	g_mime_data_wrapper_write_to_stream (content, mem);
