@@ -1336,9 +1336,20 @@ scan_code (rules_ctx *ctx, const logical_line *l, gboolean header)
 		if (t->kind != TOKEN_WORD || header)
 			continue;
 
-		g_autofree char *lower = g_ascii_strdown (token_text (l, i), -1);
-		if (t->len > 1 && lower[t->len - 1] == '$')
-			lower[t->len - 1] = '\0';
+		/* g_ascii_strdown (word, -1), on the stack for the usual short
+		 * word: a malloc and a free per word of every module */
+		const char *word = token_text (l, i);
+		gsize word_len = strlen (word);
+		char short_lower[64];
+		g_autofree char *long_lower = word_len < sizeof short_lower ? NULL : g_ascii_strdown (word, -1);
+		char *lower = long_lower ? long_lower : short_lower;
+		if (!long_lower) {
+			for (gsize k = 0; k < word_len; k++)
+				short_lower[k] = (char) mh_ascii_lower ((guchar) word[k]);
+			short_lower[word_len] = '\0';
+		}
+		if (word_len > 1 && lower[word_len - 1] == '$')
+			lower[word_len - 1] = '\0';
 
 		/* calls: a bare name, or one qualified by a module of the project */
 		if (i == 0 || !sign_is (l, i - 1, '.') || (i >= 2 && is_module_name (ctx, l, i - 2)))
