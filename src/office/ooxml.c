@@ -691,18 +691,29 @@ typedef struct {
 	xmlNode *root;
 } xml_part;
 
+/* What a part is read from: the tree a Flat OPC file already holds, or
+ * its bytes; FALSE when neither can be had. */
+static gboolean
+part_source (package *pkg, package_part *part, xmlNode **tree, GBytes **bytes)
+{
+	*tree = part->xml;
+	*bytes = NULL;
+	if (*tree)
+		return TRUE;
+	*bytes = part_read (pkg, part);
+	return *bytes != NULL;
+}
+
 static gboolean
 part_xml (package *pkg, package_part *part, xml_part *out)
 {
 	out->owned = NULL;
 	out->root = NULL;
-	if (part->xml) {
-		out->root = part->xml;
-		return TRUE;
-	}
-	g_autoptr (GBytes) bytes = part_read (pkg, part);
-	if (!bytes)
+	g_autoptr (GBytes) bytes = NULL;
+	if (!part_source (pkg, part, &out->root, &bytes))
 		return FALSE;
+	if (out->root)
+		return TRUE;
 	gsize len;
 	const guint8 *data = g_bytes_get_data (bytes, &len);
 	out->owned = xml_parse (pkg->doc, data, len, part->name);
@@ -775,13 +786,14 @@ part_events (package *pkg, package_part *part, xml_events *ev)
 {
 	ev->depth = 0;
 	ev->stop = FALSE;
-	if (part->xml) {
-		events_from_tree (part->xml, ev);
+	xmlNode *tree;
+	g_autoptr (GBytes) bytes = NULL;
+	if (!part_source (pkg, part, &tree, &bytes))
+		return FALSE;
+	if (tree) {
+		events_from_tree (tree, ev);
 		return TRUE;
 	}
-	g_autoptr (GBytes) bytes = part_read (pkg, part);
-	if (!bytes)
-		return FALSE;
 	gsize len;
 	const guint8 *data = g_bytes_get_data (bytes, &len);
 	gboolean readable;

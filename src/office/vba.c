@@ -198,14 +198,16 @@ typedef struct {
 static const byte_table *
 single_byte_table (guint codepage)
 {
-	/* one process reads one document at a time: no lock */
+	/* one process reads one document at a time: no lock.  A code page
+	 * whose bytes do not convert one by one is kept as NULL, so that it is
+	 * not tried again for every module */
 	static GHashTable *tables;
 	if (!tables)
 		tables = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-	byte_table *t = g_hash_table_lookup (tables, GUINT_TO_POINTER (codepage));
-	if (t)
-		return t;
-	t = g_new0 (byte_table, 1);
+	gpointer known;
+	if (g_hash_table_lookup_extended (tables, GUINT_TO_POINTER (codepage), NULL, &known))
+		return known;
+	byte_table *t = g_new0 (byte_table, 1);
 	const char *charset = codepage_charset (codepage);
 	g_autofree char *cp = charset ? NULL : g_strdup_printf ("CP%u", codepage);
 	for (guint b = 0; b < 256; b++) {
@@ -221,8 +223,7 @@ single_byte_table (guint codepage)
 		t->len[b] = (guint8) n;
 		memcpy (t->utf8[b], u, n);
 	}
-	if (t)
-		g_hash_table_insert (tables, GUINT_TO_POINTER (codepage), t);
+	g_hash_table_insert (tables, GUINT_TO_POINTER (codepage), t);
 	return t;
 }
 
@@ -232,8 +233,8 @@ convert_single_byte (const byte_table *t, const guint8 *data, gsize len, gsize *
 	char *out = g_malloc (len * 4 + 1), *o = out;
 	for (gsize i = 0; i < len; i++) {
 		guint8 b = data[i];
-		if (b < 0x80 && t->len[b] == 1) {
-			*o++ = (char) b;
+		if (t->len[b] == 1) {   /* ASCII, mostly */
+			*o++ = t->utf8[b][0];
 			continue;
 		}
 		memcpy (o, t->utf8[b], t->len[b]);
