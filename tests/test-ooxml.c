@@ -619,7 +619,10 @@ test_hidden_macro_sheet (void)
 	static const char macrosheet[] = XML_DECL
 		"<xm:macrosheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
 		"xmlns:xm=\"http://schemas.microsoft.com/office/excel/2006/main\"><sheetData>"
-		"<row r=\"2\"><c r=\"B2\"><f>ALERT(\"harmless test\")</f></c><c r=\"B3\"><f>HALT()</f></c></row>"
+		"<row r=\"2\"><c r=\"B2\"><f>ALERT(\"harmless test\")</f></c><c r=\"B3\"><f>HALT()</f></c>"
+		/* the formula read as the tree gave it: an entity, text split by
+		 * an element */
+		"<c r=\"B4\"><f>EXEC(&quot;calc<x:i xmlns:x=\"urn:x\">.</x:i>exe&quot;)</f></c></row>"
 		"</sheetData></xm:macrosheet>";
 	static const char sheet[] = XML_DECL
 		"<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData/></worksheet>";
@@ -646,6 +649,13 @@ test_hidden_macro_sheet (void)
 	g_assert_cmpint (sheet1->severity, ==, MH_SEVERITY_LOW);
 	g_assert_nonnull (find_finding (doc, "doc.xlm-auto-open", "auto_open2 = 'Hidden Macros'!$B$2"));
 	g_assert_cmpuint (office_test_count_findings (doc, "doc.xlm-auto-open"), ==, 1);
+	/* the macro sheet's formulas reach the XLM rules */
+	g_assert_cmpuint (office_test_count_findings (doc, "xlm.execute"), ==, 1);
+	g_assert_cmpuint (office_test_count_findings (doc, "xlm.obfuscation"), >=, 1);
+	gboolean calc = FALSE;
+	for (guint i = 0; i < doc->iocs->len; i++)
+		calc = calc || strcmp (((const mh_ioc *) g_ptr_array_index (doc->iocs, i))->value, "calc.exe") == 0;
+	g_assert_true (calc);
 }
 
 static void

@@ -2094,35 +2094,75 @@ read_excel_text (package *pkg)
 }
 
 /* Text of the slides of a presentation, and of the shapes and text boxes
- * drawn on spreadsheets (xl/drawings/): a:t, paragraphs (a:p) as lines. */
+ * drawn on spreadsheets (xl/drawings/): a:t, paragraphs (a:p) as lines;
+ * streamed like the stories. */
+typedef struct {
+	xml_events  ev;
+	package    *pkg;
+	GString    *line;
+	guint       t_depth;   /* of the a:t being read, 0 when none */
+} slide_text_reader;
+
+static void
+slide_text_flush (slide_text_reader *r)
+{
+	if (r->line->len > 0)
+		_mh_document_add_text (r->pkg->doc, r->line->str, (gssize) r->line->len, r->pkg->options);
+	g_string_truncate (r->line, 0);
+}
+
+static void
+slide_text_start (xml_events *ev, const xmlChar *uri, const xmlChar *local,
+                  const xml_attr *attrs, guint n_attrs)
+{
+	(void) attrs; (void) n_attrs;
+	slide_text_reader *r = (slide_text_reader *) ev;
+	if (!uri_in (uri, drawing_ns))
+		return;
+	if (strcmp ((const char *) local, "p") == 0) {
+		slide_text_flush (r);
+		if (r->pkg->doc->text_truncated)
+			ev->stop = TRUE;
+	} else if (strcmp ((const char *) local, "t") == 0 && !r->t_depth) {
+		r->t_depth = ev->depth;
+	}
+}
+
+static void
+slide_text_end (xml_events *ev)
+{
+	slide_text_reader *r = (slide_text_reader *) ev;
+	if (r->t_depth == ev->depth)
+		r->t_depth = 0;
+}
+
+static void
+slide_text_text (xml_events *ev, const char *text, gsize len)
+{
+	slide_text_reader *r = (slide_text_reader *) ev;
+	append_capped (r->line, r->pkg->options->limits.max_text, ev->depth, r->t_depth, text, len);
+}
+
 static void
 read_slide_text (package *pkg)
 {
-	g_autoptr (GString) line = g_string_new (NULL);
-	gsize max = pkg->options->limits.max_text;
+	slide_text_reader r = {
+		.ev = { .start = slide_text_start, .end = slide_text_end, .text = slide_text_text },
+		.pkg = pkg,
+		.line = g_string_new (NULL),
+	};
 	for (guint i = 0; i < pkg->parts->len && !pkg->doc->text_truncated; i++) {
 		package_part *part = g_ptr_array_index (pkg->parts, i);
 		if (!part->content_type ||
 		    (!has_suffix_ci (part->content_type, "presentationml.slide+xml") &&
 		     !has_suffix_ci (part->content_type, "officedocument.drawing+xml")))
 			continue;
-		xml_part xp;
-		if (!part_xml (pkg, part, &xp))
-			continue;
-		for (xmlNode *n = xp.root; n && !pkg->doc->text_truncated; n = tree_next (n, xp.root)) {
-			if (is_element (n, "p", drawing_ns)) {
-				if (line->len > 0)
-					_mh_document_add_text (pkg->doc, line->str, (gssize) line->len, pkg->options);
-				g_string_truncate (line, 0);
-			} else if (is_element (n, "t", drawing_ns) && line->len < max) {
-				collect_text (n->children, line, max, 0);
-			}
-		}
-		if (line->len > 0)
-			_mh_document_add_text (pkg->doc, line->str, (gssize) line->len, pkg->options);
-		g_string_truncate (line, 0);
-		xml_part_clear (&xp);
+		r.t_depth = 0;
+		if (part_events (pkg, part, &r.ev))
+			slide_text_flush (&r);
+		g_string_truncate (r.line, 0);
 	}
+	g_string_free (r.line, TRUE);
 }
 
 /* Word 2003 XML: the body, headers and text boxes are all in the one tree. */
@@ -2234,42 +2274,89 @@ is_macro_sheet (package *pkg, const package_part *part)
 	return contains_ci (part->name, "/macrosheets/") && !contains_ci (part->name, "_rels/");
 }
 
-/* "Macro1!A1: =EXEC(...)" lines for the XLM rules. */
+/* "Macro1!A1: =EXEC(...)" lines for the XLM rules: the f of each c,
+ * streamed. */
+typedef struct {
+	xml_events     ev;
+	package       *pkg;
+	package_part  *part;
+	const char    *sheet_name;
+	GString       *text;       /* the lines so far */
+	guint          cell_depth; /* of the c being read, 0 when none */
+	char          *cell;       /* its r */
+	guint          f_depth;    /* of its f being read, 0 when none */
+	GString       *formula;
+} macro_sheet_reader;
+
+static void
+macro_sheet_start (xml_events *ev, const xmlChar *uri, const xmlChar *local,
+                   const xml_attr *attrs, guint n_attrs)
+{
+	macro_sheet_reader *r = (macro_sheet_reader *) ev;
+	if (!uri_in (uri, sheet_ns))
+		return;
+	if (strcmp ((const char *) local, "c") == 0 && !r->cell_depth) {
+		r->cell_depth = ev->depth;
+		g_clear_pointer (&r->cell, g_free);
+		for (guint i = 0; i < n_attrs && !r->cell; i++)
+			if (strcmp ((const char *) attrs[i].local, "r") == 0)
+				r->cell = attr_text (&attrs[i]);
+	} else if (strcmp ((const char *) local, "f") == 0 && r->cell_depth &&
+	           ev->depth == r->cell_depth + 1 && !r->f_depth) {
+		r->f_depth = ev->depth;
+		g_string_truncate (r->formula, 0);
+	}
+}
+
+static void
+macro_sheet_end (xml_events *ev)
+{
+	macro_sheet_reader *r = (macro_sheet_reader *) ev;
+	gsize max = r->pkg->options->limits.max_stream_size;
+	if (r->f_depth == ev->depth) {
+		r->f_depth = 0;
+		g_autofree char *formula = g_utf8_make_valid (r->formula->str, (gssize) r->formula->len);
+		if (!*formula)
+			return;
+		gsize before = r->text->len;
+		g_string_append_printf (r->text, "%s!%s: %s%s\n", r->sheet_name, r->cell ? r->cell : "?",
+		                        formula[0] == '=' ? "" : "=", formula);
+		if (r->text->len > max) {
+			g_string_truncate (r->text, before);
+			ev->stop = TRUE;
+			_mh_document_add_problem (r->pkg->doc, "%s: formulas over %" G_GSIZE_FORMAT
+			                          " bytes, the rest are not read", r->part->name, max);
+		}
+	} else if (r->cell_depth == ev->depth) {
+		r->cell_depth = 0;
+		g_clear_pointer (&r->cell, g_free);
+	}
+}
+
+static void
+macro_sheet_text (xml_events *ev, const char *text, gsize len)
+{
+	macro_sheet_reader *r = (macro_sheet_reader *) ev;
+	append_capped (r->formula, r->pkg->options->limits.max_stream_size, ev->depth, r->f_depth, text, len);
+}
+
 static void
 read_macro_formulas (package *pkg, package_part *part, const char *sheet_name)
 {
-	xml_part xp;
-	if (!part_xml (pkg, part, &xp))
-		return;
-	gsize max = pkg->options->limits.max_stream_size;
-	GString *text = g_string_new (NULL);
-	gboolean capped = FALSE;
-	for (xmlNode *n = xp.root; n && !capped; n = tree_next (n, xp.root)) {
-		if (!is_element (n, "c", sheet_ns))
-			continue;
-		for (xmlNode *f = n->children; f; f = f->next) {
-			if (!is_element (f, "f", sheet_ns))
-				continue;
-			g_autofree char *formula = node_text (f, max);
-			if (!*formula)
-				continue;
-			g_autofree char *cell = attr_any (n, "r");
-			gsize before = text->len;
-			g_string_append_printf (text, "%s!%s: %s%s\n", sheet_name, cell ? cell : "?",
-			                        formula[0] == '=' ? "" : "=", formula);
-			if (text->len > max) {
-				g_string_truncate (text, before);
-				capped = TRUE;
-				_mh_document_add_problem (pkg->doc, "%s: formulas over %" G_GSIZE_FORMAT
-				                          " bytes, the rest are not read", part->name, max);
-				break;
-			}
-		}
-	}
-	if (text->len > 0)
-		_mh_xlm_rules_apply (pkg->doc, text->str, text->len, sheet_name, pkg->options);
-	g_string_free (text, TRUE);
-	xml_part_clear (&xp);
+	macro_sheet_reader r = {
+		.ev = { .start = macro_sheet_start, .end = macro_sheet_end, .text = macro_sheet_text },
+		.pkg = pkg,
+		.part = part,
+		.sheet_name = sheet_name,
+		.text = g_string_new (NULL),
+		.formula = g_string_new (NULL),
+	};
+	part_events (pkg, part, &r.ev);
+	if (r.text->len > 0)
+		_mh_xlm_rules_apply (pkg->doc, r.text->str, r.text->len, sheet_name, pkg->options);
+	g_free (r.cell);
+	g_string_free (r.text, TRUE);
+	g_string_free (r.formula, TRUE);
 }
 
 static void
