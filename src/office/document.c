@@ -214,22 +214,32 @@ _mh_document_add_ioc (mh_document *doc, const char *kind, const char *value,
 	g_ptr_array_add (doc->iocs, ioc);
 }
 
+gsize
+_mh_document_text_room (gsize text_len, gsize len, const mh_office_options *options, gboolean *cut)
+{
+	/* each text ends with a line break */
+	gsize room = options->limits.max_text > text_len ? options->limits.max_text - text_len : 0;
+	*cut = len + 1 > room;
+	if (!*cut)
+		return len;
+	return room > 1 ? room - 1 : 0;
+}
+
 void
 _mh_document_add_text (mh_document *doc, const char *text, gssize len, const mh_office_options *options)
 {
 	if (!text || doc->text_truncated)
 		return;
-	gsize n = len < 0 ? strlen (text) : (gsize) len;
 	if (!doc->text)
 		doc->text = g_string_new (NULL);
-	gsize room = options->limits.max_text > doc->text->len ? options->limits.max_text - doc->text->len : 0;
-	if (n + 1 > room) {
+	gboolean cut;
+	gsize n = _mh_document_text_room (doc->text->len, len < 0 ? strlen (text) : (gsize) len, options, &cut);
+	if (cut) {
 		doc->text_truncated = TRUE;
 		_mh_document_add_problem (doc, "text longer than %zu bytes: the rest is not matched against lures",
 		                          options->limits.max_text);
-		if (room <= 1)
+		if (n == 0)
 			return;
-		n = room - 1;
 	}
 	/* the readers mostly give valid UTF-8 already: copied as it is */
 	if (mh_utf8_validate (text, n)) {

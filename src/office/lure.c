@@ -396,9 +396,9 @@ lure_db_find (const mh_lure_db *db, const char *name)
 #define PAIR_BITS 65536u
 
 static inline guint32
-pair_bit (const mh_lure_db *db, guint32 a, guint32 b)
+pair_bit (gboolean exact, guint32 a, guint32 b)
 {
-	if (G_LIKELY (db->exact_pairs))
+	if (G_LIKELY (exact))
 		return a << 8 | b;
 	guint64 x = ((guint64) a << 32 | b) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
 	return (guint32) (x >> 48) % PAIR_BITS;
@@ -447,7 +447,7 @@ lure_db_index (mh_lure_db *db)
 				p->peq[cls] |= G_GUINT64_CONSTANT (1) << k;
 				p->classes[k] = cls;
 				if (k > 0)
-					p->bigrams[k - 1] = pair_bit (db, prev, cls);
+					p->bigrams[k - 1] = pair_bit (db->exact_pairs, prev, cls);
 				prev = cls;
 			}
 			g_autofree char *chars = g_ucs4_to_utf8 (p->chars, p->n_chars, NULL, NULL, NULL);
@@ -872,7 +872,7 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 		              ? bmp[c]
 		              : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes, GUINT_TO_POINTER (c)));
 		chars[i] = cls;
-		counts[exact ? prev << 8 | cls : pair_bit (db, prev, cls)] += i > 0;
+		counts[pair_bit (exact, prev, cls)] += i > 0;
 		prev = cls;
 	}
 	chars[n] = 0;
@@ -930,9 +930,9 @@ phrase_anchored (const lure_phrase *p)
 }
 
 static inline gboolean
-is_anchor (const lure_source *src, guint32 pair)
+is_anchor (const guint64 *anchor, guint32 pair)
 {
-	return (src->anchor[pair / 64] >> (pair % 64)) & 1;
+	return (anchor[pair / 64] >> (pair % 64)) & 1;
 }
 
 /* The positions of the anchor pairs of every phrase in the database that
@@ -981,8 +981,8 @@ source_index_pairs (lure_source *src)
 	const guint n = src->n;
 	const gboolean exact = db->exact_pairs;
 	for (guint i = 1; i < n; i++) {
-		guint32 pair = exact ? classes[i - 1] << 8 | classes[i] : pair_bit (db, classes[i - 1], classes[i]);
-		if ((anchor[pair / 64] >> (pair % 64)) & 1)
+		guint32 pair = pair_bit (exact, classes[i - 1], classes[i]);
+		if (is_anchor (anchor, pair))
 			at[start[pair]++] = i - 1;
 	}
 	for (guint w = 0; w < PAIR_BITS / 64; w++)
@@ -1016,7 +1016,7 @@ anchored_search (lure_source *src, const lure_phrase *p, phrase_hit *hit)
 		guint off, len, best_t;
 		piece_anchor (src, p, j, &off, &len, &best_t);
 		guint32 pair = p->bigrams[off + best_t];
-		if (!is_anchor (src, pair))
+		if (!is_anchor (src->anchor, pair))
 			return -1;   /* not a phrase of the database the index was made for */
 		guint32 first = src->pair_start[pair], last = first + src->pair_count[pair];
 		for (guint32 i = first; i < last; i++) {

@@ -54,6 +54,13 @@ void  _mh_document_add_ioc (mh_document *doc, const char *kind, const char *valu
 mh_document *_mh_document_add_child (mh_document *parent, const guint8 *data, gsize len,
                                      const char *name, const mh_office_options *options);
 
+/* How many of @len bytes _mh_document_add_text keeps when the document's
+ * text holds @text_len: fewer when max_text cuts them (*cut), none when
+ * the cut leaves no room.  For readers that follow the text's length
+ * before they add to it. */
+gsize _mh_document_text_room (gsize text_len, gsize len, const mh_office_options *options,
+                              gboolean *cut);
+
 /* Appends visible text of the document (a paragraph, a cell, a header),
  * UTF-8 (repaired if need be), followed by a line break; over
  * limits.max_text the rest is dropped and text_truncated set (once, with a

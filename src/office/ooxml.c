@@ -521,16 +521,21 @@ xml_parse (mh_document *doc, const guint8 *data, gsize len, const char *part_nam
 }
 
 static gboolean
-ns_in (const xmlNs *ns, const char *const *set)
+uri_in (const xmlChar *uri, const char *const *set)
 {
-	if (!set)
-		return TRUE;
-	if (!ns || !ns->href)
+	if (!uri)
 		return FALSE;
 	for (guint i = 0; set[i]; i++)
-		if (strcmp ((const char *) ns->href, set[i]) == 0)
+		if (strcmp ((const char *) uri, set[i]) == 0)
 			return TRUE;
 	return FALSE;
+}
+
+/* A tree's namespace in @set (any namespace when @set is NULL). */
+static gboolean
+ns_in (const xmlNs *ns, const char *const *set)
+{
+	return !set || (ns && uri_in (ns->href, set));
 }
 
 /* An element with local name @local in one of the namespaces @set (any
@@ -799,17 +804,6 @@ part_events (package *pkg, package_part *part, xml_events *ev)
 	gboolean readable;
 	xml_run (pkg->doc, data, len, part->name, ev, &readable);
 	return readable;
-}
-
-static gboolean
-uri_in (const xmlChar *uri, const char *const *set)
-{
-	if (!uri)
-		return FALSE;
-	for (guint i = 0; set[i]; i++)
-		if (strcmp ((const char *) uri, set[i]) == 0)
-			return TRUE;
-	return FALSE;
 }
 
 /* -- ZIP walk -------------------------------------------------------------- */
@@ -1522,14 +1516,10 @@ walk_add_text (word_text_walk *w, const char *text, gsize len)
 {
 	if (w->truncated)
 		return;
-	gsize max = w->pkg->options->limits.max_text;
-	gsize room = max > w->text_len ? max - w->text_len : 0;
-	gsize n = len;
-	if (n + 1 > room) {
-		w->truncated = TRUE;
-		n = room > 1 ? room - 1 : 0;
-	}
-	if (n > 0) {
+	gboolean cut;
+	gsize n = _mh_document_text_room (w->text_len, len, w->pkg->options, &cut);
+	w->truncated = cut;
+	if (n > 0 || !cut) {
 		gsize added = n;
 		if (!mh_utf8_validate (text, n)) {
 			g_autofree char *valid = g_utf8_make_valid (text, (gssize) n);
@@ -1883,8 +1873,7 @@ story_text (xml_events *ev, const char *text, gsize len)
 {
 	story_reader *r = (story_reader *) ev;
 	/* as collect_text: text up to MAX_TEXT_DEPTH elements below */
-	if (r->instr_depth && ev->depth - r->instr_depth <= MAX_TEXT_DEPTH && r->instr->len < r->instr_room)
-		g_string_append_len (r->instr, text, (gssize) MIN (len, r->instr_room - r->instr->len));
+	append_capped (r->instr, r->instr_room, ev->depth, r->instr_depth, text, len);
 	append_capped (r->t, r->pkg->options->limits.max_text, ev->depth, r->t_depth, text, len);
 }
 

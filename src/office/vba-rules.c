@@ -158,6 +158,25 @@ read_autoexec_row (mh_rule_tables *tables, char **c, guint n)
 	return TRUE;
 }
 
+static void
+byte_set_fill (mh_byte_set *set, const char *s, gsize len)
+{
+	memset (set, 0, sizeof *set);
+	for (gsize i = 0; i < len; i++) {
+		guchar c = (guchar) s[i];
+		set->bits[c >> 6] |= G_GUINT64_CONSTANT (1) << (c & 63);
+	}
+}
+
+/* Whether every byte of @rule's keyword is in @set. */
+static inline gboolean
+byte_set_holds (const mh_byte_set *set, const mh_keyword_rule *rule)
+{
+	const guint64 *want = rule->bytes.bits;
+	return ((want[0] & ~set->bits[0]) | (want[1] & ~set->bits[1]) |
+	        (want[2] & ~set->bits[2]) | (want[3] & ~set->bits[3])) == 0;
+}
+
 static mh_keyword_rule *
 keyword_rule_new (GPtrArray *table, char **c, gboolean xlm)
 {
@@ -190,8 +209,7 @@ keyword_rule_new (GPtrArray *table, char **c, gboolean xlm)
 	rule->pattern = keyword_pattern (c[0]);
 	rule->method = c[0][0] == '.';
 	rule->single_word = g_strv_length (rule->pattern) == 1 && is_word_char ((guchar) rule->lower[0]);
-	for (const guchar *b = (const guchar *) rule->lower; *b; b++)
-		rule->bytes[*b >> 6] |= G_GUINT64_CONSTANT (1) << (*b & 63);
+	byte_set_fill (&rule->bytes, rule->lower, strlen (rule->lower));
 	/* "..." only means something between words of code */
 	if (strstr (c[0], "...") && (where & MH_KEYWORD_IN_STRING || rule->pattern[0] == NULL ||
 	                             strcmp (rule->pattern[0], "...") == 0)) {
@@ -310,7 +328,7 @@ token_at (const logical_line *l, guint i)
  * Inline: called with a literal each time, its length and first letter
  * become constants (a call per keyword and line was 3 % of an Office
  * folder). */
-static inline G_GNUC_UNUSED __attribute__ ((always_inline)) gboolean
+static inline __attribute__ ((always_inline)) gboolean
 word_is (const logical_line *l, guint i, const char *lower)
 {
 	if (i >= l->tokens->len)
@@ -845,29 +863,6 @@ find_word (const char *hay, gsize len, const char *needle)
 	return -1;
 }
 
-/* The bytes a string holds, as a set. */
-typedef struct {
-	guint64 bits[4];
-} byte_set;
-
-static void
-byte_set_fill (byte_set *set, const char *s, gsize len)
-{
-	memset (set, 0, sizeof *set);
-	for (gsize i = 0; i < len; i++) {
-		guchar c = (guchar) s[i];
-		set->bits[c >> 6] |= G_GUINT64_CONSTANT (1) << (c & 63);
-	}
-}
-
-/* Whether every byte of @rule's keyword is in @set. */
-static inline gboolean
-byte_set_holds (const byte_set *set, const mh_keyword_rule *rule)
-{
-	return ((rule->bytes[0] & ~set->bits[0]) | (rule->bytes[1] & ~set->bits[1]) |
-	        (rule->bytes[2] & ~set->bits[2]) | (rule->bytes[3] & ~set->bits[3])) == 0;
-}
-
 static gboolean
 mostly_printable (const char *s, gsize len)
 {
@@ -1016,7 +1011,7 @@ scan_text (rules_ctx *ctx, const char *text, gsize len, const char *decoding, gu
 	gboolean any_counted = FALSE;
 	/* most strings are short and hold few of the keywords' letters: a
 	 * keyword with a byte the string lacks is not looked for */
-	byte_set bytes;
+	mh_byte_set bytes;
 	byte_set_fill (&bytes, lower, len);
 
 	for (guint i = 0; i < rules->len; i++) {

@@ -24,6 +24,11 @@ enum {
 	MH_KEYWORD_IN_STRING = 1 << 1,
 };
 
+/* The bytes a string holds, as a set. */
+typedef struct {
+	guint64 bits[4];
+} mh_byte_set;
+
 typedef struct {
 	guint        index;        /* row number within its table, from 0 */
 	char        *keyword;      /* as written in the table */
@@ -36,7 +41,7 @@ typedef struct {
 	char       **pattern;      /* code: lower-case words and signs, "..." = anything */
 	gboolean     method;       /* keyword starts with ".": a method of an object */
 	gboolean     single_word;  /* one identifier: can be told apart inside a string */
-	guint64      bytes[4];     /* the bytes of lower, as a set: a string lacking one cannot hold it */
+	mh_byte_set  bytes;        /* the bytes of lower: a string lacking one cannot hold it */
 } mh_keyword_rule;
 
 typedef struct {
