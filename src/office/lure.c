@@ -66,6 +66,10 @@ struct _mh_lure_db {
 	GHashTable *classes;    /* gunichar -> class */
 	guint32    *bmp_class;  /* the same for U+0000..U+FFFF, looked up once per
 	                         * character of every text: no hashing */
+	guint32     ascii_class[128]; /* what normalising makes of an ASCII byte, as
+	                         * its class (NORMAL_SPACE, NORMAL_DROP): a text's
+	                         * ASCII runs become classes in one step */
+	guint32     space_class; /* the class of the space normalising puts between words */
 	guint       n_classes;
 	gboolean    exact_pairs; /* n_classes <= 256: a pair's number is its two classes */
 	guint       n_slots;    /* distinct phrases (lure_phrase.slot) */
@@ -84,16 +88,28 @@ is_cjk (gunichar c)
 	       (c >= 0xFF01 && c <= 0xFFEF);     /* what NFKC leaves of full-width forms */
 }
 
+/* The class of @c in @db: 0 when no phrase has it. */
+static inline guint32
+char_class (const mh_lure_db *db, gunichar c)
+{
+	if (G_LIKELY (db->bmp_class && c < 0x10000))
+		return db->bmp_class[c];
+	return GPOINTER_TO_UINT (g_hash_table_lookup (db->classes, GUINT_TO_POINTER (c)));
+}
+
 /* Normalised characters as they are made: white space collapsed (none
  * next to CJK), control characters dropped.  Only those numbered from
  * `from` to `to` are kept (all of them unless a window is asked for: an
- * excerpt of a long text needs a few). */
+ * excerpt of a long text needs a few).  With a database, each is kept as
+ * its class there: the search needs nothing else, and a second pass over
+ * a long text to look the classes up cost a fifth of the search. */
 typedef struct {
-	gunichar *chars;     /* chars[0] is character number `from` */
+	guint32  *chars;     /* chars[0] is character number `from`; classes in db when set */
 	gsize     n, size;   /* n: characters made, kept or not */
 	gsize     from, to;
-	gunichar  last;      /* the last character made */
+	gboolean  last_cjk;  /* the last character made is CJK */
 	gboolean  pending_space;
+	const mh_lure_db *db;
 } normal_text;
 
 #define NORMAL_TEXT_ALL { .to = G_MAXSIZE }
@@ -105,12 +121,12 @@ normal_push (normal_text *t, gunichar c)
 		gsize k = t->n - t->from;
 		if (k + 2 > t->size) {
 			t->size = MAX (t->size * 2, 64);
-			t->chars = g_renew (gunichar, t->chars, t->size);
+			t->chars = g_renew (guint32, t->chars, t->size);
 		}
-		t->chars[k] = c;
+		t->chars[k] = t->db ? char_class (t->db, c) : c;
 	}
 	t->n++;
-	t->last = c;
+	t->last_cjk = is_cjk (c);
 }
 
 /* @c, NFKC-normalised and case folded already, not white space and not
@@ -118,12 +134,13 @@ normal_push (normal_text *t, gunichar c)
 static inline void
 normal_keep (normal_text *t, gunichar c)
 {
-	if (t->pending_space && t->n > 0 && !is_cjk (t->last) && !is_cjk (c))
+	if (t->pending_space && t->n > 0 && !t->last_cjk && !is_cjk (c))
 		normal_push (t, ' ');
 	t->pending_space = FALSE;
 	normal_push (t, c);
 }
 
+#define NORMAL_DROP  0xFFFFFFFDu   /* in the ASCII tables only: bmp_normal says 0 */
 #define NORMAL_SPACE 0xFFFFFFFEu
 #define NORMAL_SLOW  0xFFFFFFFFu
 
@@ -157,6 +174,10 @@ normal_add (normal_text *t, gunichar c)
  * asking GLib about each character was half of the cost of a lure search. */
 static guint32 *bmp_normal;
 
+/* The first 128 of bmp_normal with NORMAL_DROP for 0, as the ASCII runs
+ * read them (a database's ascii_class is the same as classes). */
+static guint32 ascii_normal[128];
+
 static gpointer
 bmp_normal_init (gpointer unused)
 {
@@ -173,6 +194,8 @@ bmp_normal_init (gpointer unused)
 		gboolean several = *folded && *g_utf8_next_char (folded);
 		table[c] = several ? NORMAL_SLOW : normal_class (g_utf8_get_char (folded));
 	}
+	for (gunichar c = 0; c < 128; c++)
+		ascii_normal[c] = table[c] ? table[c] : NORMAL_DROP;
 	bmp_normal = table;
 	return table;
 }
@@ -228,8 +251,8 @@ normalise_whole (const char *text, gssize len, guint *n_out)
  * normalisation against the whole text's. */
 static gboolean verify_anchors;
 
-/* @text (valid UTF-8 without NULs) as normalised characters; *n_out
- * their number.
+/* @text (valid UTF-8 without NULs) as normalised characters, or as
+ * their classes in @db when it is not NULL; *n_out their number.
  *
  * Most text is ASCII, which NFKC leaves alone and folding only lowers:
  * runs of it take a table.  The rest goes through NFKC and folding piece
@@ -238,14 +261,17 @@ static gboolean verify_anchors;
  * before a piece goes with it, as a combining mark may compose with it.
  * With MAILHUNT_LURE_VERIFY the result is checked against normalising
  * the whole text at once. */
-static gunichar *
-normalise_window (const char *text, gssize len, gsize from, gsize to, guint *n_out)
+static guint32 *
+normalise_window (const mh_lure_db *db, const char *text, gssize len, gsize from, gsize to,
+                  guint *n_out)
 {
 	bmp_normal_ensure ();
 	gsize n = len < 0 ? strlen (text) : (gsize) len;
-	normal_text t = { .from = from, .to = to };
+	normal_text t = { .from = from, .to = to, .db = db };
 	t.size = MIN (n, to - from) + 16;
-	t.chars = g_new (gunichar, t.size);
+	t.chars = g_new (guint32, t.size);
+	const guint32 *ascii = db ? db->ascii_class : ascii_normal;
+	const guint32 space_out = db ? db->space_class : ' ';
 	const guchar *s = (const guchar *) text;
 	gsize i = 0;
 	while (i < n && t.n <= to) {   /* a window ends early */
@@ -257,28 +283,27 @@ normalise_window (const char *text, gssize len, gsize from, gsize to, guint *n_o
 			 * makes at most one character per byte and one space */
 			if (t.n + (ascii_end - i) + 2 > t.size) {
 				t.size = MAX (t.size * 2, t.n + (ascii_end - i) + 2);
-				t.chars = g_renew (gunichar, t.chars, t.size);
+				t.chars = g_renew (guint32, t.chars, t.size);
 			}
-			gunichar *out = t.chars + t.n, last = t.last;
+			guint32 *out = t.chars + t.n, *run = out;
 			guint pending = t.pending_space;
 			/* a space may go before the next kept character: not at the
 			 * start, nor after a CJK one (ASCII is not) */
-			guint space_ok = out > t.chars && !is_cjk (last);
+			guint space_ok = out > t.chars && !t.last_cjk;
 			/* without branches: a space between words was a mispredicted
 			 * jump each, the largest cost of reading an Office folder */
 			for (gsize k = i; k < ascii_end; k++) {
-				guint32 v = bmp_normal[s[k]];   /* ASCII folds to one character */
-				guint space = v == NORMAL_SPACE, keep = v != 0 && !space;
+				guint32 v = ascii[s[k]];   /* ASCII folds to one character */
+				guint space = v == NORMAL_SPACE, keep = v < NORMAL_DROP;
 				guint gap = pending & keep & space_ok;
-				out[0] = ' ';
+				out[0] = space_out;
 				out[gap] = v;   /* overwritten by the next one when not kept */
 				out += gap + keep;
-				last = keep ? v : last;
 				space_ok |= keep;
 				pending = space | (pending & !keep);
 			}
 			t.n = (gsize) (out - t.chars);
-			t.last = last;
+			t.last_cjk = t.last_cjk && out == run;
 			t.pending_space = pending;
 		} else {
 			for (gsize k = i; k < ascii_end; k++) {
@@ -302,7 +327,9 @@ normalise_window (const char *text, gssize len, gsize from, gsize to, guint *n_o
 	if (verify_anchors && from == 0 && to == G_MAXSIZE) {
 		guint whole_n = 0;
 		g_autofree gunichar *whole = normalise_whole (text, (gssize) n, &whole_n);
-		if (whole_n != *n_out || memcmp (whole, t.chars, whole_n * sizeof (gunichar)) != 0)
+		for (guint k = 0; db && k < whole_n; k++)
+			whole[k] = char_class (db, whole[k]);
+		if (whole_n != *n_out || memcmp (whole, t.chars, whole_n * sizeof (guint32)) != 0)
 			g_error ("lure: normalising piece by piece gave %u characters, the whole text %u",
 			         *n_out, whole_n);
 	}
@@ -313,7 +340,7 @@ normalise_window (const char *text, gssize len, gsize from, gsize to, guint *n_o
 static gunichar *
 normalise (const char *text, gssize len, guint *n_out)
 {
-	return normalise_window (text, len, 0, G_MAXSIZE, n_out);
+	return normalise_window (NULL, text, len, 0, G_MAXSIZE, n_out);
 }
 
 /* -- the database --------------------------------------------------------- */
@@ -404,6 +431,37 @@ pair_bit (gboolean exact, guint32 a, guint32 b)
 	return (guint32) (x >> 48) % PAIR_BITS;
 }
 
+/* The loops over every pair of neighbours in a text.  Each is called with
+ * a constant @exact, so it is made once for each way of numbering pairs:
+ * asking the flag for every character was a tenth of the search.  The
+ * arrays are parameters, as stores through a struct's pointers could
+ * alias them. */
+static inline __attribute__ ((always_inline)) void
+count_pairs (gboolean exact, const guint32 *classes, guint n, guint32 *counts)
+{
+	for (guint i = 1; i < n; i++)
+		counts[pair_bit (exact, classes[i - 1], classes[i])]++;
+}
+
+static inline gboolean
+is_anchor (const guint64 *anchor, guint32 pair)
+{
+	return (anchor[pair / 64] >> (pair % 64)) & 1;
+}
+
+/* The positions of the pairs in @anchor into their buckets in @at;
+ * @start runs ahead as each bucket fills. */
+static inline __attribute__ ((always_inline)) void
+place_anchors (gboolean exact, const guint32 *classes, guint n, const guint64 *anchor,
+               guint32 *start, guint32 *at)
+{
+	for (guint i = 1; i < n; i++) {
+		guint32 pair = pair_bit (exact, classes[i - 1], classes[i]);
+		if (is_anchor (anchor, pair))
+			at[start[pair]++] = i - 1;
+	}
+}
+
 /* Gives every phrase character a class and builds each phrase's table;
  * called once the database holds all its templates. */
 static void
@@ -428,6 +486,12 @@ lure_db_index (mh_lure_db *db)
 		}
 	}
 	db->exact_pairs = db->n_classes <= 256;
+	bmp_normal_ensure ();
+	for (guint c = 0; c < 128; c++) {
+		guint32 v = ascii_normal[c];
+		db->ascii_class[c] = v >= NORMAL_DROP ? v : char_class (db, v);
+	}
+	db->space_class = char_class (db, ' ');
 	g_autoptr (GHashTable) slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	db->n_slots = 0;
 	for (guint i = 0; i < db->templates->len; i++) {
@@ -804,7 +868,7 @@ static char *
 source_excerpt (const lure_source *src, gsize start, gsize end)
 {
 	guint n;
-	g_autofree gunichar *chars = normalise_window (src->text, (gssize) src->text_len, start, end, &n);
+	g_autofree gunichar *chars = normalise_window (NULL, src->text, (gssize) src->text_len, start, end, &n);
 	gsize kept = end < n ? end - start + 1 : n > start ? n - start : 0;
 	if (verify_anchors) {
 		guint whole_n;
@@ -846,7 +910,7 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 		src->text = src->owned_text;
 		src->text_len = strlen (src->owned_text);
 	}
-	gunichar *chars = normalise (src->text, (gssize) src->text_len, &n);
+	guint32 *classes = normalise_window (db, src->text, (gssize) src->text_len, 0, G_MAXSIZE, &n);
 	/* NFKC can expand a character into many (U+FDFA into 18): the search
 	 * stays within max_text characters whatever the text holds */
 	if (n > options->limits.max_text) {
@@ -858,25 +922,15 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 	src->n = n;
 	src->db = db;
 	src->where = g_strdup (where);
-	/* each character becomes its class where it stands, and each pair of
-	 * neighbours is counted */
+	/* each pair of neighbouring classes is counted; in locals, as the
+	 * stores could alias the structs' pointers */
 	src->pair_count = g_new0 (guint32, PAIR_BITS);
-	/* in locals: the stores below could alias the structs' pointers */
-	guint32 *counts = src->pair_count;
-	const guint32 *bmp = db->bmp_class;
-	const gboolean exact = db->exact_pairs;
-	guint32 prev = 0;
-	for (guint i = 0; i < n; i++) {
-		gunichar c = chars[i];
-		guint32 cls = G_LIKELY (bmp && c < 0x10000)
-		              ? bmp[c]
-		              : GPOINTER_TO_UINT (g_hash_table_lookup (db->classes, GUINT_TO_POINTER (c)));
-		chars[i] = cls;
-		counts[pair_bit (exact, prev, cls)] += i > 0;
-		prev = cls;
-	}
-	chars[n] = 0;
-	src->classes = g_renew (guint32, chars, (gsize) n + 1);   /* normalise sized it by bytes */
+	if (db->exact_pairs)
+		count_pairs (TRUE, classes, n, src->pair_count);
+	else
+		count_pairs (FALSE, classes, n, src->pair_count);
+	classes[n] = 0;
+	src->classes = g_renew (guint32, classes, (gsize) n + 1);   /* normalise sized it by bytes */
 	src->searched = g_new0 (guint8, db->n_slots + 1);
 	src->hits = g_new0 (phrase_hit, db->n_slots + 1);
 	return n > 0;
@@ -929,12 +983,6 @@ phrase_anchored (const lure_phrase *p)
 	return p->n_chars / (p->max_distance + 1) >= 2;
 }
 
-static inline gboolean
-is_anchor (const guint64 *anchor, guint32 pair)
-{
-	return (anchor[pair / 64] >> (pair % 64)) & 1;
-}
-
 /* The positions of the anchor pairs of every phrase in the database that
  * may be in @src, bucketed by pair (a counting sort): made for the first
  * phrase that passes source_may_hold; most texts never need it.  Only
@@ -973,18 +1021,11 @@ source_index_pairs (lure_source *src)
 			total += src->pair_count[pair];
 		}
 	src->pair_at = g_new (guint32, MAX (total, 1));
-	/* pair_start runs ahead as each bucket fills, and is put back after;
-	 * in locals, as the stores could alias the struct's pointers */
-	const guint32 *classes = src->classes;
-	const guint64 *anchor = src->anchor;
-	guint32 *start = src->pair_start, *at = src->pair_at;
-	const guint n = src->n;
-	const gboolean exact = db->exact_pairs;
-	for (guint i = 1; i < n; i++) {
-		guint32 pair = pair_bit (exact, classes[i - 1], classes[i]);
-		if (is_anchor (anchor, pair))
-			at[start[pair]++] = i - 1;
-	}
+	/* pair_start runs ahead as each bucket fills, and is put back after */
+	if (db->exact_pairs)
+		place_anchors (TRUE, src->classes, src->n, src->anchor, src->pair_start, src->pair_at);
+	else
+		place_anchors (FALSE, src->classes, src->n, src->anchor, src->pair_start, src->pair_at);
 	for (guint w = 0; w < PAIR_BITS / 64; w++)
 		for (guint64 bits = src->anchor[w]; bits; bits &= bits - 1) {
 			guint32 pair = w * 64 + (guint32) __builtin_ctzll (bits);
