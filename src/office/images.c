@@ -868,7 +868,10 @@ _mh_officeart_find_blips (mh_document *doc, const guint8 *data, gsize len,
 		guint uids;
 		const blip_kind *kind = blip_header (data + pos, &uids);
 		if (!kind) {
-			pos++;
+			/* every BLIP's record type is 0xF0xx, so no header starts
+			 * before the next 0xF0 three bytes on: memchr finds it */
+			const guint8 *f0 = memchr (data + pos + 4, 0xF0, len - pos - 4);
+			pos = f0 ? (gsize) (f0 - data) - 3 : len;
 			continue;
 		}
 		if (++candidates > BLIP_MAX_CANDIDATES) {

@@ -1487,7 +1487,10 @@ typedef struct {
 	GString    *hidden;      /* the start of the hidden block being gathered */
 	gsize       hidden_chars;
 	const char *hidden_why;  /* what hides the first run of the block */
-	gsize       visible;     /* visible characters other than white space, all parts */
+	gsize       visible;     /* visible characters other than white space, all parts,
+	                          * counted until PICTURE_ONLY_MAX_CHARS: the number
+	                          * past it tells nothing (and counting every
+	                          * character was a twentieth of reading a docx) */
 	guint       pictures;    /* pictures in the main document */
 	GArray     *queue;       /* of queued_text, for the part being read */
 	gsize       text_len;    /* the document's text once the queue is applied ... */
@@ -1828,7 +1831,8 @@ story_text_t_end (story_reader *r)
 			g_string_append (w->hidden, t);
 	} else {
 		flush_hidden (w);
-		w->visible += count_visible (t);
+		if (w->visible < PICTURE_ONLY_MAX_CHARS)
+			w->visible += count_visible (t);
 		g_string_append (w->line, t);
 		if (w->line->len > MAX_LINE_KEPT)
 			flush_line (w);
