@@ -151,6 +151,39 @@ test_utf8_validate_equals_glib (void)
 	g_assert_cmpuint (invalid, >, 2000);
 }
 
+/* mh_printable_span and mh_ascii_span against a byte-by-byte count: long
+ * runs (so that the eight-byte steps are taken) with a byte of every kind
+ * now and then, the bytes around each bound among them. */
+static void
+test_spans_equal_bytewise (void)
+{
+	static const guchar odd[] = { 0x00, 0x01, 0x09, 0x13, 0x15, 0x1f, 0x20, 0x21, 0x7f, 0x80,
+	                              0x9f, 0xa0, 0xc3, 0xe3, 0xff };
+	GRand *rand = g_rand_new_with_seed (27112026);
+	guint stopped_early = 0;
+	for (guint round = 0; round < 4000; round++) {
+		char buf[96];
+		gsize n = (gsize) g_rand_int_range (rand, 0, sizeof buf + 1);
+		for (gsize i = 0; i < n; i++)
+			buf[i] = g_rand_int_range (rand, 0, 24) == 0
+			         ? (char) odd[g_rand_int_range (rand, 0, G_N_ELEMENTS (odd))]
+			         : (char) g_rand_int_range (rand, 0x20, 0x7f);
+		gsize from = n ? (gsize) g_rand_int_range (rand, 0, (gint32) n + 1) : 0;
+		gsize printable = from, ascii = from;
+		while (printable < n && (guchar) buf[printable] >= 0x20)
+			printable++;
+		while (ascii < n && (guchar) buf[ascii] < 0x80)
+			ascii++;
+		g_assert_cmpuint (mh_printable_span (buf, from, n), ==, printable - from);
+		g_assert_cmpuint (mh_ascii_span (buf, from, n), ==, ascii - from);
+		stopped_early += printable < n;
+	}
+	g_rand_free (rand);
+	/* runs ended at a control byte often, and at the end often */
+	g_assert_cmpuint (stopped_early, >, 800);
+	g_assert_cmpuint (stopped_early, <, 3200);
+}
+
 static void
 test_nfkc_equals_glib (void)
 {
@@ -276,5 +309,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/text/html", test_html);
 	g_test_add_func ("/text/nfkc", test_nfkc_equals_glib);
 	g_test_add_func ("/text/utf8-validate", test_utf8_validate_equals_glib);
+	g_test_add_func ("/text/spans", test_spans_equal_bytewise);
 	return g_test_run ();
 }

@@ -71,6 +71,30 @@ mh_ascii_span (const char *s, gsize i, gsize n)
 	return j - i;
 }
 
+/* How many bytes of @s from @i on, up to @n, are 0x20 or above (no
+ * control character): eight at a time, for the Word 97 reader, whose text
+ * is long runs of printable characters between a few marks. */
+static inline gsize
+mh_printable_span (const char *s, gsize i, gsize n)
+{
+	gsize j = i;
+	const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+	const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080);
+	while (n - j >= 8) {
+		guint64 w;
+		memcpy (&w, s + j, 8);
+		/* nonzero exactly when a byte is below 0x20 (true of any
+		 * bound up to 128); which bytes it marks may be off, so that
+		 * word is gone through byte by byte */
+		if ((w - ones * 0x20) & ~w & high)
+			break;
+		j += 8;
+	}
+	while (j < n && (guchar) s[j] >= 0x20)
+		j++;
+	return j - i;
+}
+
 /* g_ascii_tolower (@c), inline: the readers lower every byte of macros
  * and strings, and GLib's is a call each. */
 static inline guchar

@@ -779,6 +779,13 @@ word_fields (mh_document *doc, const mh_office_options *options, const GString *
 	gboolean capped = FALSE;
 
 	for (gsize i = 0; i < text->len; i++) {
+		if (depth == 0) {
+			/* outside fields only the start of one matters */
+			const char *start = memchr (text->str + i, 0x13, text->len - i);
+			if (!start)
+				break;
+			i = (gsize) (start - text->str);
+		}
 		char c = text->str[i];
 		if (c == 0x13) {
 			if (depth == MAX_FIELD_NESTING) {
@@ -821,7 +828,8 @@ word_fields (mh_document *doc, const mh_office_options *options, const GString *
  * dropped and their results kept, paragraph, cell, line and page marks
  * turned into line breaks, other special characters (pictures 0x01,
  * drawn objects 0x08, footnote marks 0x02 ...) dropped.  Each line goes to
- * doc->text.  Returns the visible characters other than white space;
+ * doc->text.  Returns the visible characters other than white space
+ * (exact below PICTURE_ONLY_MAX_CHARS, at least that many otherwise);
  * *pictures counts the picture and drawn-object anchors outside codes. */
 #define HIDDEN_TEXT_MIN_CHARS 200  /* hidden text this long is a payload, not a note */
 #define HIDDEN_EVIDENCE_CHARS 80
@@ -878,9 +886,11 @@ word_visible_text (mh_document *doc, const mh_office_options *options, const GSt
 			/* outside fields and hidden runs, a run of printable text is
 			 * kept as it is: a character is visible unless it is a space
 			 * (a continuation byte is part of the character before it) */
-			gsize j = i;
-			for (; j < text->len && (guchar) text->str[j] >= 0x20; j++)
-				visible += text->str[j] != ' ' && ((guchar) text->str[j] & 0xC0) != 0x80;
+			gsize j = i + mh_printable_span (text->str, i, text->len);
+			/* counted only up to the picture-only threshold, the one
+			 * thing the number is for */
+			for (gsize k = i; k < j && visible < PICTURE_ONLY_MAX_CHARS; k++)
+				visible += text->str[k] != ' ' && ((guchar) text->str[k] & 0xC0) != 0x80;
 			g_string_append_len (line, text->str + i, (gssize) (j - i));
 			i = j - 1;
 			continue;
