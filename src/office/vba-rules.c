@@ -560,6 +560,8 @@ typedef struct {
 	guint                      max_hits;
 	GHashTable                *module_names; /* lower case, for Module1.X */
 	gboolean                   has_code;
+	GStringChunk              *words;       /* the procedures' words: one allocation for many */
+	GString                   *built;       /* scan_string_expressions' string, kept for every line */
 
 	/* the module being read */
 	guint                      module;
@@ -610,7 +612,7 @@ add_procedure (rules_ctx *ctx, const char *name, proc_kind kind)
 	proc->kind = kind;
 	proc->module = ctx->module;
 	proc->line = ctx->line;
-	proc->words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	proc->words = g_hash_table_new (g_str_hash, g_str_equal);   /* of ctx->words */
 	proc->reached_from = -1;
 	g_ptr_array_add (ctx->procs, proc);
 	return ctx->procs->len - 1;
@@ -1113,7 +1115,7 @@ scan_string_expressions (rules_ctx *ctx, const logical_line *l)
 {
 	guint n = l->tokens->len;
 	guint i = 0;
-	GString *built = g_string_new (NULL);
+	GString *built = ctx->built;
 
 	while (i < n) {
 		guint chr = 0;
@@ -1153,7 +1155,6 @@ scan_string_expressions (rules_ctx *ctx, const logical_line *l)
 			scan_text (ctx, built->str, built->len, step, 1);
 		}
 	}
-	g_string_free (built, TRUE);
 }
 
 /* -- code: keywords, procedures, calls ------------------------------------- */
@@ -1322,7 +1323,7 @@ scan_code (rules_ctx *ctx, const logical_line *l, gboolean header)
 		if (t->kind == TOKEN_STRING) {
 			g_autofree char *target = macro_name_in_string (token_text (l, i), t->len);
 			if (target)
-				g_hash_table_add (proc->words, g_steal_pointer (&target));
+				g_hash_table_add (proc->words, g_string_chunk_insert (ctx->words, target));
 			scan_text (ctx, token_text (l, i), t->len, NULL, 0);
 			continue;
 		}
@@ -1349,7 +1350,7 @@ scan_code (rules_ctx *ctx, const logical_line *l, gboolean header)
 		/* calls: a bare name, or one qualified by a module of the project */
 		if (i == 0 || !sign_is (l, i - 1, '.') || (i >= 2 && is_module_name (ctx, l, i - 2)))
 			if (!g_hash_table_contains (proc->words, lower))
-				g_hash_table_add (proc->words, g_strdup (lower));
+				g_hash_table_add (proc->words, g_string_chunk_insert (ctx->words, lower));
 		note_dynamic_calls (ctx, l, i, proc);
 
 		const mh_keyword_rule *obfuscation = g_hash_table_lookup (ctx->tables->obfuscation_by_word, lower);
@@ -1641,6 +1642,8 @@ rules_ctx_init (rules_ctx *ctx, mh_document *doc, const mh_office_options *optio
 	ctx->module_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	ctx->matched = g_new0 (guint, ctx->tables->suspicious->len + 1);
 	ctx->failed = g_new0 (guint, ctx->tables->suspicious->len + 1);
+	ctx->words = g_string_chunk_new (4096);
+	ctx->built = g_string_new (NULL);
 }
 
 static void
@@ -1652,6 +1655,8 @@ rules_ctx_clear (rules_ctx *ctx)
 	g_hash_table_unref (ctx->module_names);
 	g_free (ctx->matched);
 	g_free (ctx->failed);
+	g_string_chunk_free (ctx->words);
+	g_string_free (ctx->built, TRUE);
 }
 
 static gboolean
