@@ -520,6 +520,15 @@ xml_parse (mh_document *doc, const guint8 *data, gsize len, const char *part_nam
 	return xml_run (doc, data, len, part_name, NULL, NULL);
 }
 
+/* strcmp (@name, @literal) == 0 with the first bytes compared here: the
+ * streamed readers ask several names of every element, and most differ
+ * there. */
+static inline gboolean
+name_is (const char *name, const char *literal)
+{
+	return name[0] == literal[0] && strcmp (name, literal) == 0;
+}
+
 static gboolean
 uri_in (const xmlChar *uri, const char *const *set)
 {
@@ -1575,19 +1584,19 @@ attr_in (const xml_attr *attrs, guint n, const char *local, const char *const *s
 static const char *
 run_property_hides (const char *name, const xml_attr *attrs, guint n)
 {
-	if (strcmp (name, "vanish") != 0 && strcmp (name, "color") != 0 && strcmp (name, "sz") != 0)
+	if (!name_is (name, "vanish") && !name_is (name, "color") && !name_is (name, "sz"))
 		return NULL;
 	g_autofree char *val = attr_in (attrs, n, "val", word_ns);
-	if (strcmp (name, "vanish") == 0 && !is_off (val))
+	if (name_is (name, "vanish") && !is_off (val))
 		return "w:vanish";
-	if (strcmp (name, "color") == 0 && val && strlen (val) == 6 && g_ascii_isxdigit (val[0])) {
+	if (name_is (name, "color") && val && strlen (val) == 6 && g_ascii_isxdigit (val[0])) {
 		gboolean white = TRUE;
 		for (int k = 0; k < 6 && white; k++)
 			white = g_ascii_isxdigit (val[k]) && (k % 2 == 1 || g_ascii_xdigit_value (val[k]) == 0xF);
 		if (white)
 			return "white font";
 	}
-	if (strcmp (name, "sz") == 0 && val) {
+	if (name_is (name, "sz") && val) {
 		char *end = NULL;
 		guint64 half_points = g_ascii_strtoull (val, &end, 10);
 		if (end != val && half_points <= 4)
@@ -1687,7 +1696,26 @@ typedef struct {
 	guint           rpr_depth;     /* of a run's w:rPr being read, 0 when none */
 	guint8          kind[MAX_STORY_DEPTH];
 	const char     *run_hidden[MAX_STORY_DEPTH];   /* of an open w:r: what hides it */
+	/* the namespace of the last element's URI, known by its pointer:
+	 * libxml2's dictionary gives the same pointer for a URI all through
+	 * one parse (and a tree keeps one per declaration), so each is
+	 * compared with the known ones once, not for every element */
+	const xmlChar  *ns_uri;
+	guint8          ns_kind;
 } story_reader;
+
+enum { NS_OTHER, NS_WORD, NS_COMPAT, NS_VML };
+
+static guint8
+story_ns (story_reader *r, const xmlChar *uri)
+{
+	if (!uri || uri != r->ns_uri) {
+		r->ns_kind = uri_in (uri, word_ns) ? NS_WORD : uri_in (uri, compat_ns) ? NS_COMPAT
+		             : uri_in (uri, vml_ns) ? NS_VML : NS_OTHER;
+		r->ns_uri = uri;
+	}
+	return r->ns_kind;
+}
 
 static guint8
 kind_at (const story_reader *r, guint depth)
@@ -1699,11 +1727,11 @@ static void
 story_field_start (story_reader *r, const char *name, const xml_attr *attrs, guint n)
 {
 	const char *location = r->w->location;
-	if (strcmp (name, "fldSimple") == 0) {
+	if (name_is (name, "fldSimple")) {
 		g_autofree char *instr = attr_in (attrs, n, "instr", word_ns);
 		if (instr)
 			field_check (r->pkg, instr, location);
-	} else if (strcmp (name, "fldChar") == 0) {
+	} else if (name_is (name, "fldChar")) {
 		g_autofree char *type = attr_in (attrs, n, "fldCharType", word_ns);
 		if (!type)
 			return;
@@ -1733,7 +1761,7 @@ story_field_start (story_reader *r, const char *name, const xml_attr *attrs, gui
 				r->n_fields--;
 			}
 		}
-	} else if (strcmp (name, "instrText") == 0 || strcmp (name, "delInstrText") == 0) {
+	} else if (name_is (name, "instrText") || name_is (name, "delInstrText")) {
 		if (r->instr_depth || r->n_fields == 0 || r->overflow > 0 || r->fields[r->n_fields - 1].checked)
 			return;
 		gsize len = r->fields[r->n_fields - 1].code->len;
@@ -1776,30 +1804,31 @@ story_text_start (story_reader *r, const xmlChar *uri, gboolean word, const char
 	guint depth = r->ev.depth;
 	if (r->skip_depth || w->truncated)
 		return;
-	if (uri_in (uri, compat_ns) && strcmp (name, "Fallback") == 0) {
+	guint8 ns = story_ns (r, uri);
+	if (ns == NS_COMPAT && name_is (name, "Fallback")) {
 		r->skip_depth = depth;
 		return;
 	}
-	gboolean imagedata = uri_in (uri, vml_ns) && strcmp (name, "imagedata") == 0;
-	if (r->main_story && (imagedata || (word && (strcmp (name, "drawing") == 0 || strcmp (name, "pict") == 0))))
+	gboolean imagedata = ns == NS_VML && name_is (name, "imagedata");
+	if (r->main_story && (imagedata || (word && (name_is (name, "drawing") || name_is (name, "pict")))))
 		/* a w:pict holding v:imagedata counts once */
 		if (!imagedata || kind_at (r, depth - 2) != ELEMENT_PICT || depth < 3)
 			w->pictures++;
 	if (!word)
 		return;
-	if (strcmp (name, "p") == 0 || strcmp (name, "br") == 0 || strcmp (name, "cr") == 0) {
+	if (name_is (name, "p") || name_is (name, "br") || name_is (name, "cr")) {
 		/* a short white block ends with its paragraph; a long hidden
 		 * block may go on over several */
 		if (w->hidden_chars > 0 && w->hidden_chars < HIDDEN_TEXT_MIN_CHARS &&
 		    w->hidden_why && strcmp (w->hidden_why, "white font") == 0)
 			flush_hidden (w);
 		flush_line (w);
-	} else if (strcmp (name, "tab") == 0 && kind_at (r, depth - 1) == ELEMENT_RUN) {
+	} else if (name_is (name, "tab") && kind_at (r, depth - 1) == ELEMENT_RUN) {
 		g_string_append_c (w->line, '\t');
-	} else if (strcmp (name, "t") == 0 && !r->t_depth) {
+	} else if (name_is (name, "t") && !r->t_depth) {
 		r->t_depth = depth;
 		g_string_truncate (r->t, 0);
-	} else if (strcmp (name, "rPr") == 0 && kind_at (r, depth - 1) == ELEMENT_RUN) {
+	} else if (name_is (name, "rPr") && kind_at (r, depth - 1) == ELEMENT_RUN) {
 		r->rpr_depth = depth;
 	} else if (r->rpr_depth && depth == r->rpr_depth + 1 && !r->run_hidden[r->rpr_depth - 1]) {
 		r->run_hidden[r->rpr_depth - 1] = run_property_hides (name, attrs, n);
@@ -1843,12 +1872,12 @@ static void
 story_start (xml_events *ev, const xmlChar *uri, const xmlChar *local, const xml_attr *attrs, guint n)
 {
 	story_reader *r = (story_reader *) ev;
-	gboolean word = uri_in (uri, word_ns);
+	gboolean word = story_ns (r, uri) == NS_WORD;
 	const char *name = (const char *) local;
 	if (ev->depth < MAX_STORY_DEPTH) {
 		r->kind[ev->depth] = !word ? ELEMENT_OTHER
-		                     : strcmp (name, "r") == 0 ? ELEMENT_RUN
-		                     : strcmp (name, "pict") == 0 ? ELEMENT_PICT : ELEMENT_OTHER;
+		                     : name_is (name, "r") ? ELEMENT_RUN
+		                     : name_is (name, "pict") ? ELEMENT_PICT : ELEMENT_OTHER;
 		r->run_hidden[ev->depth] = NULL;
 	}
 	if (word)
@@ -1990,20 +2019,20 @@ cell_text_start (xml_events *ev, const xmlChar *uri, const xmlChar *local,
 	const char *name = (const char *) local;
 	for (guint i = 0; i < r->n_items; i++) {
 		string_item *it = &r->items[i];
-		if (ev->depth == it->depth + 1 && strcmp (name, "t") == 0)
+		if (ev->depth == it->depth + 1 && name_is (name, "t"))
 			it->t_depth = ev->depth;
-		else if (ev->depth == it->depth + 1 && strcmp (name, "r") == 0)
+		else if (ev->depth == it->depth + 1 && name_is (name, "r"))
 			it->run_depth = ev->depth;
-		else if (it->run_depth && ev->depth == it->run_depth + 1 && strcmp (name, "t") == 0)
+		else if (it->run_depth && ev->depth == it->run_depth + 1 && name_is (name, "t"))
 			it->t_depth = ev->depth;
 	}
-	if (r->shared ? ev->depth == 2 && strcmp (name, "si") == 0 : strcmp (name, "is") == 0) {
+	if (r->shared ? ev->depth == 2 && name_is (name, "si") : name_is (name, "is")) {
 		if (r->n_items < MAX_OPEN_ITEMS) {
 			string_item *it = &r->items[r->n_items++];
 			*it = (string_item) { .depth = ev->depth, .text = it->text };
 			g_string_truncate (it->text, 0);
 		}
-	} else if (!r->shared && strcmp (name, "c") == 0 && !r->cell_depth) {
+	} else if (!r->shared && name_is (name, "c") && !r->cell_depth) {
 		for (guint i = 0; i < n_attrs; i++)
 			if (strcmp ((const char *) attrs[i].local, "t") == 0) {
 				/* the first attribute named t, in any namespace */
@@ -2012,7 +2041,7 @@ cell_text_start (xml_events *ev, const xmlChar *uri, const xmlChar *local,
 					r->cell_depth = ev->depth;
 				break;
 			}
-	} else if (r->cell_depth && ev->depth == r->cell_depth + 1 && strcmp (name, "v") == 0) {
+	} else if (r->cell_depth && ev->depth == r->cell_depth + 1 && name_is (name, "v")) {
 		r->value_depth = ev->depth;
 		g_string_truncate (r->value, 0);
 	}
@@ -2112,11 +2141,11 @@ slide_text_start (xml_events *ev, const xmlChar *uri, const xmlChar *local,
 	slide_text_reader *r = (slide_text_reader *) ev;
 	if (!uri_in (uri, drawing_ns))
 		return;
-	if (strcmp ((const char *) local, "p") == 0) {
+	if (name_is ((const char *) local, "p")) {
 		slide_text_flush (r);
 		if (r->pkg->doc->text_truncated)
 			ev->stop = TRUE;
-	} else if (strcmp ((const char *) local, "t") == 0 && !r->t_depth) {
+	} else if (name_is ((const char *) local, "t") && !r->t_depth) {
 		r->t_depth = ev->depth;
 	}
 }
@@ -2288,13 +2317,13 @@ macro_sheet_start (xml_events *ev, const xmlChar *uri, const xmlChar *local,
 	macro_sheet_reader *r = (macro_sheet_reader *) ev;
 	if (!uri_in (uri, sheet_ns))
 		return;
-	if (strcmp ((const char *) local, "c") == 0 && !r->cell_depth) {
+	if (name_is ((const char *) local, "c") && !r->cell_depth) {
 		r->cell_depth = ev->depth;
 		g_clear_pointer (&r->cell, g_free);
 		for (guint i = 0; i < n_attrs && !r->cell; i++)
 			if (strcmp ((const char *) attrs[i].local, "r") == 0)
 				r->cell = attr_text (&attrs[i]);
-	} else if (strcmp ((const char *) local, "f") == 0 && r->cell_depth &&
+	} else if (name_is ((const char *) local, "f") && r->cell_depth &&
 	           ev->depth == r->cell_depth + 1 && !r->f_depth) {
 		r->f_depth = ev->depth;
 		g_string_truncate (r->formula, 0);
