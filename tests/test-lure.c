@@ -605,6 +605,9 @@ test_normalise_pieces (void)
 {
 	static const char *const pieces[] = {
 		"a", "E", "n", " ", "  ", "\t", "\r\n", "\x01", "\x7f", ".", "Enable ", "Content",
+		/* words of eight bytes and more, read eight at a time, and the
+		 * bytes next to where such a word must stop */
+		"EnableEditing", "ABCDEFGHIJKLMNOPQ", "!~", "\x1f", "\x0b", "\x0c", "x\x7fy",
 		"\xcc\x81",          /* U+0301 combining acute */
 		"\xcc\x88",          /* U+0308 combining diaeresis */
 		"\xe3\x82\x99",      /* U+3099 combining voiced mark */

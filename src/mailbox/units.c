@@ -431,8 +431,12 @@ look_at_large_file (mh_work_unit *u, const mh_plan_options *o)
 
 /* ---- the walk ---- */
 
+/* @known: what lstat said of @path when it is a regular file (a walk of
+ * a quarantine folder asked already: a second stat of each file was a
+ * quarter of the plan), or NULL to ask stat here. */
 static void
-add_file (plan_ctx *p, const char *path, const char *folder, const char *eml_folder, gboolean trashed)
+add_file (plan_ctx *p, const char *path, const struct stat *known, const char *folder,
+          const char *eml_folder, gboolean trashed)
 {
 	mh_work_unit *u = unit_new (MH_UNIT_FILE, path);
 	u->folder = g_strdup (folder);
@@ -441,8 +445,10 @@ add_file (plan_ctx *p, const char *path, const char *folder, const char *eml_fol
 
 	struct stat st;
 	GArray *cuts = NULL;
+	if (known)
+		st = *known;
 	/* when stat fails, reading the unit reports what is wrong */
-	if (stat (path, &st) == 0 && S_ISREG (st.st_mode)) {
+	if ((known || stat (path, &st) == 0) && S_ISREG (st.st_mode)) {
 		u->size = st.st_size;
 		u->end = st.st_size;
 		u->file_size = st.st_size;
@@ -576,7 +582,7 @@ walk_maildir (plan_ctx *p, const char *dir, const char *rel)
 			/* Maildir info ":2,<flags>": T is "trashed", still on disk */
 			const char *info = strstr (n, ":2,");
 			gboolean trashed = info && strchr (info + 3, 'T');
-			add_file (p, path, label, label, trashed);
+			add_file (p, path, NULL, label, label, trashed);
 		}
 	}
 	/* Maildir++ subfolders (".Sent", ...) and anything else beside cur/new */
@@ -593,7 +599,7 @@ walk_maildir (plan_ctx *p, const char *dir, const char *rel)
 		if (is_dir (path))
 			walk_dir (p, path, sub_rel);
 		else if (!g_str_has_prefix (n, "dovecot") && strcmp (n, "maildirfolder") != 0)
-			add_file (p, path, label, label, FALSE);
+			add_file (p, path, NULL, label, label, FALSE);
 	}
 }
 
@@ -619,13 +625,16 @@ walk_dir (plan_ctx *p, const char *dir, const char *rel)
 		return;
 	}
 	g_autoptr (GPtrArray) names = sorted_names (d);
+	/* each name is looked up in the directory opened, not along its
+	 * whole path: the walk of a quarantine folder is mostly these */
+	int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (guint i = 0; i < names->len; i++) {
 		const char *n = g_ptr_array_index (names, i);
 		g_autofree char *path = g_build_filename (dir, n, NULL);
 		g_autofree char *sub_rel = rel && *rel ? g_build_filename (rel, n, NULL) : g_strdup (n);
 		struct stat lst;
 
-		if (lstat (path, &lst) != 0) {
+		if ((dfd >= 0 ? fstatat (dfd, n, &lst, AT_SYMLINK_NOFOLLOW) : lstat (path, &lst)) != 0) {
 			add_event (p, MH_UNIT_ERROR, path, g_strerror (errno));
 			continue;
 		}
@@ -646,8 +655,10 @@ walk_dir (plan_ctx *p, const char *dir, const char *rel)
 		 * is itself a folder (Thunderbird's "Inbox" beside "Inbox.msf") */
 		g_autofree char *folder = folder_name (rel, n);
 		g_autofree char *eml_folder = folder_name (rel, NULL);
-		add_file (p, path, folder, eml_folder, FALSE);
+		add_file (p, path, S_ISREG (lst.st_mode) ? &lst : NULL, folder, eml_folder, FALSE);
 	}
+	if (dfd >= 0)
+		close (dfd);
 	p->depth--;
 }
 
@@ -670,7 +681,7 @@ mh_plan_walk (const char *path, const mh_plan_options *options, mh_work_unit_fn 
 		return TRUE;
 	}
 	g_autofree char *base = g_path_get_basename (path);
-	add_file (&p, path, base, NULL, FALSE);
+	add_file (&p, path, NULL, base, NULL, FALSE);
 	return TRUE;
 }
 

@@ -178,6 +178,11 @@ static guint32 *bmp_normal;
  * read them (a database's ascii_class is the same as classes). */
 static guint32 ascii_normal[128];
 
+/* Whether '!' to '~' are each kept as one character (normal_class keeps
+ * them and folding only lowers letters): words of them are then read
+ * eight bytes at a time. */
+static gboolean ascii_words;
+
 static gpointer
 bmp_normal_init (gpointer unused)
 {
@@ -194,8 +199,12 @@ bmp_normal_init (gpointer unused)
 		gboolean several = *folded && *g_utf8_next_char (folded);
 		table[c] = several ? NORMAL_SLOW : normal_class (g_utf8_get_char (folded));
 	}
-	for (gunichar c = 0; c < 128; c++)
+	ascii_words = TRUE;
+	for (gunichar c = 0; c < 128; c++) {
 		ascii_normal[c] = table[c] ? table[c] : NORMAL_DROP;
+		if (c >= 0x21 && c <= 0x7E && ascii_normal[c] >= NORMAL_DROP)
+			ascii_words = FALSE;
+	}
 	bmp_normal = table;
 	return table;
 }
@@ -246,6 +255,74 @@ normalise_whole (const char *text, gssize len, guint *n_out)
 	return t.chars;
 }
 
+/* An ASCII byte from '!' to '~'. */
+static inline gboolean
+word_byte (guchar c)
+{
+	return (guchar) (c - 0x21) < 0x5E;
+}
+
+/* Where the first of the eight ASCII bytes at @p that is not a word_byte
+ * stands, or 8. */
+static inline guint
+word_bytes (const guchar *p)
+{
+	const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+	const guint64 high = G_GUINT64_CONSTANT (0x8080808080808080);
+	guint64 w, del;
+	memcpy (&w, p, 8);
+	del = w ^ (ones * 0x7F);
+	/* a byte below '!', a byte 0x7F: in ASCII the lowest byte each
+	 * marks is the first that is so */
+	guint64 stop = ((w - ones * 0x21) & ~w & high) | ((del - ones) & ~del & high);
+	return stop ? (guint) __builtin_ctzll (stop) / 8 : 8;
+}
+
+/* The ASCII bytes [@k, @end) of a whole text normalised into @out, which
+ * has room for a character per byte and a space; *@pending and *@space_ok
+ * are normalise_window's state.  Returns where the output ends.  A word
+ * goes eight bytes at a time: each of its bytes is a character looked up,
+ * and the space rules are asked at its edges only.  The rest goes byte by
+ * byte without branches: a space between words was a mispredicted jump
+ * each, once the largest cost of reading an Office folder. */
+static guint32 *
+normal_ascii (const guchar *s, gsize k, gsize end, const guint32 *ascii, guint32 space_out,
+              guint32 *out, guint *pending, guint *space_ok)
+{
+	guint p = *pending, ok = *space_ok;
+	while (k < end) {
+		if (ascii_words && end - k >= 8 && word_byte (s[k])) {
+			out[0] = space_out;
+			out += p & ok;   /* the space the word may need */
+			guint r;
+			do {
+				/* all eight are written, so the next ones overwrite
+				 * those past the word */
+#pragma GCC unroll 8
+				for (guint b = 0; b < 8; b++)
+					out[b] = ascii[s[k + b]];
+				r = word_bytes (s + k);
+				out += r;
+				k += r;
+			} while (r == 8 && end - k >= 8);
+			p = 0;
+			ok = 1;
+			continue;
+		}
+		guint32 v = ascii[s[k++]];   /* ASCII folds to one character */
+		guint space = v == NORMAL_SPACE, keep = v < NORMAL_DROP;
+		guint gap = p & keep & ok;
+		out[0] = space_out;
+		out[gap] = v;   /* overwritten by the next one when not kept */
+		out += gap + keep;
+		ok |= keep;
+		p = space | (p & !keep);
+	}
+	*pending = p;
+	*space_ok = ok;
+	return out;
+}
+
 /* Set from MAILHUNT_LURE_VERIFY (tests and fuzzing): every anchored
  * search is checked against the search over the whole text, and every
  * normalisation against the whole text's. */
@@ -285,23 +362,12 @@ normalise_window (const mh_lure_db *db, const char *text, gssize len, gsize from
 				t.size = MAX (t.size * 2, t.n + (ascii_end - i) + 2);
 				t.chars = g_renew (guint32, t.chars, t.size);
 			}
-			guint32 *out = t.chars + t.n, *run = out;
+			guint32 *run = t.chars + t.n;
 			guint pending = t.pending_space;
 			/* a space may go before the next kept character: not at the
 			 * start, nor after a CJK one (ASCII is not) */
-			guint space_ok = out > t.chars && !t.last_cjk;
-			/* without branches: a space between words was a mispredicted
-			 * jump each, the largest cost of reading an Office folder */
-			for (gsize k = i; k < ascii_end; k++) {
-				guint32 v = ascii[s[k]];   /* ASCII folds to one character */
-				guint space = v == NORMAL_SPACE, keep = v < NORMAL_DROP;
-				guint gap = pending & keep & space_ok;
-				out[0] = space_out;
-				out[gap] = v;   /* overwritten by the next one when not kept */
-				out += gap + keep;
-				space_ok |= keep;
-				pending = space | (pending & !keep);
-			}
+			guint space_ok = run > t.chars && !t.last_cjk;
+			guint32 *out = normal_ascii (s, i, ascii_end, ascii, space_out, run, &pending, &space_ok);
 			t.n = (gsize) (out - t.chars);
 			t.last_cjk = t.last_cjk && out == run;
 			t.pending_space = pending;
