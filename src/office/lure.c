@@ -988,8 +988,7 @@ lure_source_init (lure_source *src, mh_document *doc, const mh_office_options *o
 	src->n = n;
 	src->db = db;
 	src->where = g_strdup (where);
-	/* each pair of neighbouring classes is counted; in locals, as the
-	 * stores could alias the structs' pointers */
+	/* each pair of neighbouring classes is counted */
 	src->pair_count = g_new0 (guint32, PAIR_BITS);
 	if (db->exact_pairs)
 		count_pairs (TRUE, classes, n, src->pair_count);

@@ -1322,7 +1322,7 @@ scan_code (rules_ctx *ctx, const logical_line *l, gboolean header)
 		const token *t = token_at (l, i);
 		if (t->kind == TOKEN_STRING) {
 			g_autofree char *target = macro_name_in_string (token_text (l, i), t->len);
-			if (target)
+			if (target && !g_hash_table_contains (proc->words, target))
 				g_hash_table_add (proc->words, g_string_chunk_insert (ctx->words, target));
 			scan_text (ctx, token_text (l, i), t->len, NULL, 0);
 			continue;
