@@ -1797,14 +1797,13 @@ story_fields_finish (story_reader *r)
 }
 
 static void
-story_text_start (story_reader *r, const xmlChar *uri, gboolean word, const char *name,
-                  const xml_attr *attrs, guint n)
+story_text_start (story_reader *r, guint8 ns, const char *name, const xml_attr *attrs, guint n)
 {
 	word_text_walk *w = r->w;
 	guint depth = r->ev.depth;
 	if (r->skip_depth || w->truncated)
 		return;
-	guint8 ns = story_ns (r, uri);
+	gboolean word = ns == NS_WORD;
 	if (ns == NS_COMPAT && name_is (name, "Fallback")) {
 		r->skip_depth = depth;
 		return;
@@ -1872,7 +1871,8 @@ static void
 story_start (xml_events *ev, const xmlChar *uri, const xmlChar *local, const xml_attr *attrs, guint n)
 {
 	story_reader *r = (story_reader *) ev;
-	gboolean word = story_ns (r, uri) == NS_WORD;
+	guint8 ns = story_ns (r, uri);
+	gboolean word = ns == NS_WORD;
 	const char *name = (const char *) local;
 	if (ev->depth < MAX_STORY_DEPTH) {
 		r->kind[ev->depth] = !word ? ELEMENT_OTHER
@@ -1882,7 +1882,7 @@ story_start (xml_events *ev, const xmlChar *uri, const xmlChar *local, const xml
 	}
 	if (word)
 		story_field_start (r, name, attrs, n);
-	story_text_start (r, uri, word, name, attrs, n);
+	story_text_start (r, ns, name, attrs, n);
 }
 
 static void
