@@ -125,6 +125,15 @@ char     *mh_text_nfkc (const char *text, gssize len);
 typedef void (*mh_text_piece_fn) (const char *piece, gsize len, gpointer user_data);
 void      mh_text_nfkc_pieces (const char *text, gssize len, mh_text_piece_fn fn, gpointer user_data);
 
+/* How mh_text_nfkc_pieces() cuts, for a reader that follows it in its
+ * own loop (the thread index's fingerprint): a piece ends before an
+ * ASCII character once it is MH_TEXT_NFKC_PIECE bytes long, and it is
+ * normalised when it holds a character at or above U+0080 that is not
+ * inert (NFKC leaves an inert character alone, and nothing after it
+ * composes with it). */
+#define MH_TEXT_NFKC_PIECE 256
+gboolean  mh_text_nfkc_inert (gunichar c);
+
 G_END_DECLS
 
 #endif

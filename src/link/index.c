@@ -340,10 +340,13 @@ add_participant (mh_thread_index *index, const char *addr)
 }
 
 /* What a character of the Basic Multilingual Plane becomes in a
- * shingle: itself lower-cased, or 0 when it is left out.  Looked up for
- * every non-ASCII character of a body (Japanese mail is mostly such
+ * shingle: itself lower-cased, or 0 when it is left out; with
+ * FOLD_NFKC set when NFKC may change it (mh_text_nfkc_inert()).  Looked
+ * up for every character of a body (Japanese mail is mostly non-ASCII
  * characters), where asking GLib for its space, type and lower case
  * cost more than the rest of the fingerprint. */
+#define FOLD_NFKC  0x80000000u
+#define FOLD_CHAR  0x7FFFFFFFu
 static guint32 *bmp_fold;
 
 static gpointer
@@ -351,8 +354,11 @@ bmp_fold_init (gpointer unused)
 {
 	(void) unused;
 	guint32 *table = g_new (guint32, 0x10000);
-	for (gunichar c = 0; c < 0x10000; c++)
+	for (gunichar c = 0; c < 0x10000; c++) {
 		table[c] = is_ignored_char (c) ? 0 : (guint32) g_unichar_tolower (c);
+		if (c >= 0x80 && !mh_text_nfkc_inert (c))
+			table[c] |= FOLD_NFKC;
+	}
 	bmp_fold = table;
 	return NULL;
 }
@@ -373,6 +379,15 @@ typedef struct {
 	gunichar ring[RING_SIZE];   /* the last characters, at count % RING_SIZE */
 } shingler;
 
+/* Where a shingler was, to go back to when a piece it has begun turns
+ * out to need NFKC. */
+typedef struct {
+	guint64  rolling;
+	gsize    count;
+	guint    n_units;   /* in @units and the batch */
+	gunichar ring[RING_SIZE];
+} shingler_mark;
+
 #define SHINGLE_MULT G_GUINT64_CONSTANT (0x100000001b3)
 
 static void
@@ -382,23 +397,62 @@ units_flush (shingler *sh)
 	sh->n_batch = 0;
 }
 
+static void
+shingler_mark_set (const shingler *sh, shingler_mark *m)
+{
+	m->rolling = sh->rolling;
+	m->count = sh->count;
+	m->n_units = sh->units->len + sh->n_batch;
+	memcpy (m->ring, sh->ring, sizeof m->ring);
+}
+
+static void
+shingler_go_back (shingler *sh, const shingler_mark *m)
+{
+	sh->rolling = m->rolling;
+	sh->count = m->count;
+	memcpy (sh->ring, m->ring, sizeof m->ring);
+	if (m->n_units >= sh->units->len) {
+		sh->n_batch = m->n_units - sh->units->len;
+	} else {
+		g_array_set_size (sh->units, m->n_units);
+		sh->n_batch = 0;
+	}
+}
+
+/* Adds one folded character (not 0): the state is in the caller's
+ * locals, since this runs once per character of a body. */
+static inline __attribute__ ((always_inline)) void
+shingle_add (shingler *sh, guint64 *rolling, gsize *count, gunichar c)
+{
+	/* the character leaving the shingle (0 before the ring is full) */
+	guint64 r = *rolling * SHINGLE_MULT + c - (guint64) sh->ring[(*count - MH_SHINGLE_CHARS) % RING_SIZE] * sh->mult_out;
+	sh->ring[*count % RING_SIZE] = c;
+	*rolling = r;
+	if (++*count < MH_SHINGLE_CHARS)
+		return;
+	guint32 h = mix32 (r ^ MH_HASH_SEED);
+	if (h % MH_SAMPLE_MODULUS != 0)
+		return;
+	if (sh->n_batch == UNIT_BATCH)
+		units_flush (sh);
+	sh->batch[sh->n_batch++] = h;
+}
+
 /* Adds the characters of a piece of valid UTF-8 (NFKC already). */
 static void
 shingle_piece (const char *piece, gsize len, gpointer data)
 {
 	shingler *sh = data;
 	const char *p = piece, *end = piece + len;
-	/* the state in locals: this loop runs once per character of a body */
 	guint64 rolling = sh->rolling;
 	gsize count = sh->count;
 	while (p < end) {
 		gunichar c;
 		guchar b = (guchar) *p;
-		if (b < 0x80) {   /* most of any mail: no table lookups */
+		if (b < 0x80) {
+			c = bmp_fold[b];
 			p++;
-			if (b == '>' || b <= ' ' || b == 0x7F)
-				continue;
-			c = (guint) (b - 'A') < 26 ? (gunichar) b + ('a' - 'A') : b;
 		} else if (b < 0xF0) {   /* two or three bytes: the BMP */
 			if (b < 0xE0) {
 				c = ((gunichar) (b & 0x1F) << 6) | ((guchar) p[1] & 0x3F);
@@ -408,31 +462,114 @@ shingle_piece (const char *piece, gsize len, gpointer data)
 				    ((guchar) p[2] & 0x3F);
 				p += 3;
 			}
-			c = bmp_fold[c];
-			if (c == 0)
-				continue;
+			c = bmp_fold[c] & FOLD_CHAR;
 		} else {
 			c = g_utf8_get_char (p);
 			p = g_utf8_next_char (p);
-			if (is_ignored_char (c))
-				continue;
-			c = g_unichar_tolower (c);
+			c = is_ignored_char (c) ? 0 : g_unichar_tolower (c);
 		}
-		/* the character leaving the shingle (0 before the ring is full) */
-		rolling = rolling * SHINGLE_MULT + c - (guint64) sh->ring[(count - MH_SHINGLE_CHARS) % RING_SIZE] * sh->mult_out;
-		sh->ring[count % RING_SIZE] = c;
-		count++;
-		if (count < MH_SHINGLE_CHARS)
-			continue;
-		guint32 h = mix32 (rolling ^ MH_HASH_SEED);
-		if (h % MH_SAMPLE_MODULUS != 0)
-			continue;
-		if (sh->n_batch == UNIT_BATCH)
-			units_flush (sh);
-		sh->batch[sh->n_batch++] = h;
+		if (c != 0)
+			shingle_add (sh, &rolling, &count, c);
 	}
 	sh->rolling = rolling;
 	sh->count = count;
+}
+
+/* Normalises a piece that needs it and shingles the result. */
+static void
+shingle_nfkc_piece (shingler *sh, const guchar *start, const guchar *end)
+{
+	g_autofree char *piece = g_utf8_normalize ((const char *) start, end - start, G_NORMALIZE_NFKC);
+	if (piece)
+		shingle_piece (piece, strlen (piece), sh);
+}
+
+/* The text through mh_text_nfkc_pieces() into shingle_piece(), in one
+ * pass that also checks the text is UTF-8 without NUL (what
+ * mh_utf8_validate() checks): a character is shingled as it is read
+ * while its piece needs no NFKC (the bulk of any mail), and a piece
+ * found to need it is shingled again from its start, normalised.
+ * Pieces end where mh_text_nfkc_pieces() ends them, so the units are
+ * the same (test-index compares).  FALSE at a byte that is not UTF-8,
+ * with @sh half done. */
+static gboolean
+shingle_text (shingler *sh, const char *text, gsize len)
+{
+	const guchar *p = (const guchar *) text, *end = p + len, *start = p;
+	gboolean needs = FALSE;   /* the piece from @start needs NFKC */
+	shingler_mark mark;
+	guint64 rolling = sh->rolling;
+	gsize count = sh->count;
+	shingler_mark_set (sh, &mark);
+	while (p < end) {
+		guchar b = *p;
+		gsize left = (gsize) (end - p);
+		guint32 f;
+		if (b < 0x80) {
+			if (G_UNLIKELY (b == 0))
+				return FALSE;
+			if (p - start >= MH_TEXT_NFKC_PIECE) {   /* a piece ends before an ASCII character */
+				sh->rolling = rolling;
+				sh->count = count;
+				if (needs) {
+					shingler_go_back (sh, &mark);
+					shingle_nfkc_piece (sh, start, p);
+					rolling = sh->rolling;
+					count = sh->count;
+					needs = FALSE;
+				}
+				start = p;
+				shingler_mark_set (sh, &mark);
+			}
+			p++;
+			f = bmp_fold[b];
+		} else if (b < 0xE0) {
+			if (b < 0xC2 || left < 2 || (p[1] & 0xC0) != 0x80)
+				return FALSE;   /* a continuation byte, an overlong lead, cut short */
+			p += 2;
+			f = FOLD_NFKC;   /* none of these is inert */
+		} else if (b < 0xF0) {
+			if (left < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+			    (b == 0xE0 && p[1] < 0xA0) ||    /* overlong */
+			    (b == 0xED && p[1] >= 0xA0))     /* a surrogate */
+				return FALSE;
+			f = bmp_fold[((gunichar) (b & 0x0F) << 12) | ((gunichar) (p[1] & 0x3F) << 6) | (p[2] & 0x3F)];
+			p += 3;
+		} else {
+			if (b >= 0xF5 || left < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+			    (p[3] & 0xC0) != 0x80 ||
+			    (b == 0xF0 && p[1] < 0x90) ||    /* overlong */
+			    (b == 0xF4 && p[1] >= 0x90))     /* past U+10FFFF */
+				return FALSE;
+			p += 4;
+			f = FOLD_NFKC;
+		}
+		if (needs)
+			continue;   /* checked only: the piece is shingled again */
+		if (f & FOLD_NFKC) {
+			needs = TRUE;
+			continue;
+		}
+		if (f != 0)
+			shingle_add (sh, &rolling, &count, f);
+	}
+	sh->rolling = rolling;
+	sh->count = count;
+	if (needs) {
+		shingler_go_back (sh, &mark);
+		shingle_nfkc_piece (sh, start, p);
+	}
+	return TRUE;
+}
+
+static void
+shingler_init (shingler *sh, GArray *units)
+{
+	memset (sh, 0, sizeof *sh);
+	sh->units = units;
+	sh->mult_out = 1;
+	for (int i = 0; i < MH_SHINGLE_CHARS; i++)
+		sh->mult_out *= SHINGLE_MULT;
 }
 
 static GArray *
@@ -446,21 +583,21 @@ fingerprint (const char *text, gsize len, gboolean *capped)
 	if (!text || len == 0)
 		return units;
 	len = utf8_cap (text, len, MH_MAX_TEXT);
-	/* mail text is valid UTF-8 already (mh_text_to_utf8): no copy then */
-	g_autofree char *repaired = mh_utf8_validate (text, len) ? NULL
-	                            : g_utf8_make_valid (text, (gssize) len);
-	/* valid text has no NUL; in repaired text a NUL ends it, as it did
-	 * when it was one C string */
-	const char *valid = repaired ? repaired : text;
-	gsize valid_len = repaired ? strlen (repaired) : len;
 
 	/* polynomial rolling hash over the last MH_SHINGLE_CHARS characters,
-	 * NFKC piece by piece (ASCII pieces as they are), each shingled as
-	 * it comes: no copy of the body */
-	shingler sh = { .units = units, .mult_out = 1 };
-	for (int i = 0; i < MH_SHINGLE_CHARS; i++)
-		sh.mult_out *= SHINGLE_MULT;
-	mh_text_nfkc_pieces (valid, (gssize) valid_len, shingle_piece, &sh);
+	 * NFKC piece by piece (most pieces as they are), each character
+	 * shingled as it comes: no copy of the body */
+	shingler sh;
+	shingler_init (&sh, units);
+	if (!shingle_text (&sh, text, len)) {
+		/* mail text is valid UTF-8 already (mh_text_to_utf8), other
+		 * text is repaired first; in repaired text a NUL ends it, as
+		 * it did when it was one C string */
+		g_autofree char *repaired = g_utf8_make_valid (text, (gssize) len);
+		g_array_set_size (units, 0);
+		shingler_init (&sh, units);
+		mh_text_nfkc_pieces (repaired, (gssize) strlen (repaired), shingle_piece, &sh);
+	}
 	units_flush (&sh);
 	return units;
 }

@@ -686,15 +686,13 @@ mh_text_to_utf8 (const char *charset, const char *data, gssize len, gboolean *ex
 
 /* -- NFKC ------------------------------------------------------------------ */
 
-#define NFKC_PIECE 256   /* bytes normalised at a time, at least */
-
 /* Characters NFKC leaves as they are and that nothing after them
  * composes with: the bulk of Japanese text (kanji, hiragana and katakana
  * with their voiced forms, the long vowel mark, Japanese punctuation and
  * brackets).  Half-width katakana, full-width Latin and the combining
  * voiced marks are not among them: those pieces are normalised. */
-static gboolean
-nfkc_inert (gunichar c)
+gboolean
+mh_text_nfkc_inert (gunichar c)
 {
 	return (c >= 0x4E00 && c <= 0x9FFF) ||   /* CJK unified ideographs */
 	       (c >= 0x3041 && c <= 0x3096) ||   /* hiragana */
@@ -710,12 +708,12 @@ mh_text_nfkc_pieces (const char *text, gssize len, mh_text_piece_fn fn, gpointer
 	const char *end = text + (len < 0 ? strlen (text) : (gsize) len);
 	const char *start = text, *p = text;
 	gboolean needs = FALSE;   /* the piece holds a character NFKC may change */
-	/* one pass: pieces end at an ASCII character once NFKC_PIECE bytes
+	/* one pass: pieces end at an ASCII character once MH_TEXT_NFKC_PIECE bytes
 	 * long; whether one needs NFKC is seen on the way (valid UTF-8, so
 	 * a lead byte is followed by its continuation bytes) */
 	for (;;) {
 		guchar c = p < end ? (guchar) *p : 0;
-		if (c == 0 || (c < 0x80 && p - start >= NFKC_PIECE)) {
+		if (c == 0 || (c < 0x80 && p - start >= MH_TEXT_NFKC_PIECE)) {
 			if (p > start && !needs) {
 				fn (start, (gsize) (p - start), user_data);
 			} else if (p > start) {
@@ -734,7 +732,7 @@ mh_text_nfkc_pieces (const char *text, gssize len, mh_text_piece_fn fn, gpointer
 		}
 		/* every inert character takes three bytes */
 		if (c < 0xE0 || c >= 0xF0 ||
-		    !nfkc_inert (((gunichar) (c & 0x0F) << 12) | ((gunichar) ((guchar) p[1] & 0x3F) << 6) |
+		    !mh_text_nfkc_inert (((gunichar) (c & 0x0F) << 12) | ((gunichar) ((guchar) p[1] & 0x3F) << 6) |
 		                 ((guchar) p[2] & 0x3F))) {
 			needs = TRUE;
 			p++;
