@@ -149,6 +149,94 @@ test_broken_base64 (void)
 	g_assert_cmpuint (strlen (a->sha256), ==, 64);
 }
 
+/* What GMime's own filter makes of a part: what mailhunt gave before it
+ * decoded plain base64 itself. */
+static GByteArray *
+gmime_decoded (mh_attachment *a)
+{
+	GByteArray *bytes = g_byte_array_new ();
+	GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (bytes);
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+	g_mime_data_wrapper_write_to_stream (g_mime_part_get_content (GMIME_PART (a->part)), mem);
+	g_object_unref (mem);
+	return bytes;
+}
+
+/* Base64 attachments of every length up to a few groups, written in
+ * lines of different widths (a group across two lines, one digit a
+ * line), with LF or CRLF, and spoilt in the ways mailers and attackers
+ * spoil them: no padding, padding in the middle, white space, junk
+ * among the digits or after the padding.  Whatever the road taken, the
+ * bytes are GMime's. */
+static void
+test_base64_like_gmime (void)
+{
+	static const guint widths[] = { 76, 64, 6, 1 };
+	static const char *const spoil[] = { NULL, NULL, NULL, "pad-off", "pad-mid", "pad-odd", " ", "\t", "!", "=", "A", "\x80" };
+	guint32 seed = 7;
+	guint n_plain = 0;
+	for (guint len = 0; len < 40; len++) {
+		for (guint w = 0; w < G_N_ELEMENTS (widths); w++) {
+			for (guint v = 0; v < G_N_ELEMENTS (spoil); v++) {
+				guint8 raw[40];
+				for (guint i = 0; i < len; i++) {
+					seed = seed * 1103515245u + 12345u;
+					raw[i] = (guint8) (seed >> 16);
+				}
+				g_autofree char *b64 = g_base64_encode (raw, len);
+				GString *body = g_string_new (NULL);
+				const char *eol = (len + w) % 2 ? "\r\n" : "\n";
+				for (gsize i = 0; b64[i]; i++) {
+					g_string_append_c (body, b64[i]);
+					if ((i + 1) % widths[w] == 0)
+						g_string_append (body, eol);
+				}
+				const char *sp = spoil[v];
+				if (sp && strcmp (sp, "pad-off") == 0) {
+					while (body->len && body->str[body->len - 1] == '=')
+						g_string_truncate (body, body->len - 1);
+				} else if (sp && strcmp (sp, "pad-odd") == 0) {
+					/* padding after one digit of a group */
+					gsize digits = 0;
+					while (body->len && body->str[body->len - 1] == '=')
+						g_string_truncate (body, body->len - 1);
+					for (gsize i = 0; i < body->len; i++)
+						digits += g_ascii_isalnum (body->str[i]) || body->str[i] == '+' || body->str[i] == '/';
+					if (digits % 4 == 0)
+						g_string_append (body, "Q");
+					while (digits % 4 > 1 && body->len) {
+						char last = body->str[body->len - 1];
+						g_string_truncate (body, body->len - 1);
+						digits -= last != '\n' && last != '\r';
+					}
+					g_string_append (body, "=");
+				} else if (sp && strcmp (sp, "pad-mid") == 0) {
+					g_string_insert (body, body->len / 2, "==");
+				} else if (sp) {
+					g_string_insert (body, (seed >> 8) % (body->len + 1), sp);
+				}
+				g_autofree char *mail = g_strdup_printf (
+					"From: a@example.com%sContent-Type: multipart/mixed; boundary=B%s%s"
+					"--B%sContent-Type: application/octet-stream; name=x.bin%s"
+					"Content-Transfer-Encoding: base64%s%s%s%s--B--%s",
+					eol, eol, eol, eol, eol, eol, eol, body->str, eol, eol);
+				g_autoptr (mh_message) m = build (mail);
+				g_assert_cmpuint (m->attachments->len, ==, 1);
+				mh_attachment *a = g_ptr_array_index (m->attachments, 0);
+				g_autoptr (GByteArray) want = gmime_decoded (a);
+				g_autoptr (GBytes) got = mh_attachment_get_bytes (a, 0);
+				g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), want->data, want->len);
+				g_assert_cmpuint (a->size, ==, want->len);
+				if (!sp)
+					g_assert_cmpmem (want->data, want->len, raw, len);
+				n_plain += !sp;
+				g_string_free (body, TRUE);
+			}
+		}
+	}
+	g_assert_cmpuint (n_plain, ==, 40 * G_N_ELEMENTS (widths) * 3);
+}
+
 static void
 test_deep_multipart_nesting (void)
 {
@@ -313,6 +401,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/name-only-sender", test_name_only_sender);
 	g_test_add_func ("/message/malformed/truncated-headers", test_truncated_headers);
 	g_test_add_func ("/message/malformed/broken-base64", test_broken_base64);
+	g_test_add_func ("/message/base64-like-gmime", test_base64_like_gmime);
 	g_test_add_func ("/message/malformed/deep-multipart", test_deep_multipart_nesting);
 	g_test_add_func ("/message/malformed/deep-message", test_deep_message_nesting);
 	g_test_add_func ("/message/malformed/huge-header-line", test_huge_header_line);

@@ -893,6 +893,89 @@ typedef struct {
 static mh_message *build_from_mime (GMimeMessage *mime, const mh_locator *locator, int depth,
                                     const mh_limits *limits, guint *attachment_count);
 
+/* The value of each base64 digit; BASE64_OTHER for every other byte. */
+#define BASE64_OTHER 0x100u
+static const guint16 base64_value[256] = {
+#define O BASE64_OTHER
+	O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,  O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,
+	O, O, O, O, O, O, O, O, O, O, O, 62, O, O, O, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, O, O, O, O, O, O,
+	O, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, O, O, O, O, O,
+	O, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, O, O, O, O, O,
+	O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,  O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,
+	O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,  O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,
+	O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,  O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,
+	O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,  O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,
+#undef O
+};
+
+/* Decodes @len bytes of base64 in place, when they are the base64 every
+ * mailer writes: digits and line ends, and at the end either nothing or
+ * the padding of the last group of four.  Four digits are decoded at a
+ * time, where GMime's filter takes one byte at a time through a stream;
+ * any other text (white space or junk among the digits, padding before
+ * the end, a group cut short) returns -1 and is left to GMime, whose
+ * answer for it is the one we give.  Otherwise the decoded length. */
+static gssize
+base64_decode_plain (guint8 *data, gsize len)
+{
+	const guint8 *in = data, *end = data + len;
+	guint8 *out = data;   /* three bytes out for four in: never ahead */
+	guint32 group = 0;
+	guint n = 0;          /* digits in @group */
+	while (in < end) {
+		/* whole groups inside a line */
+		while (n == 0 && end - in >= 4) {
+			guint32 a = base64_value[in[0]], b = base64_value[in[1]];
+			guint32 c = base64_value[in[2]], d = base64_value[in[3]];
+			if ((a | b | c | d) & BASE64_OTHER)
+				break;
+			guint32 v = a << 18 | b << 12 | c << 6 | d;
+			in += 4;
+			out[0] = (guint8) (v >> 16);
+			out[1] = (guint8) (v >> 8);
+			out[2] = (guint8) v;
+			out += 3;
+		}
+		if (in >= end)
+			break;
+		/* a line end, a group across one, or the end */
+		guint8 ch = *in++;
+		guint32 v = base64_value[ch];
+		if (v < 64) {
+			group = group << 6 | v;
+			if (++n == 4) {
+				out[0] = (guint8) (group >> 16);
+				out[1] = (guint8) (group >> 8);
+				out[2] = (guint8) group;
+				out += 3;
+				n = 0;
+				group = 0;
+			}
+		} else if (ch == '\n' || ch == '\r') {
+			continue;
+		} else if (ch == '=' && n >= 2) {
+			/* padding: "==" after two digits, "=" after three, then
+			 * only line ends */
+			if (n == 2 && (in >= end || *in++ != '='))
+				return -1;
+			for (; in < end; in++)
+				if (*in != '\n' && *in != '\r')
+					return -1;
+			group <<= 6 * (4 - n);
+			*out++ = (guint8) (group >> 16);
+			if (n == 3)
+				*out++ = (guint8) (group >> 8);
+			return out - data;
+		} else {
+			return -1;
+		}
+	}
+	return n == 0 ? out - data : -1;
+}
+
 /* Decoded content of a leaf part; *truncated when above @max. */
 static GByteArray *
 part_bytes (GMimePart *part, gsize max, gboolean *truncated)
@@ -908,10 +991,27 @@ part_bytes (GMimePart *part, gsize max, gboolean *truncated)
 	gint64 encoded_len = encoded ? g_mime_stream_length (encoded) : -1;
 	GByteArray *bytes = g_byte_array_sized_new (encoded_len > 0 && (guint64) encoded_len < (max ? max : 64u << 20)
 	                                            ? (guint) encoded_len : 0);
-	GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (bytes);
-	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
-	g_mime_data_wrapper_write_to_stream (content, mem);
-	g_object_unref (mem);
+	gboolean decoded = FALSE;
+	if (g_mime_data_wrapper_get_encoding (content) == GMIME_CONTENT_ENCODING_BASE64 &&
+	    encoded_len > 0 && encoded_len <= G_MAXUINT) {
+		/* the encoded bytes in, decoded where they lie */
+		g_byte_array_set_size (bytes, (guint) encoded_len);
+		gint64 got = 0;
+		gssize n = 0;
+		if (g_mime_stream_reset (encoded) == 0)
+			while (got < encoded_len &&
+			       (n = g_mime_stream_read (encoded, (char *) bytes->data + got, (gsize) (encoded_len - got))) > 0)
+				got += n;
+		gssize len = got == encoded_len ? base64_decode_plain (bytes->data, bytes->len) : -1;
+		g_byte_array_set_size (bytes, len < 0 ? 0 : (guint) len);
+		decoded = len >= 0;
+	}
+	if (!decoded) {
+		GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (bytes);
+		g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+		g_mime_data_wrapper_write_to_stream (content, mem);
+		g_object_unref (mem);
+	}
 	if (max && bytes->len > max) {
 		g_byte_array_set_size (bytes, (guint) max);
 		*truncated = TRUE;
