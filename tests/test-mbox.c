@@ -127,7 +127,7 @@ typedef struct {
 } collected;
 
 static void
-collect (const mh_mbox_entry *e, gpointer user_data)
+collect (mh_mbox_entry *e, gpointer user_data)
 {
 	collected *c = user_data;
 	if (e->oversized) {

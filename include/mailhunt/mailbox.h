@@ -21,9 +21,12 @@ typedef struct {
 	gint64      raw_length;    /* bytes in the file, up to the next separator */
 	const char *envelope;      /* the "From ..." line without EOL, or NULL (no separator) */
 	gboolean    oversized;     /* longer than the cap: data dropped, raw_length still true */
+	/* the array holding @data (@len bytes, then a NUL), or NULL; a
+	 * callback may take it (setting this to NULL) instead of copying */
+	GByteArray *bytes;
 } mh_mbox_entry;
 
-typedef void (*mh_mbox_message_fn) (const mh_mbox_entry *entry, gpointer user_data);
+typedef void (*mh_mbox_message_fn) (mh_mbox_entry *entry, gpointer user_data);
 
 typedef struct _mh_mbox_splitter mh_mbox_splitter;
 
@@ -31,6 +34,11 @@ mh_mbox_splitter *mh_mbox_splitter_new    (gsize max_message_size,
                                            mh_mbox_message_fn callback,
                                            gpointer user_data);
 void              mh_mbox_splitter_feed   (mh_mbox_splitter *splitter, const char *data, gsize len);
+/* Or, to read the file straight into the splitter without a copy: room
+ * for at most *@len next bytes, then commit with how many were put
+ * there (0 at the end of the file). */
+guint8           *mh_mbox_splitter_reserve (mh_mbox_splitter *splitter, gsize *len);
+void              mh_mbox_splitter_commit  (mh_mbox_splitter *splitter, gsize n);
 /* Emits the last message; the splitter can then only be freed. */
 void              mh_mbox_splitter_finish (mh_mbox_splitter *splitter);
 void              mh_mbox_splitter_free   (mh_mbox_splitter *splitter);

@@ -174,6 +174,11 @@ mh_message  *mh_message_new_empty (const mh_locator *locator, int depth);
 mh_message  *mh_message_new_from_bytes (const char *data, gsize len,
                                         const mh_locator *locator,
                                         const mh_limits *limits);
+/* The same from the first @len bytes of @bytes, which it takes: GMime
+ * parses them where they are, with no copy of the message. */
+mh_message  *mh_message_new_from_byte_array (GByteArray *bytes, gsize len,
+                                             const mh_locator *locator,
+                                             const mh_limits *limits);
 /* Builds the model from a MIME tree that a reader assembled itself (the
  * Outlook readers turn MAPI properties into one), so every format goes
  * through the same decoding and attachment walk.  @mime is referenced.

@@ -434,9 +434,30 @@ shingle_add (shingler *sh, guint64 *rolling, gsize *count, gunichar c)
 	guint32 h = mix32 (r ^ MH_HASH_SEED);
 	if (h % MH_SAMPLE_MODULUS != 0)
 		return;
-	if (sh->n_batch == UNIT_BATCH)
-		units_flush (sh);
 	sh->batch[sh->n_batch++] = h;
+	if (sh->n_batch == UNIT_BATCH)   /* never left full */
+		units_flush (sh);
+}
+
+/* shingle_add() for a character that may be 0 (left out), without a
+ * branch on it or on the sampling, which text makes unpredictable: the
+ * state is kept when @c is 0, and the ring slot then written (with 0)
+ * is one no shingle reads before a character is kept there. */
+static inline __attribute__ ((always_inline)) void
+shingle_add_any (shingler *sh, guint64 *rolling, gsize *count, gunichar c)
+{
+	gsize n = *count;
+	guint64 r = *rolling * SHINGLE_MULT + c - (guint64) sh->ring[(n - MH_SHINGLE_CHARS) % RING_SIZE] * sh->mult_out;
+	sh->ring[n % RING_SIZE] = c;
+	gboolean keep = c != 0;
+	*rolling = keep ? r : *rolling;
+	n += keep;
+	*count = n;
+	guint32 h = mix32 (r ^ MH_HASH_SEED);
+	sh->batch[sh->n_batch] = h;   /* kept only when counted */
+	sh->n_batch += keep & (n >= MH_SHINGLE_CHARS) & (h % MH_SAMPLE_MODULUS == 0);
+	if (G_UNLIKELY (sh->n_batch == UNIT_BATCH))
+		units_flush (sh);
 }
 
 /* Adds the characters of a piece of valid UTF-8 (NFKC already). */
@@ -550,8 +571,7 @@ shingle_text (shingler *sh, const char *text, gsize len)
 			needs = TRUE;
 			continue;
 		}
-		if (f != 0)
-			shingle_add (sh, &rolling, &count, f);
+		shingle_add_any (sh, &rolling, &count, f);
 	}
 	sh->rolling = rolling;
 	sh->count = count;

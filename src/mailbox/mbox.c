@@ -76,6 +76,7 @@ struct _mh_mbox_splitter {
 	gboolean    finished;
 
 	gint64      end_offset;   /* file offset after the last byte fed */
+	gsize       reserved_at;  /* mh_mbox_splitter_reserve(): where the room starts in buf, or G_MAXSIZE */
 	/* new_at(): the first line must turn out to be a separator */
 	gboolean    resuming;
 	mh_mbox_separator_fn on_separator;
@@ -163,6 +164,7 @@ mh_mbox_splitter_new (gsize max_message_size, mh_mbox_message_fn callback, gpoin
 	s->content_type = g_string_new (NULL);
 	s->in_header_block = TRUE;
 	s->status = MH_MBOX_SPLITTER_READING;
+	s->reserved_at = G_MAXSIZE;
 	return s;
 }
 
@@ -301,8 +303,10 @@ emit (mh_mbox_splitter *s, gsize end)
 	for (gsize i = 0; empty_preamble && i < end; i++)
 		if (s->buf->data[i] != '\n' && s->buf->data[i] != '\r')
 			empty_preamble = FALSE;
+	e.bytes = msg;
 	if (!empty_preamble)
 		s->callback (&e, s->user_data);
+	msg = e.bytes;   /* unless the callback took it */
 
 	s->dropped = 0;
 	s->oversized = FALSE;
@@ -584,6 +588,31 @@ mh_mbox_splitter_feed (mh_mbox_splitter *s, const char *data, gsize len)
 		data += n;
 		len -= n;
 	}
+}
+
+guint8 *
+mh_mbox_splitter_reserve (mh_mbox_splitter *s, gsize *len)
+{
+	g_return_val_if_fail (s && !s->finished && s->reserved_at == G_MAXSIZE && len, NULL);
+	/* up to the next slice boundary: the lines are looked at there */
+	gsize n = SLICE - (gsize) (s->end_offset % SLICE);
+	s->reserved_at = s->buf->len;
+	g_byte_array_set_size (s->buf, (guint) (s->reserved_at + n));
+	*len = n;
+	return s->buf->data + s->reserved_at;
+}
+
+void
+mh_mbox_splitter_commit (mh_mbox_splitter *s, gsize n)
+{
+	g_return_if_fail (s && s->reserved_at != G_MAXSIZE && n <= s->buf->len - s->reserved_at);
+	if (s->status != MH_MBOX_SPLITTER_READING)
+		n = 0;   /* as feed() takes no more */
+	g_byte_array_set_size (s->buf, (guint) (s->reserved_at + n));
+	s->reserved_at = G_MAXSIZE;
+	s->end_offset += (gint64) n;
+	if (n > 0 && s->end_offset % SLICE == 0)
+		scan_lines (s, FALSE);
 }
 
 void

@@ -1369,18 +1369,63 @@ mh_message_new_from_mime (GMimeMessage *mime, const mh_locator *locator, const m
 	return build_from_mime (mime, locator, 0, limits, &count);
 }
 
+/* Whether a header line of @data is longer than MAX_HEADER_LINE. */
+static gboolean
+has_long_header_line (const char *data, gsize len)
+{
+	gsize i = 0;
+	while (i < len) {
+		const char *nl = memchr (data + i, '\n', len - i);
+		gsize end = nl ? (gsize) (nl - data) + 1 : len;
+		gsize line = end - i;
+		if (line > MAX_HEADER_LINE)
+			return TRUE;
+		if (line == 1 || (line == 2 && data[i] == '\r'))
+			return FALSE;   /* the blank line: the body follows */
+		i = end;
+	}
+	return FALSE;
+}
+
+static mh_message *message_from_stream (GByteArray *bytes, const char *data, gsize len, guint cut,
+                                        const mh_locator *locator, const mh_limits *limits);
+
 mh_message *
 mh_message_new_from_bytes (const char *data, gsize len, const mh_locator *locator, const mh_limits *limits)
+{
+	GByteArray *copy = g_byte_array_sized_new ((guint) len);
+	guint cut = copy_capping_header_lines (data, len, copy);
+	return message_from_stream (copy, data, len, cut, locator, limits);
+}
+
+mh_message *
+mh_message_new_from_byte_array (GByteArray *bytes, gsize len, const mh_locator *locator, const mh_limits *limits)
+{
+	g_return_val_if_fail (bytes && len <= bytes->len, NULL);
+	if (has_long_header_line ((const char *) bytes->data, len)) {
+		mh_message *m = mh_message_new_from_bytes ((const char *) bytes->data, len, locator, limits);
+		g_byte_array_unref (bytes);
+		return m;
+	}
+	g_byte_array_set_size (bytes, (guint) len);
+	return message_from_stream (bytes, (const char *) bytes->data, len, 0, locator, limits);
+}
+
+/* Parses @bytes (taken: GMime keeps them for the parts' content), made
+ * from @data with @cut header lines cut. */
+static mh_message *
+message_from_stream (GByteArray *bytes, const char *data, gsize len, guint cut,
+                     const mh_locator *locator, const mh_limits *limits)
 {
 	mh_limits defaults;
 	if (!limits) {
 		mh_limits_init_default (&defaults);
 		limits = &defaults;
 	}
+	/* before GMime has the bytes: @data may be among them */
+	gboolean headed = len > 0 && starts_with_header (data, len);
 
-	GByteArray *copy = g_byte_array_sized_new ((guint) len);
-	guint cut = copy_capping_header_lines (data, len, copy);
-	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (copy);   /* takes copy */
+	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (bytes);   /* takes bytes */
 	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
 	GMimeMessage *mime = g_mime_parser_construct_message (parser, parser_options ());
@@ -1401,7 +1446,7 @@ mh_message_new_from_bytes (const char *data, gsize len, const mh_locator *locato
 		mh_message_add_problem (m, "%u header line(s) longer than %d bytes: cut to that length", cut, MAX_HEADER_LINE);
 	if (len == 0)
 		mh_message_add_problem (m, "empty message");
-	else if (!starts_with_header (data, len))
+	else if (!headed)
 		mh_message_add_problem (m, "does not start with a header line");
 	return m;
 }

@@ -23,7 +23,6 @@
 
 #define HEAD_BYTES (64 * 1024)
 #define READ_CHUNK (1024 * 1024)
-#define RANGE_READ_CHUNK (64 * 1024)
 /* gzip inside gzip is possible (a .tar.gz is not mail, but a .eml.gz.gz
  * from a careless export is); more layers than this is an attack. */
 #define MAX_CONTAINER_DEPTH 3
@@ -92,22 +91,25 @@ envelope_sender (const char *envelope)
 	return g_utf8_make_valid (sender, -1);
 }
 
+/* @bytes, when not NULL, holds @data and is taken. */
 static void
-deliver (read_ctx *c, const char *data, gsize len, gint64 offset, gint64 length, const char *envelope)
+deliver (read_ctx *c, const char *data, gsize len, GByteArray *bytes, gint64 offset, gint64 length,
+         const char *envelope)
 {
 	mh_locator loc = {
 		.file = (char *) c->file, .folder = (char *) c->folder,
 		.container = (char *) c->container, .index = c->index,
 		.offset = offset, .length = length,
 	};
-	mh_message *m = mh_message_new_from_bytes (data, len, &loc, c->limits);
+	mh_message *m = bytes ? mh_message_new_from_byte_array (bytes, len, &loc, c->limits)
+	                      : mh_message_new_from_bytes (data, len, &loc, c->limits);
 	m->envelope_from = envelope_sender (envelope);
 	m->locator.deleted = c->maildir_trashed || mozilla_deleted (m);
 	c->cb->message (m, c->user_data);
 }
 
 static void
-on_mbox_entry (const mh_mbox_entry *e, gpointer user_data)
+on_mbox_entry (mh_mbox_entry *e, gpointer user_data)
 {
 	read_ctx *c = user_data;
 	if (e->oversized)
@@ -115,7 +117,7 @@ on_mbox_entry (const mh_mbox_entry *e, gpointer user_data)
 		              " bytes, more than the cap of %zu: not read",
 		              e->offset, e->raw_length, c->limits->max_message_size);
 	else
-		deliver (c, e->data, e->len, e->offset, e->raw_length, e->envelope);
+		deliver (c, e->data, e->len, g_steal_pointer (&e->bytes), e->offset, e->raw_length, e->envelope);
 	c->index++;
 }
 
@@ -143,21 +145,21 @@ read_mbox (GInputStream *stream, read_ctx *c)
 	gint64 start = c->range ? c->range->start : 0;
 	mh_mbox_splitter *sp = mh_mbox_splitter_new_at (c->limits->max_message_size, on_mbox_entry, c,
 	                                                start, c->after_blank_line);
-	/* a range is often small: no need for a large buffer */
-	gsize chunk = !c->range ? READ_CHUNK
-	            : (gsize) CLAMP (c->range->file_size - c->range->start, 4096, RANGE_READ_CHUNK);
-	g_autofree guint8 *buf = g_malloc (chunk);
 	g_autoptr (GError) error = NULL;
 	gint64 read_bytes = 0;
 
 	if (c->range)
 		mh_mbox_splitter_set_separator_fn (sp, on_range_separator, c);
+	/* read straight into the splitter's buffer: an mbox is mostly
+	 * attachments, and each copy of it costs */
 	while (mh_mbox_splitter_get_status (sp) == MH_MBOX_SPLITTER_READING) {
-		gssize n = g_input_stream_read (stream, buf, chunk, NULL, &error);
+		gsize room;
+		guint8 *at = mh_mbox_splitter_reserve (sp, &room);
+		gssize n = g_input_stream_read (stream, at, room, NULL, &error);
+		mh_mbox_splitter_commit (sp, n > 0 ? (gsize) n : 0);
 		if (n <= 0)
 			break;
 		read_bytes += n;
-		mh_mbox_splitter_feed (sp, (const char *) buf, (gsize) n);
 	}
 	/* what was read before an error is still mail */
 	if (mh_mbox_splitter_get_status (sp) == MH_MBOX_SPLITTER_READING)
@@ -211,9 +213,9 @@ static void
 read_eml (GInputStream *stream, read_ctx *c)
 {
 	gint64 total;
-	g_autoptr (GByteArray) data = read_whole (stream, c, &total);
+	GByteArray *data = read_whole (stream, c, &total);
 	if (data)
-		deliver (c, (const char *) data->data, data->len, 0, total, NULL);
+		deliver (c, (const char *) data->data, data->len, data, 0, total, NULL);   /* takes data */
 }
 
 /* An OLE2 file: an Outlook .msg becomes a message; an Office document

@@ -284,7 +284,7 @@ blank_line_before (const cut_window *w, gint64 at)
 typedef enum { CUT_YES, CUT_NO, CUT_UNKNOWN } cut_answer;
 
 static void
-ignore_message (const mh_mbox_entry *entry, gpointer user_data)
+ignore_message (mh_mbox_entry *entry, gpointer user_data)
 {
 	(void) entry;
 	(void) user_data;

@@ -8,7 +8,7 @@
 #include "mailhunt/mailbox.h"
 
 static void
-check_entry (const mh_mbox_entry *e, gpointer user_data)
+check_entry (mh_mbox_entry *e, gpointer user_data)
 {
 	gsize *total = user_data;
 	if (e->data)
