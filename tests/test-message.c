@@ -237,6 +237,43 @@ test_base64_like_gmime (void)
 	g_assert_cmpuint (n_plain, ==, 40 * G_N_ELEMENTS (widths) * 3);
 }
 
+/* Parts whose bytes are as they are (7bit, 8bit, binary, no header) are
+ * read straight from GMime's stream: the bytes are the ones its copy
+ * through a stream gives, line ends and NULs included. */
+static void
+test_identity_like_gmime (void)
+{
+	static const char *const cte[] = { "7bit", "8bit", "binary", NULL, "x-unknown" };
+	guint32 seed = 11;
+	for (guint len = 0; len < 300; len += 7) {
+		for (guint k = 0; k < G_N_ELEMENTS (cte); k++) {
+			GString *body = g_string_new (NULL);
+			for (guint i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				guint8 b = (guint8) (seed >> 16);
+				/* no line may look like the boundary */
+				g_string_append_c (body, b == '-' ? 'x' : (char) b);
+			}
+			g_autoptr (GString) mail = g_string_new ("From: a@example.com\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+			                                         "--B\r\nContent-Type: application/octet-stream; name=x.bin\r\n");
+			if (cte[k])
+				g_string_append_printf (mail, "Content-Transfer-Encoding: %s\r\n", cte[k]);
+			g_string_append (mail, "\r\n");
+			g_string_append_len (mail, body->str, (gssize) body->len);
+			g_string_append (mail, "\r\n--B--\r\n");
+			mh_locator loc = { .file = (char *) "test.eml" };
+			g_autoptr (mh_message) m = mh_message_new_from_bytes (mail->str, mail->len, &loc, NULL);
+			g_assert_cmpuint (m->attachments->len, ==, 1);
+			mh_attachment *a = g_ptr_array_index (m->attachments, 0);
+			g_autoptr (GByteArray) want = gmime_decoded (a);
+			g_autoptr (GBytes) got = mh_attachment_get_bytes (a, 0);
+			g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), want->data, want->len);
+			g_assert_cmpuint (a->size, ==, want->len);
+			g_string_free (body, TRUE);
+		}
+	}
+}
+
 static void
 test_deep_multipart_nesting (void)
 {
@@ -402,6 +439,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/message/malformed/truncated-headers", test_truncated_headers);
 	g_test_add_func ("/message/malformed/broken-base64", test_broken_base64);
 	g_test_add_func ("/message/base64-like-gmime", test_base64_like_gmime);
+	g_test_add_func ("/message/identity-like-gmime", test_identity_like_gmime);
 	g_test_add_func ("/message/malformed/deep-multipart", test_deep_multipart_nesting);
 	g_test_add_func ("/message/malformed/deep-message", test_deep_message_nesting);
 	g_test_add_func ("/message/malformed/huge-header-line", test_huge_header_line);

@@ -117,6 +117,7 @@ test_utf8_validate_equals_glib (void)
 		"plain ascii words ", "abcdefgh", "x", "\n", "",
 		"\xc3\xa9", "\xe3\x81\x82", "\xe4\xbc\x9a", "\xef\xbf\xbd", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf",
 		"\xed\x9f\xbf", "\xee\x80\x80", "\xe0\xa0\x80", "\xf0\x90\x80\x80",   /* edges that are valid */
+		"\xe4\xbc\x9a\xe8\xad\xb0\xe5\xae\xa4\xe3\x81\xae\xe4\xba\x88\xe7\xb4\x84",   /* 会議室の予約: a run */
 		"\x80", "\xbf", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xe0\x9f\xbf",  /* invalid */
 		"\xed\xa0\x80", "\xed\xbf\xbf", "\xf0\x80\x80\xaf", "\xf0\x8f\xbf\xbf",
 		"\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff", "\xfe",
@@ -130,7 +131,7 @@ test_utf8_validate_equals_glib (void)
 		/* most texts valid, so that an invalid piece is met after long runs */
 		gboolean clean = g_rand_boolean (rand);
 		for (guint i = 0; i < n; i++) {
-			guint k = (guint) g_rand_int_range (rand, 0, clean ? 15 : G_N_ELEMENTS (bits));
+			guint k = (guint) g_rand_int_range (rand, 0, clean ? 16 : G_N_ELEMENTS (bits));
 			g_string_append (text, bits[k]);
 			if (g_rand_int_range (rand, 0, 50) == 0)
 				g_string_append_c (text, '\0');

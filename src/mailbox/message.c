@@ -992,9 +992,13 @@ part_bytes (GMimePart *part, gsize max, gboolean *truncated)
 	GByteArray *bytes = g_byte_array_sized_new (encoded_len > 0 && (guint64) encoded_len < (max ? max : 64u << 20)
 	                                            ? (guint) encoded_len : 0);
 	gboolean decoded = FALSE;
-	if (g_mime_data_wrapper_get_encoding (content) == GMIME_CONTENT_ENCODING_BASE64 &&
-	    encoded_len > 0 && encoded_len <= G_MAXUINT) {
-		/* the encoded bytes in, decoded where they lie */
+	GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding (content);
+	gboolean as_is = encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT ||
+	                 encoding == GMIME_CONTENT_ENCODING_8BIT || encoding == GMIME_CONTENT_ENCODING_BINARY;
+	if ((as_is || encoding == GMIME_CONTENT_ENCODING_BASE64) && encoded_len > 0 && encoded_len <= G_MAXUINT) {
+		/* the encoded bytes in (what GMime's copy through a stream
+		 * gives for the encodings that are the bytes as they are),
+		 * base64 decoded where they lie */
 		g_byte_array_set_size (bytes, (guint) encoded_len);
 		gint64 got = 0;
 		gssize n = 0;
@@ -1002,7 +1006,8 @@ part_bytes (GMimePart *part, gsize max, gboolean *truncated)
 			while (got < encoded_len &&
 			       (n = g_mime_stream_read (encoded, (char *) bytes->data + got, (gsize) (encoded_len - got))) > 0)
 				got += n;
-		gssize len = got == encoded_len ? base64_decode_plain (bytes->data, bytes->len) : -1;
+		gssize len = got != encoded_len ? -1
+		           : as_is ? (gssize) got : base64_decode_plain (bytes->data, bytes->len);
 		g_byte_array_set_size (bytes, len < 0 ? 0 : (guint) len);
 		decoded = len >= 0;
 	}

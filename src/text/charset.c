@@ -470,6 +470,17 @@ decode_iso2022jp (const char *data, gsize len)
 	return convert_strict ("EUC-JP-MS", (const char *) euc->data, euc->len);
 }
 
+/* @len bytes known to hold no NUL, as a string: memcpy, where g_strndup
+ * looks for a NUL (and pads with them) byte by byte. */
+static char *
+copy_text (const char *data, gsize len)
+{
+	char *s = g_malloc (len + 1);
+	memcpy (s, data, len);
+	s[len] = '\0';
+	return s;
+}
+
 gboolean
 mh_utf8_validate (const char *text, gsize len)
 {
@@ -500,6 +511,23 @@ mh_utf8_validate (const char *text, gsize len)
 				return FALSE;
 			p += 2;
 		} else if (c < 0xF0) {
+			/* Japanese text is runs of three-byte characters: two
+			 * at a time while their leads are neither E0 nor ED
+			 * (the ones with a narrower second byte) */
+			while (end - p >= 8) {
+				guint64 w;
+				memcpy (&w, p, 8);
+				w = GUINT64_FROM_LE (w);   /* p[0] in the low byte */
+				guint64 lead0 = w & 0x0F, lead3 = (w >> 24) & 0x0F;
+				if ((w & G_GUINT64_CONSTANT (0xC0C0F0C0C0F0)) != G_GUINT64_CONSTANT (0x8080E08080E0) ||
+				    lead0 == 0 || lead0 == 0xD || lead3 == 0 || lead3 == 0xD)
+					break;
+				p += 6;
+			}
+			if (p >= end || *p < 0xE0 || *p >= 0xF0)
+				continue;
+			c = *p;
+			left = (gsize) (end - p);
 			if (left < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
 			    (c == 0xE0 && p[1] < 0xA0) ||    /* overlong */
 			    (c == 0xED && p[1] >= 0xA0))     /* a surrogate */
@@ -549,7 +577,7 @@ decode_as (const char *charset, const char *data, gsize len)
 		if (has_jis_escape (data, len))
 			return NULL;
 		if (mh_utf8_validate (data, len))
-			return g_strndup (data, len);
+			return copy_text (data, len);
 		return NULL;
 	}
 	/* Mail says iso-8859-1 and means windows-1252 (smart quotes). */
@@ -612,7 +640,7 @@ self_evident (const char *data, gsize len)
 	if (has_jis_escape (data, len))
 		return decode_iso2022jp (data, len);
 	if (mh_utf8_validate (data, len))
-		return g_strndup (data, len);
+		return copy_text (data, len);
 	return NULL;
 }
 
@@ -675,7 +703,7 @@ mh_text_to_utf8 (const char *charset, const char *data, gssize len, gboolean *ex
 		if ((guint8) data[i] >= 0x80 || data[i] == 0x1b || data[i] == '\0')
 			ascii = FALSE;
 	if (ascii)
-		return g_strndup (data, (gsize) len);
+		return copy_text (data, (gsize) len);
 
 	*exact = FALSE;
 	for (const char *const *g = guesses; *g; g++)
