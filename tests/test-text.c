@@ -78,6 +78,54 @@ test_header (gconstpointer data)
 	g_assert_cmpstr (out, ==, c->expected);
 }
 
+/* An ASCII value (the most common kind) unfolded by definition: line
+ * ends gone, other control characters made spaces, white space at the
+ * ends stripped.  The same value with a non-ASCII character after it
+ * takes the decoder's general road, and must keep the ASCII part the
+ * same way. */
+static char *
+unfold_by_definition (const char *raw, gboolean strip_end)
+{
+	GString *s = g_string_new (NULL);
+	for (const char *p = raw; *p; p++)
+		if (*p != '\r' && *p != '\n')
+			g_string_append_c (s, (guchar) *p < 0x20 ? ' ' : *p);
+	gsize start = 0;
+	while (start < s->len && s->str[start] == ' ')
+		start++;
+	while (strip_end && s->len > start && s->str[s->len - 1] == ' ')
+		g_string_truncate (s, s->len - 1);
+	char *out = g_strdup (s->str + start);
+	g_string_free (s, TRUE);
+	return out;
+}
+
+static void
+test_header_ascii_unfolded (void)
+{
+	static const char *const bits[] = {
+		"Subject", ": ", "word", " ", "\t", "\r\n ", "\n\t", "\x01", "\x7f", "=", "?", "=?x", "<a@b.example>", ",",
+	};
+	GRand *rand = g_rand_new_with_seed (2711);
+	for (guint round = 0; round < 3000; round++) {
+		g_autoptr (GString) raw = g_string_new (NULL);
+		guint n = (guint) g_rand_int_range (rand, 0, 12);
+		for (guint i = 0; i < n; i++)
+			g_string_append (raw, bits[g_rand_int_range (rand, 0, G_N_ELEMENTS (bits))]);
+		if (strstr (raw->str, "=?"))
+			continue;   /* an encoded-word may start there */
+		g_autofree char *want = unfold_by_definition (raw->str, TRUE);
+		g_autofree char *got = mh_text_decode_header (raw->str);
+		g_assert_cmpstr (got, ==, want);
+		g_autofree char *with_kana = g_strconcat (raw->str, "\xe3\x81\x82", NULL);   /* あ */
+		g_autofree char *head = unfold_by_definition (raw->str, FALSE);
+		g_autofree char *want_kana = g_strconcat (head, "\xe3\x81\x82", NULL);
+		g_autofree char *got_kana = mh_text_decode_header (with_kana);
+		g_assert_cmpstr (got_kana, ==, want_kana);
+	}
+	g_rand_free (rand);
+}
+
 static void
 test_normalize_keeps_structure (void)
 {
@@ -307,6 +355,7 @@ main (int argc, char **argv)
 		g_test_add_data_func (path, &header_cases[i], test_header);
 	}
 	g_test_add_func ("/text/header/normalize", test_normalize_keeps_structure);
+	g_test_add_func ("/text/header/ascii-unfolded", test_header_ascii_unfolded);
 	g_test_add_func ("/text/html", test_html);
 	g_test_add_func ("/text/nfkc", test_nfkc_equals_glib);
 	g_test_add_func ("/text/utf8-validate", test_utf8_validate_equals_glib);

@@ -180,9 +180,29 @@ emit_decoded (GString *out, const char *s, gsize len, gboolean encoded)
 	g_free (utf8);
 }
 
+/* Most header values are ASCII with no encoded-word and no JIS escape:
+ * what walk_header() and emit_decoded() make of those is the value
+ * unfolded, which one pass gives. */
+static gboolean
+plain_ascii_value (const char *raw)
+{
+	for (const guchar *p = (const guchar *) raw; *p; p++)
+		if (*p >= 0x80 || *p == 0x1b || (*p == '=' && p[1] == '?'))
+			return FALSE;
+	return TRUE;
+}
+
 char *
 mh_text_decode_header (const char *raw)
 {
+	if (raw && plain_ascii_value (raw)) {
+		char *value = g_malloc (strlen (raw) + 1), *o = value;
+		for (const char *p = raw; *p; p++)
+			if (*p != '\r' && *p != '\n')
+				*o++ = (guchar) *p < 0x20 ? ' ' : *p;   /* as below */
+		*o = '\0';
+		return g_strstrip (value);
+	}
 	GString *out = g_string_new (NULL);
 	if (raw)
 		walk_header (raw, out, emit_decoded);
