@@ -219,10 +219,52 @@ bmp_normal_ensure (void)
 /* NFKC, case folding and normal_add over a piece of text.  Case folding
  * is character by character (g_utf8_casefold has no context), so the
  * table gives what folding the whole piece would. */
+/* Where the characters of @text from @p on stop being inert (NFKC leaves
+ * them alone and nothing composes with them: mh_text_nfkc_inert) three-
+ * byte ones: the end of a run of kanji and kana. */
+static const guchar *
+inert_run_end (const guchar *p, const guchar *end)
+{
+	while (end - p >= 3 && (p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
+	       mh_text_nfkc_inert (((gunichar) (p[0] & 0x0F) << 12) | ((gunichar) (p[1] & 0x3F) << 6) |
+	                           (p[2] & 0x3F)))
+		p += 3;
+	return p;
+}
+
 static void
 normal_add_text (normal_text *t, const char *text, gssize len)
 {
 	bmp_normal_ensure ();
+	/* the bulk of Japanese text: a piece of inert characters, after
+	 * the ASCII one it starts with, is the same once normalised; none
+	 * folds, is white space or dropped, and all are CJK, so no space
+	 * goes before them.  Kept as they come, without a copy. */
+	const guchar *u = (const guchar *) text, *u_end = u + (len < 0 ? strlen (text) : (gsize) len);
+	const guchar *first = u < u_end && *u < 0x80 ? u + 1 : u;
+	if (first < u_end && inert_run_end (first, u_end) == u_end && t->from == 0 && t->to == G_MAXSIZE) {
+		if (first > u) {
+			guint32 v = bmp_normal[*u];
+			if (v == NORMAL_SPACE)
+				t->pending_space = TRUE;
+			else if (v)
+				normal_keep (t, v);
+		}
+		gsize more = (gsize) (u_end - first) / 3;
+		if (t->n + more + 2 > t->size) {
+			t->size = MAX (t->size * 2, t->n + more + 2);
+			t->chars = g_renew (guint32, t->chars, t->size);
+		}
+		guint32 *out = t->chars + t->n;
+		for (const guchar *p = first; p < u_end; p += 3) {
+			gunichar c = ((gunichar) (p[0] & 0x0F) << 12) | ((gunichar) (p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+			*out++ = t->db ? char_class (t->db, c) : c;
+		}
+		t->n += more;
+		t->pending_space = FALSE;
+		t->last_cjk = TRUE;
+		return;
+	}
 	g_autofree char *nfkc = mh_text_nfkc (text, len);
 	for (const char *p = nfkc; p && *p; p = g_utf8_next_char (p)) {
 		gunichar c = g_utf8_get_char (p);
