@@ -276,9 +276,11 @@ test_iso2022jp_equals_eucjp_ms (void)
 	guint valid = 0;
 	for (guint row = 0x21; row <= 0x7e; row++)
 		for (guint col = 0x21; col <= 0x7e; col++) {
-			char jis[] = { 0x1b, '$', 'B', (char) row, (char) col, 0x1b, '(', 'B', 0 };
-			char euc[] = { (char) (row | 0x80), (char) (col | 0x80), 0 };
-			g_autofree char *want = g_convert (euc, 2, "UTF-8", "EUC-JP-MS", NULL, NULL, NULL);
+			/* each cell twice and then ASCII: each character's bytes
+			 * must end where the next one's begin */
+			char jis[] = { 0x1b, '$', 'B', (char) row, (char) col, (char) row, (char) col, 0x1b, '(', 'B', 'x', 0 };
+			char euc[] = { (char) (row | 0x80), (char) (col | 0x80), (char) (row | 0x80), (char) (col | 0x80), 'x', 0 };
+			g_autofree char *want = g_convert (euc, 5, "UTF-8", "EUC-JP-MS", NULL, NULL, NULL);
 			gboolean exact;
 			g_autofree char *got = mh_text_to_utf8 ("iso-2022-jp", jis, -1, &exact);
 			if (want) {

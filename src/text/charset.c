@@ -336,7 +336,10 @@ convert_strict (const char *from, const char *data, gsize len)
  * EUC-JP-MS rejects. */
 #define JIS_CELLS (94 * 94)
 #define KANA_CELLS 63   /* 0x21..0x5F in ESC ( I */
-static gunichar *jis_to_ucs;   /* JIS_CELLS then KANA_CELLS; NULL: no fast path */
+/* JIS_CELLS then KANA_CELLS: each character's UTF-8 bytes (up to three,
+ * first in the low byte) and their number in the top byte; 0 where
+ * EUC-JP-MS has none.  NULL: no fast path. */
+static guint32 *jis_to_utf8;
 
 /* What EUC-JP-MS makes of @len bytes: one BMP character that is not a
  * surrogate, else 0. */
@@ -373,17 +376,21 @@ jis_table_init (gpointer unused)
 			return NULL;
 		}
 	}
-	gunichar *table = g_new0 (gunichar, JIS_CELLS + KANA_CELLS);
-	for (guint i = 0; i < JIS_CELLS; i++) {
+	guint32 *table = g_new0 (guint32, JIS_CELLS + KANA_CELLS);
+	for (guint i = 0; i < JIS_CELLS + KANA_CELLS; i++) {
 		guint8 pair[2] = { (guint8) (0xA1 + i / 94), (guint8) (0xA1 + i % 94) };
-		table[i] = eucjp_one (cd, pair, 2);
-	}
-	for (guint i = 0; i < KANA_CELLS; i++) {
-		guint8 pair[2] = { 0x8E, (guint8) (0xA1 + i) };
-		table[JIS_CELLS + i] = eucjp_one (cd, pair, 2);
+		if (i >= JIS_CELLS) {
+			pair[0] = 0x8E;
+			pair[1] = (guint8) (0xA1 + i - JIS_CELLS);
+		}
+		gunichar u = eucjp_one (cd, pair, 2);
+		guint8 b[6] = { 0 };
+		/* beyond the BMP (none is) the iconv path decides */
+		gint n = u == 0 || u >= 0x10000 ? 0 : g_unichar_to_utf8 (u, (char *) b);
+		table[i] = n ? b[0] | (guint32) b[1] << 8 | (guint32) b[2] << 16 | (guint32) n << 24 : 0;
 	}
 	iconv_close (cd);
-	jis_to_ucs = table;
+	jis_to_utf8 = table;
 	return table;
 }
 
@@ -396,7 +403,7 @@ decode_iso2022jp_direct (const guint8 *in, gsize len)
 {
 	static GOnce once = G_ONCE_INIT;
 	g_once (&once, jis_table_init, NULL);
-	if (!jis_to_ucs)
+	if (!jis_to_utf8)
 		return NULL;
 
 	/* a pair (two bytes) becomes at most three, a kana byte three */
@@ -426,30 +433,24 @@ decode_iso2022jp_direct (const guint8 *in, gsize len)
 			i++;
 			continue;
 		}
-		gunichar u;
+		guint32 u;
 		if (mode == JIS_KANA) {
-			u = jis_to_ucs[JIS_CELLS + (c - 0x21)];
+			u = jis_to_utf8[JIS_CELLS + (c - 0x21)];
 			i++;
 		} else {
 			if (i + 1 >= len || in[i + 1] < 0x21 || in[i + 1] > 0x7e)
 				goto other;
-			u = jis_to_ucs[(c - 0x21) * 94 + (in[i + 1] - 0x21)];
+			u = jis_to_utf8[(c - 0x21) * 94 + (in[i + 1] - 0x21)];
 			i += 2;
 		}
 		if (u == 0)
 			goto other;
-		/* the table holds BMP characters only (jis_table_init): encoded
-		 * here, a call per character less */
-		if (u < 0x80) {
-			*o++ = (char) u;
-		} else if (u < 0x800) {
-			*o++ = (char) (0xC0 | (u >> 6));
-			*o++ = (char) (0x80 | (u & 0x3F));
-		} else {
-			*o++ = (char) (0xE0 | (u >> 12));
-			*o++ = (char) (0x80 | ((u >> 6) & 0x3F));
-			*o++ = (char) (0x80 | (u & 0x3F));
-		}
+		/* the bytes as the table holds them: no branch on their number
+		 * (the byte after the last is written over next) */
+		o[0] = (char) u;
+		o[1] = (char) (u >> 8);
+		o[2] = (char) (u >> 16);
+		o += u >> 24;
 	}
 	*o = '\0';
 	return out;
