@@ -911,7 +911,8 @@ static const guint16 base64_value[256] = {
 #undef O
 };
 
-/* Decodes @len bytes of base64 in place, when they are the base64 every
+/* Decodes @len bytes of base64 at @data into @out (room for @len * 3 / 4
+ * + 3 bytes; @data itself will do), when they are the base64 every
  * mailer writes: digits and line ends, and at the end either nothing or
  * the padding of the last group of four.  Four digits are decoded at a
  * time, where GMime's filter takes one byte at a time through a stream;
@@ -919,10 +920,10 @@ static const guint16 base64_value[256] = {
  * the end, a group cut short) returns -1 and is left to GMime, whose
  * answer for it is the one we give.  Otherwise the decoded length. */
 static gssize
-base64_decode_plain (guint8 *data, gsize len)
+base64_decode_plain (const guint8 *data, gsize len, guint8 *out_start)
 {
 	const guint8 *in = data, *end = data + len;
-	guint8 *out = data;   /* three bytes out for four in: never ahead */
+	guint8 *out = out_start;   /* three bytes out for four in: never ahead */
 	guint32 group = 0;
 	guint n = 0;          /* digits in @group */
 	while (in < end) {
@@ -968,12 +969,27 @@ base64_decode_plain (guint8 *data, gsize len)
 			*out++ = (guint8) (group >> 16);
 			if (n == 3)
 				*out++ = (guint8) (group >> 8);
-			return out - data;
+			return out - out_start;
 		} else {
 			return -1;
 		}
 	}
-	return n == 0 ? out - data : -1;
+	return n == 0 ? out - out_start : -1;
+}
+
+/* The bytes of a part's content stream as they lie in the message, when
+ * GMime parsed it from memory (its content is then a window on the
+ * message's array): no copy through the stream. */
+static const guint8 *
+stream_bytes_in_place (GMimeStream *stream, gint64 len)
+{
+	if (!GMIME_IS_STREAM_MEM (stream) || g_mime_stream_reset (stream) != 0)
+		return NULL;
+	GByteArray *all = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+	gint64 start = g_mime_stream_tell (stream);
+	if (!all || start < 0 || start > (gint64) all->len || len > (gint64) all->len - start)
+		return NULL;
+	return all->data + start;
 }
 
 /* Decoded content of a leaf part; *truncated when above @max. */
@@ -996,18 +1012,29 @@ part_bytes (GMimePart *part, gsize max, gboolean *truncated)
 	gboolean as_is = encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT ||
 	                 encoding == GMIME_CONTENT_ENCODING_8BIT || encoding == GMIME_CONTENT_ENCODING_BINARY;
 	if ((as_is || encoding == GMIME_CONTENT_ENCODING_BASE64) && encoded_len > 0 && encoded_len <= G_MAXUINT) {
-		/* the encoded bytes in (what GMime's copy through a stream
-		 * gives for the encodings that are the bytes as they are),
-		 * base64 decoded where they lie */
-		g_byte_array_set_size (bytes, (guint) encoded_len);
-		gint64 got = 0;
-		gssize n = 0;
-		if (g_mime_stream_reset (encoded) == 0)
-			while (got < encoded_len &&
-			       (n = g_mime_stream_read (encoded, (char *) bytes->data + got, (gsize) (encoded_len - got))) > 0)
-				got += n;
-		gssize len = got != encoded_len ? -1
-		           : as_is ? (gssize) got : base64_decode_plain (bytes->data, bytes->len);
+		/* the encoded bytes where they lie, or read in (what GMime's
+		 * copy through a stream gives for the encodings that are the
+		 * bytes as they are); base64 decoded from there */
+		const guint8 *src = stream_bytes_in_place (encoded, encoded_len);
+		gssize len = -1;
+		if (src && as_is) {
+			g_byte_array_append (bytes, src, (guint) encoded_len);
+			len = encoded_len;
+		} else if (src) {
+			g_byte_array_set_size (bytes, (guint) (encoded_len / 4 * 3 + 3));
+			len = base64_decode_plain (src, (gsize) encoded_len, bytes->data);
+		} else {
+			g_byte_array_set_size (bytes, (guint) encoded_len);
+			gint64 got = 0;
+			gssize n = 0;
+			if (g_mime_stream_reset (encoded) == 0)
+				while (got < encoded_len &&
+				       (n = g_mime_stream_read (encoded, (char *) bytes->data + got,
+				                                (gsize) (encoded_len - got))) > 0)
+					got += n;
+			len = got != encoded_len ? -1
+			    : as_is ? (gssize) got : base64_decode_plain (bytes->data, bytes->len, bytes->data);
+		}
 		g_byte_array_set_size (bytes, len < 0 ? 0 : (guint) len);
 		decoded = len >= 0;
 	}
