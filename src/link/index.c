@@ -260,6 +260,13 @@ keep_string (mh_thread_index *index, const char *s)
 static char *
 lower_case (const char *s)
 {
+	/* an address is ASCII nearly always: lowered without asking the
+	 * locale (g_utf8_strdown makes "I" a dotless "ı" in Turkish) */
+	gboolean ascii = TRUE;
+	for (const char *p = s; *p && ascii; p++)
+		ascii = (guchar) *p < 0x80;
+	if (ascii)
+		return g_ascii_strdown (s, -1);
 	if (g_utf8_validate (s, -1, NULL))
 		return g_utf8_strdown (s, -1);
 	g_autofree char *valid = g_utf8_make_valid (s, -1);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "mailhunt/link.h"
+#include "mailhunt/text.h"
 
 /* Lines of a body looked at; a body of more lines is scanned up to here. */
 #define QUOTE_MAX_LINES   100000
@@ -851,7 +852,7 @@ mh_subject_is_reply (const char *subject)
 	if (!subject)
 		return FALSE;
 	g_autofree char *valid = g_utf8_make_valid (subject, -1);
-	g_autofree char *nfkc = g_utf8_normalize (valid, -1, G_NORMALIZE_NFKC);
+	g_autofree char *nfkc = mh_text_nfkc (valid, -1);   /* what g_utf8_normalize gives, faster */
 	if (!nfkc)
 		return FALSE;
 	const char *p = nfkc, *end = nfkc + strlen (nfkc);
@@ -867,7 +868,7 @@ mh_subject_normalise (const char *subject)
 	if (!subject)
 		return g_strdup ("");
 	g_autofree char *valid = g_utf8_make_valid (subject, -1);
-	g_autofree char *nfkc = g_utf8_normalize (valid, -1, G_NORMALIZE_NFKC);
+	g_autofree char *nfkc = mh_text_nfkc (valid, -1);   /* what g_utf8_normalize gives, faster */
 	if (!nfkc)
 		return g_strdup ("");
 
