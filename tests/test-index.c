@@ -565,6 +565,25 @@ test_fingerprint_reference (void)
 			g_assert_cmpmem (got->data, got->len * sizeof (guint32), want->data, want->len * sizeof (guint32));
 		g_string_free (text, TRUE);
 	}
+	/* a piece longer than what the index gathers before hashing (a run
+	 * of kanji with no ASCII), then a character that makes it need
+	 * NFKC: the piece is shingled again from its start */
+	static const char *const tails[] = { "\xef\xbd\xb6", "\xe3\x82\x99", "\xf0\x9f\x98\x80", "x", "" };
+	for (guint run = 500; run < 1400; run += 300)
+		for (guint t = 0; t < G_N_ELEMENTS (tails); t++) {
+			GString *text = g_string_new ("Re: ");
+			for (guint i = 0; i < run; i++)   /* kanji, no two shingles alike */
+				g_string_append_unichar (text, 0x4E00 + prng_below (&r, 0x5000));
+			g_string_append (text, tails[t]);
+			for (guint i = 0; i < run / 2; i++)
+				g_string_append_unichar (text, 0x4E00 + prng_below (&r, 0x5000));
+			g_string_append (text, " end");
+			g_autoptr (GArray) want = reference_fingerprint (text->str);
+			g_autoptr (GArray) got = _mh_index_fingerprint (text->str, text->len);
+			g_assert_cmpuint (got->len, ==, want->len);
+			g_assert_cmpmem (got->data, got->len * sizeof (guint32), want->data, want->len * sizeof (guint32));
+			g_string_free (text, TRUE);
+		}
 }
 
 static void
