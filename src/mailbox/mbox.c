@@ -552,6 +552,15 @@ scan_lines (mh_mbox_splitter *s, gboolean at_eof)
 		if (nl) {
 			gsize start = s->scan, end = (gsize) (nl - base) + 1;
 			s->scan = end;
+			/* most lines are in a body (base64 above all) and matter to
+			 * nobody: known by their first byte (process_line would
+			 * take them for LINE_OTHER and do nothing but that) */
+			guint8 first = base[start];
+			if (!s->in_header_block && !s->cand && !s->at_file_start && !s->resuming &&
+			    first != '\n' && first != '\r' && first != 'F' && (first != '-' || !s->multipart_open)) {
+				s->prev_blank = FALSE;
+				continue;
+			}
 			process_line (s, start, end - start, end);
 		} else if (avail >= CLASSIFY_BYTES) {
 			gsize start = s->scan;
