@@ -482,7 +482,7 @@ test_interleaved (void)
 }
 
 /* Random bytes as messages and as quotes: every result stays in range. */
-/* The fingerprint by its definition (docs/linking-index.md), slowly:
+/* The fingerprint by its definition (docs/linking.md), slowly:
  * the whole text through NFKC, then per character GLib's own answers
  * for white space, controls and lower case, each shingle hashed whole
  * (the index's mixer makes the unit).  The index gets there by faster
@@ -664,7 +664,7 @@ test_boilerplate (void)
 	g_assert_cmpuint (none->len, ==, 0);
 	/* the disclaimer alone matches nothing either: its units are dropped,
 	 * the rarer ones too (counted against the messages whose sample could
-	 * hold them: docs/linking-index.md, "Boilerplate") */
+	 * hold them: docs/linking.md, "Boilerplate") */
 	g_autoptr (GArray) alone = find (index, disclaimer, 0.3);
 	g_test_message ("the disclaimer alone: %u matches at 0.3", alone->len);
 	g_assert_cmpuint (alone->len, ==, 0);

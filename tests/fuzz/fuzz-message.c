@@ -24,7 +24,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 	limits.max_body_text = 64 * 1024;
 
 	mh_locator loc = { .file = (char *) "fuzz", .offset = 0, .length = (gint64) size };
-	mh_message *m = mh_message_new_from_bytes ((const char *) data, size, &loc, &limits);
+	/* an odd size: the array is handed over, as the mbox reader does */
+	mh_message *m;
+	if (size % 2) {
+		GByteArray *bytes = g_byte_array_sized_new ((guint) size + 1);
+		g_byte_array_append (bytes, data, (guint) size);
+		m = mh_message_new_from_byte_array (bytes, size, &loc, &limits);
+	} else {
+		m = mh_message_new_from_bytes ((const char *) data, size, &loc, &limits);
+	}
 	mh_analyse_message (m, NULL);
 	for (guint i = 0; i < m->attachments->len; i++) {
 		GBytes *b = mh_attachment_get_bytes (g_ptr_array_index (m->attachments, i), 1024);
