@@ -162,6 +162,20 @@ gmime_decoded (mh_attachment *a)
 	return bytes;
 }
 
+/* The one attachment of @m: mailhunt's bytes of it (and its size) must
+ * be GMime's, which are returned. */
+static GByteArray *
+attachment_like_gmime (const mh_message *m)
+{
+	g_assert_cmpuint (m->attachments->len, ==, 1);
+	mh_attachment *a = g_ptr_array_index (m->attachments, 0);
+	GByteArray *want = gmime_decoded (a);
+	g_autoptr (GBytes) got = mh_attachment_get_bytes (a, 0);
+	g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), want->data, want->len);
+	g_assert_cmpuint (a->size, ==, want->len);
+	return want;
+}
+
 /* Base64 attachments of every length up to a few groups, written in
  * lines of different widths (a group across two lines, one digit a
  * line), with LF or CRLF, and spoilt in the ways mailers and attackers
@@ -221,12 +235,7 @@ test_base64_like_gmime (void)
 					"Content-Transfer-Encoding: base64%s%s%s%s--B--%s",
 					eol, eol, eol, eol, eol, eol, eol, body->str, eol, eol);
 				g_autoptr (mh_message) m = build (mail);
-				g_assert_cmpuint (m->attachments->len, ==, 1);
-				mh_attachment *a = g_ptr_array_index (m->attachments, 0);
-				g_autoptr (GByteArray) want = gmime_decoded (a);
-				g_autoptr (GBytes) got = mh_attachment_get_bytes (a, 0);
-				g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), want->data, want->len);
-				g_assert_cmpuint (a->size, ==, want->len);
+				g_autoptr (GByteArray) want = attachment_like_gmime (m);
 				if (!sp)
 					g_assert_cmpmem (want->data, want->len, raw, len);
 				n_plain += !sp;
@@ -263,12 +272,7 @@ test_identity_like_gmime (void)
 			g_string_append (mail, "\r\n--B--\r\n");
 			mh_locator loc = { .file = (char *) "test.eml" };
 			g_autoptr (mh_message) m = mh_message_new_from_bytes (mail->str, mail->len, &loc, NULL);
-			g_assert_cmpuint (m->attachments->len, ==, 1);
-			mh_attachment *a = g_ptr_array_index (m->attachments, 0);
-			g_autoptr (GByteArray) want = gmime_decoded (a);
-			g_autoptr (GBytes) got = mh_attachment_get_bytes (a, 0);
-			g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got), want->data, want->len);
-			g_assert_cmpuint (a->size, ==, want->len);
+			g_autoptr (GByteArray) want = attachment_like_gmime (m);
 			g_string_free (body, TRUE);
 		}
 	}
