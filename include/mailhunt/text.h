@@ -95,6 +95,16 @@ mh_printable_span (const char *s, gsize i, gsize n)
 	return j - i;
 }
 
+/* The character of a three-byte UTF-8 sequence at @p (checked already):
+ * the kanji and kana that make most of Japanese text, read inline by the
+ * loops that go through it character by character. */
+static inline gunichar
+mh_utf8_bmp3 (const void *p)
+{
+	const guchar *b = p;
+	return ((gunichar) (b[0] & 0x0F) << 12) | ((gunichar) (b[1] & 0x3F) << 6) | (b[2] & 0x3F);
+}
+
 /* g_ascii_tolower (@c), inline: the readers lower every byte of macros
  * and strings, and GLib's is a call each. */
 static inline guchar

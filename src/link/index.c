@@ -263,11 +263,9 @@ lower_case (const char *s)
 {
 	/* an address is ASCII nearly always: lowered without asking the
 	 * locale (g_utf8_strdown makes "I" a dotless "ı" in Turkish) */
-	gboolean ascii = TRUE;
-	for (const char *p = s; *p && ascii; p++)
-		ascii = (guchar) *p < 0x80;
-	if (ascii)
-		return g_ascii_strdown (s, -1);
+	gsize len = strlen (s);
+	if (mh_ascii_span (s, 0, len) == len)
+		return g_ascii_strdown (s, (gssize) len);
 	if (g_utf8_validate (s, -1, NULL))
 		return g_utf8_strdown (s, -1);
 	g_autofree char *valid = g_utf8_make_valid (s, -1);
@@ -512,8 +510,7 @@ shingle_piece (const char *piece, gsize len, gpointer data)
 				c = ((gunichar) (b & 0x1F) << 6) | ((guchar) p[1] & 0x3F);
 				p += 2;
 			} else {
-				c = ((gunichar) (b & 0x0F) << 12) | ((gunichar) ((guchar) p[1] & 0x3F) << 6) |
-				    ((guchar) p[2] & 0x3F);
+				c = mh_utf8_bmp3 (p);
 				p += 3;
 			}
 			c = bmp_fold[c] & FOLD_CHAR;
@@ -586,7 +583,7 @@ shingle_text (shingler *sh, const char *text, gsize len)
 			    (b == 0xE0 && p[1] < 0xA0) ||    /* overlong */
 			    (b == 0xED && p[1] >= 0xA0))     /* a surrogate */
 				return FALSE;
-			f = bmp_fold[((gunichar) (b & 0x0F) << 12) | ((gunichar) (p[1] & 0x3F) << 6) | (p[2] & 0x3F)];
+			f = bmp_fold[mh_utf8_bmp3 (p)];
 			p += 3;
 		} else {
 			if (b >= 0xF5 || left < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||

@@ -586,14 +586,13 @@ mh_mbox_splitter_feed (mh_mbox_splitter *s, const char *data, gsize len)
 {
 	g_return_if_fail (s && !s->finished);
 	while (len > 0 && s->status == MH_MBOX_SPLITTER_READING) {
-		/* lines are looked at when the file offset reaches a multiple
-		 * of SLICE, whatever the sizes fed (see the top of this file);
-		 * this also keeps a huge write from outrunning shedding */
-		gsize n = MIN (len, SLICE - (gsize) (s->end_offset % SLICE));
-		g_byte_array_append (s->buf, (const guint8 *) data, (guint) n);
-		s->end_offset += (gint64) n;
-		if (s->end_offset % SLICE == 0)
-			scan_lines (s, FALSE);
+		gsize room = 0;
+		guint8 *at = mh_mbox_splitter_reserve (s, &room);
+		if (!at)
+			return;
+		gsize n = MIN (len, room);
+		memcpy (at, data, n);
+		mh_mbox_splitter_commit (s, n);
 		data += n;
 		len -= n;
 	}
@@ -603,7 +602,10 @@ guint8 *
 mh_mbox_splitter_reserve (mh_mbox_splitter *s, gsize *len)
 {
 	g_return_val_if_fail (s && !s->finished && s->reserved_at == G_MAXSIZE && len, NULL);
-	/* up to the next slice boundary: the lines are looked at there */
+	/* up to the next slice boundary: lines are looked at when the file
+	 * offset reaches a multiple of SLICE, whatever the sizes read (see
+	 * the top of this file); this also keeps a huge write from
+	 * outrunning shedding */
 	gsize n = SLICE - (gsize) (s->end_offset % SLICE);
 	s->reserved_at = s->buf->len;
 	g_byte_array_set_size (s->buf, (guint) (s->reserved_at + n));

@@ -911,8 +911,8 @@ static const guint16 base64_value[256] = {
 #undef O
 };
 
-/* Decodes @len bytes of base64 at @data into @out (room for @len * 3 / 4
- * + 3 bytes; @data itself will do), when they are the base64 every
+/* Decodes @len bytes of base64 at @data into @out_start (room for
+ * @len * 3 / 4 + 3 bytes), when they are the base64 every
  * mailer writes: digits and line ends, and at the end either nothing or
  * the padding of the last group of four.  Four digits are decoded at a
  * time, where GMime's filter takes one byte at a time through a stream;
@@ -923,7 +923,7 @@ static gssize
 base64_decode_plain (const guint8 *data, gsize len, guint8 *out_start)
 {
 	const guint8 *in = data, *end = data + len;
-	guint8 *out = out_start;   /* three bytes out for four in: never ahead */
+	guint8 *out = out_start;
 	guint32 group = 0;
 	guint n = 0;          /* digits in @group */
 	while (in < end) {
@@ -1012,9 +1012,10 @@ part_bytes (GMimePart *part, gsize max, gboolean *truncated)
 	gboolean as_is = encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT ||
 	                 encoding == GMIME_CONTENT_ENCODING_8BIT || encoding == GMIME_CONTENT_ENCODING_BINARY;
 	if ((as_is || encoding == GMIME_CONTENT_ENCODING_BASE64) && encoded_len > 0 && encoded_len <= G_MAXUINT) {
-		/* the encoded bytes where they lie, or read in (what GMime's
-		 * copy through a stream gives for the encodings that are the
-		 * bytes as they are); base64 decoded from there */
+		/* the encoded bytes where they lie in the message (the bytes
+		 * GMime's copy through a stream gives for the encodings that
+		 * are them as they are); base64 decoded from there.  A part not
+		 * parsed from memory goes through GMime below. */
 		const guint8 *src = stream_bytes_in_place (encoded, encoded_len);
 		gssize len = -1;
 		if (src && as_is) {
@@ -1023,17 +1024,6 @@ part_bytes (GMimePart *part, gsize max, gboolean *truncated)
 		} else if (src) {
 			g_byte_array_set_size (bytes, (guint) (encoded_len / 4 * 3 + 3));
 			len = base64_decode_plain (src, (gsize) encoded_len, bytes->data);
-		} else {
-			g_byte_array_set_size (bytes, (guint) encoded_len);
-			gint64 got = 0;
-			gssize n = 0;
-			if (g_mime_stream_reset (encoded) == 0)
-				while (got < encoded_len &&
-				       (n = g_mime_stream_read (encoded, (char *) bytes->data + got,
-				                                (gsize) (encoded_len - got))) > 0)
-					got += n;
-			len = got != encoded_len ? -1
-			    : as_is ? (gssize) got : base64_decode_plain (bytes->data, bytes->len, bytes->data);
 		}
 		g_byte_array_set_size (bytes, len < 0 ? 0 : (guint) len);
 		decoded = len >= 0;
@@ -1359,8 +1349,9 @@ starts_with_header (const char *data, gsize len)
  * buffer in steps that cost quadratic time on a multi-megabyte line. */
 #define MAX_HEADER_LINE (64 * 1024)
 
-/* Copies the message, cutting lines of its header block longer than
- * MAX_HEADER_LINE; returns how many were cut. */
+/* Copies the message to @out, cutting lines of its header block longer
+ * than MAX_HEADER_LINE; returns how many were cut.  With @out NULL, only
+ * whether one would be (1 or 0). */
 static guint
 copy_capping_header_lines (const char *data, gsize len, GByteArray *out)
 {
@@ -1372,17 +1363,20 @@ copy_capping_header_lines (const char *data, gsize len, GByteArray *out)
 		gsize line = end - i;
 		gboolean blank = line == 1 || (line == 2 && data[i] == '\r') || (!nl && line == 0);
 		if (line > MAX_HEADER_LINE) {
+			if (!out)
+				return 1;
 			g_byte_array_append (out, (const guint8 *) data + i, MAX_HEADER_LINE);
 			if (nl)
 				g_byte_array_append (out, (const guint8 *) "\n", 1);
 			cut++;
-		} else {
+		} else if (out) {
 			g_byte_array_append (out, (const guint8 *) data + i, (guint) line);
 		}
 		i = end;
 		if (blank) {
 			/* the body is copied as it is */
-			g_byte_array_append (out, (const guint8 *) data + i, (guint) (len - i));
+			if (out)
+				g_byte_array_append (out, (const guint8 *) data + i, (guint) (len - i));
 			break;
 		}
 	}
@@ -1401,24 +1395,6 @@ mh_message_new_from_mime (GMimeMessage *mime, const mh_locator *locator, const m
 	return build_from_mime (mime, locator, 0, limits, &count);
 }
 
-/* Whether a header line of @data is longer than MAX_HEADER_LINE. */
-static gboolean
-has_long_header_line (const char *data, gsize len)
-{
-	gsize i = 0;
-	while (i < len) {
-		const char *nl = memchr (data + i, '\n', len - i);
-		gsize end = nl ? (gsize) (nl - data) + 1 : len;
-		gsize line = end - i;
-		if (line > MAX_HEADER_LINE)
-			return TRUE;
-		if (line == 1 || (line == 2 && data[i] == '\r'))
-			return FALSE;   /* the blank line: the body follows */
-		i = end;
-	}
-	return FALSE;
-}
-
 static mh_message *message_from_stream (GByteArray *bytes, const char *data, gsize len, guint cut,
                                         const mh_locator *locator, const mh_limits *limits);
 
@@ -1434,7 +1410,7 @@ mh_message *
 mh_message_new_from_byte_array (GByteArray *bytes, gsize len, const mh_locator *locator, const mh_limits *limits)
 {
 	g_return_val_if_fail (bytes && len <= bytes->len, NULL);
-	if (has_long_header_line ((const char *) bytes->data, len)) {
+	if (copy_capping_header_lines ((const char *) bytes->data, len, NULL) > 0) {   /* a line to cut */
 		mh_message *m = mh_message_new_from_bytes ((const char *) bytes->data, len, locator, limits);
 		g_byte_array_unref (bytes);
 		return m;

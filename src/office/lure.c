@@ -226,8 +226,7 @@ static const guchar *
 inert_run_end (const guchar *p, const guchar *end)
 {
 	while (end - p >= 3 && (p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
-	       mh_text_nfkc_inert (((gunichar) (p[0] & 0x0F) << 12) | ((gunichar) (p[1] & 0x3F) << 6) |
-	                           (p[2] & 0x3F)))
+	       mh_text_nfkc_inert (mh_utf8_bmp3 (p)))
 		p += 3;
 	return p;
 }
@@ -257,7 +256,7 @@ normal_add_text (normal_text *t, const char *text, gssize len)
 		}
 		guint32 *out = t->chars + t->n;
 		for (const guchar *p = first; p < u_end; p += 3) {
-			gunichar c = ((gunichar) (p[0] & 0x0F) << 12) | ((gunichar) (p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+			gunichar c = mh_utf8_bmp3 (p);
 			*out++ = t->db ? char_class (t->db, c) : c;
 		}
 		t->n += more;

@@ -761,8 +761,7 @@ mh_text_nfkc_pieces (const char *text, gssize len, mh_text_piece_fn fn, gpointer
 		}
 		/* every inert character takes three bytes */
 		if (c < 0xE0 || c >= 0xF0 ||
-		    !mh_text_nfkc_inert (((gunichar) (c & 0x0F) << 12) | ((gunichar) ((guchar) p[1] & 0x3F) << 6) |
-		                 ((guchar) p[2] & 0x3F))) {
+		    !mh_text_nfkc_inert (mh_utf8_bmp3 (p))) {
 			needs = TRUE;
 			p++;
 		} else

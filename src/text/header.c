@@ -195,17 +195,14 @@ plain_ascii_value (const char *raw)
 char *
 mh_text_decode_header (const char *raw)
 {
-	if (raw && plain_ascii_value (raw)) {
-		char *value = g_malloc (strlen (raw) + 1), *o = value;
-		for (const char *p = raw; *p; p++)
-			if (*p != '\r' && *p != '\n')
-				*o++ = (guchar) *p < 0x20 ? ' ' : *p;   /* as below */
-		*o = '\0';
-		return g_strstrip (value);
-	}
 	GString *out = g_string_new (NULL);
-	if (raw)
+	if (raw && plain_ascii_value (raw)) {
+		for (const char *p = raw; *p; p++)   /* unfolded */
+			if (*p != '\r' && *p != '\n')
+				g_string_append_c (out, *p);
+	} else if (raw) {
 		walk_header (raw, out, emit_decoded);
+	}
 	/* control characters have no place in a one-line value */
 	for (gsize i = 0; i < out->len; i++)
 		if ((guint8) out->str[i] < 0x20)
