@@ -1119,6 +1119,199 @@ test_entry_record (void)
 	g_array_unref (e.units);
 }
 
+/* What json-glib writes for the members of a record, as the reference of
+ * bulk-records.c's own writer. */
+static char *
+reference_line (JsonBuilder *b)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream (&buf, &size);
+	json_builder_end_object (b);
+	mh_jsonl_write (out, b);
+	fclose (out);
+	return buf;
+}
+
+static void
+reference_string (JsonBuilder *b, const char *name, const char *value)
+{
+	json_builder_set_member_name (b, name);
+	if (value)
+		json_builder_add_string_value (b, value);
+	else
+		json_builder_add_null_value (b);
+}
+
+/* A random string of 0 to 40 bytes: any byte but NUL and U+001F (which
+ * json-glib leaves bare, and mailhunt escapes), often not UTF-8. */
+static char *
+random_value (GRand *rand)
+{
+	static const char *const pieces[] = { "\"", "\\", "\n", "\r\n", "\t", "\b\f", "\x7f",
+	                                      "\x01", "\x1b$B", "資料", "\xe8\xb3", "\xff", "a b" };
+	GString *s = g_string_new (NULL);
+	guint n = (guint) g_rand_int_range (rand, 0, 12);
+	for (guint i = 0; i < n; i++) {
+		if (g_rand_boolean (rand)) {
+			g_string_append (s, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+		} else {
+			guchar c = (guchar) g_rand_int_range (rand, 1, 256);
+			g_string_append_c (s, c == 0x1F ? 'x' : (char) c);
+		}
+	}
+	return g_string_free (s, FALSE);
+}
+
+static char *
+written (void (*write) (FILE *, gconstpointer), gconstpointer data)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream (&buf, &size);
+	write (out, data);
+	fclose (out);
+	return buf;
+}
+
+typedef struct {
+	const char *file, *folder, *what;
+	gint64 index;
+} error_args;
+
+static void
+write_error (FILE *out, gconstpointer data)
+{
+	const error_args *a = data;
+	mh_bulk_write_error (out, a->file, a->folder, a->index, a->what);
+}
+
+static void
+write_entry (FILE *out, gconstpointer data)
+{
+	mh_bulk_write_entry (out, data);
+}
+
+static void
+write_tail (FILE *out, gconstpointer data)
+{
+	mh_bulk_write_tail (out, data);
+}
+
+/* The records are written by hand, not by json-glib: the same text as
+ * json-glib's for any strings (control characters, quotes, bytes that
+ * are not UTF-8), and the strings read back as they were. */
+static void
+test_records_like_json_glib (void)
+{
+	g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+	for (guint round = 0; round < 2000; round++) {
+		g_autofree char *file = random_value (rand), *folder = random_value (rand);
+		g_autofree char *what = random_value (rand), *subject = random_value (rand);
+		g_autofree char *p1 = random_value (rand), *p2 = random_value (rand);
+
+		/* an error record, with null for a folder now and then */
+		error_args a = { file, round % 3 ? folder : NULL, what, (gint64) round - 1000 };
+		g_autofree char *mine = written (write_error, &a);
+		g_autoptr (JsonBuilder) b = json_builder_new ();
+		json_builder_begin_object (b);
+		reference_string (b, "type", "error");
+		reference_string (b, "file", a.file);
+		reference_string (b, "folder", a.folder);
+		json_builder_set_member_name (b, "index");
+		json_builder_add_int_value (b, a.index);
+		reference_string (b, "error", a.what);
+		g_autofree char *theirs = reference_line (b);
+		g_assert_cmpstr (mine, ==, theirs);
+		g_autoptr (mh_flat_record) r = mh_flat_record_new ();
+		g_autoptr (GError) error = NULL;
+		g_assert_true (mh_flat_record_parse (r, mine, strlen (mine) - 1, &error));
+		g_autofree char *back = NULL;
+		g_assert_true (mh_bulk_get_string (r, "file", FALSE, &back, &error));
+		g_assert_no_error (error);
+		g_assert_cmpstr (back, ==, file);
+
+		/* an index entry: a list, a null date or a number, a boolean */
+		g_autoptr (GPtrArray) participants = g_ptr_array_new ();
+		g_ptr_array_add (participants, p1);
+		if (round % 2)
+			g_ptr_array_add (participants, p2);
+		g_autoptr (GArray) units = g_array_new (FALSE, FALSE, sizeof (guint32));
+		guint32 unit = g_rand_int (rand);
+		g_array_append_val (units, unit);
+		mh_index_entry e = { .mailbox = "box", .file = file, .folder = folder, .index = round,
+		                     .offset = round * 7, .date_unix = round % 4 ? (gint64) round * 1000 : G_MININT64,
+		                     .message_id = what, .subject = subject, .from = p1, .to = NULL,
+		                     .participants = participants, .units = units, .threshold = unit / 2,
+		                     .capped = round % 5 == 0 };
+		g_autofree char *mine_entry = written (write_entry, &e);
+		g_autoptr (JsonBuilder) eb = json_builder_new ();
+		json_builder_begin_object (eb);
+		reference_string (eb, "type", "indexed");
+		reference_string (eb, "mailbox", e.mailbox);
+		reference_string (eb, "file", e.file);
+		reference_string (eb, "folder", e.folder);
+		json_builder_set_member_name (eb, "index");
+		json_builder_add_int_value (eb, e.index);
+		json_builder_set_member_name (eb, "offset");
+		json_builder_add_int_value (eb, e.offset);
+		json_builder_set_member_name (eb, "date_unix");
+		if (e.date_unix == G_MININT64)
+			json_builder_add_null_value (eb);
+		else
+			json_builder_add_int_value (eb, e.date_unix);
+		reference_string (eb, "message_id", e.message_id);
+		reference_string (eb, "subject", e.subject);
+		reference_string (eb, "from", e.from);
+		reference_string (eb, "to", e.to);
+		json_builder_set_member_name (eb, "participants");
+		json_builder_begin_array (eb);
+		for (guint i = 0; i < participants->len; i++)
+			json_builder_add_string_value (eb, g_ptr_array_index (participants, i));
+		json_builder_end_array (eb);
+		g_autofree char *hex = g_strdup_printf ("%08x", unit);
+		reference_string (eb, "units", hex);
+		json_builder_set_member_name (eb, "threshold");
+		json_builder_add_int_value (eb, e.threshold);
+		json_builder_set_member_name (eb, "capped");
+		json_builder_add_boolean_value (eb, e.capped);
+		g_autofree char *theirs_entry = reference_line (eb);
+		g_assert_cmpstr (mine_entry, ==, theirs_entry);
+	}
+
+	/* a unit's end: numbers, a list of numbers, a double */
+	const double seconds[] = { 0.0, 0.25, 4.098440999999999, 3.0, 1e-7, 123456.5 };
+	for (gsize i = 0; i < G_N_ELEMENTS (seconds); i++) {
+		mh_unit_tail t = { .unit = (guint) i, .result = { .messages = 5, .superseded = 1 } };
+		t.counts.messages = 5;
+		t.counts.documents = 3;
+		t.counts.documents_by_verdict[MH_VERDICT_MALICIOUS] = 2;
+		t.counts.ocr_seconds = seconds[i];
+		g_autofree char *mine = written (write_tail, &t);
+		g_autoptr (mh_flat_record) r = mh_flat_record_new ();
+		g_autoptr (GError) error = NULL;
+		g_assert_true (mh_flat_record_parse (r, mine, strlen (mine) - 1, &error));
+		mh_unit_tail back;
+		g_assert_true (mh_bulk_read_tail (r, &back, &error));
+		g_assert_no_error (error);
+		g_assert_cmpfloat (back.counts.ocr_seconds, ==, seconds[i]);
+		g_assert_cmpuint (back.counts.documents_by_verdict[MH_VERDICT_MALICIOUS], ==, 2);
+		g_assert_cmpuint (back.result.messages, ==, 5);
+		g_autoptr (JsonBuilder) b = json_builder_new ();
+		json_builder_begin_object (b);   /* only the double is compared */
+		json_builder_set_member_name (b, "ocr_seconds");
+		json_builder_add_double_value (b, seconds[i]);
+		g_autofree char *theirs = reference_line (b);
+		g_autofree char *want = g_strndup (theirs + 1, strlen (theirs) - 3);   /* without {, }, newline */
+		g_assert_nonnull (strstr (mine, want));
+	}
+
+	/* U+001F, which json-glib would leave bare */
+	error_args us = { "a\x1f" "b", NULL, "c", 0 };
+	g_autofree char *mine = written (write_error, &us);
+	g_assert_nonnull (strstr (mine, "\"a\\u001fb\""));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1140,6 +1333,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/units/shards", test_shards);
 	g_test_add_func ("/units/merge", test_merge);
 	g_test_add_func ("/units/entry-record", test_entry_record);
+	g_test_add_func ("/units/records-like-json-glib", test_records_like_json_glib);
 	int rc = g_test_run ();
 
 	remove_tree (tmpdir);

@@ -56,6 +56,9 @@ void mh_unit_head_clear (mh_unit_head *head);
 /* The object built in @b as one JSON line on @out: how every line of the
  * jsonl report and every record is written (src/report/jsonl.c). */
 void mh_jsonl_write (FILE *out, JsonBuilder *b);
+/* The same for JSON text made otherwise (@len bytes, no newline): bytes
+ * that are not UTF-8 are written as escapes (see jsonl.c). */
+void mh_jsonl_write_text (FILE *out, const char *text, gsize len);
 
 void mh_bulk_write_head    (FILE *out, const mh_unit_head *head);
 void mh_bulk_write_tail    (FILE *out, const mh_unit_tail *tail);

@@ -348,8 +348,14 @@ mh_jsonl_write (FILE *out, JsonBuilder *b)
 	json_generator_set_root (gen, root);
 	gsize len;
 	g_autofree char *text = json_generator_to_data (gen, &len);
+	mh_jsonl_write_text (out, text, len);
+}
+
+void
+mh_jsonl_write_text (FILE *out, const char *text, gsize len)
+{
 	if (mh_utf8_validate (text, len)) {
-		fputs (text, out);
+		fwrite (text, 1, len, out);
 		fputc ('\n', out);
 		return;
 	}
