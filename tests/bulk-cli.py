@@ -65,6 +65,20 @@ threads = [o for o in one if o.get('type') == 'thread']
 ok(len(threads) >= 5, f"the samples give a stolen-thread map ({len(threads)} threads), the same with workers")
 
 with tempfile.TemporaryDirectory() as tmp:
+    # -- a document after a flagged mail: a worker's document line goes to
+    # the report as it is, and still after the mail, which waits for linking
+    mixed = os.path.join(tmp, 'mixed')
+    os.mkdir(mixed)
+    shutil.copy(os.path.join(SAMPLES, 'quarantine', '20191204-0002.eml.gz'), os.path.join(mixed, 'a.eml.gz'))
+    shutil.copy(os.path.join(SAMPLES, 'lures', 'enable-macros-en-text.docx'), os.path.join(mixed, 'b.docx'))
+    rc, one, err = scan('--jobs', '1', mixed)
+    eq([o.get('type') for o in one if o.get('type') in ('message', 'document')], ['message', 'document'],
+       "a flagged mail, then a document: both reported, in that order")
+    rc, two, err = scan('--jobs', '2', mixed)
+    ok(two == one, "a document after a flagged mail: --jobs 2 as --jobs 1",
+       next((f"line {i}: {a!r} != {b!r}" for i, (a, b) in enumerate(zip(one, two)) if a != b),
+            f"{len(one)} against {len(two)}"))
+
     # -- an mbox cut into ranges: the same messages, the same indexes ------
     mbox = os.path.join(tmp, 'big.mbox')
     subprocess.run([sys.executable, GEN_MBOX, '--size-mb', '3', '--out', mbox], check=True,

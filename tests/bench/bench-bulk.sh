@@ -306,7 +306,7 @@ mh_report() {   # mh_report NAME JOBS: where the run's report goes
 
 # core_probe OUT: how many cores' worth of arithmetic the machine gives
 # two processes at once just now, against one alone (cache-probe with no
-# working set: it shares nothing but the cores).  Seen here: 1.5 to 2.0,
+# working set: it shares nothing but the cores).  Seen here: 1.7 to 2.0,
 # from minute to minute, on this 2-core virtual machine (one core slows
 # down while the other is busy), which caps any speed-up from --jobs 1 to 2
 # alike.  Writes "ALONE-S PAIR-S PAIR-S" to OUT; nothing when the probe is
