@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <cairo.h>
 #include <leptonica/allheaders.h>
 #include <pango/pangocairo.h>
@@ -697,6 +698,91 @@ test_threads (void)
  * Pango's first font for the life of the process.  Only the test draws
  * with Pango; what ocr.c allocates stays checked. */
 const char *__lsan_default_suppressions (void);
+/* The file a worker writes for a picture's facts in the scan's shared
+ * directory. */
+static char *
+pic_file (const char *dir, const char *sha256, guint64 max_pixels)
+{
+	g_autofree char *name = g_strdup_printf ("%s_%" G_GUINT64_FORMAT ".pic", sha256, max_pixels);
+	return g_build_filename (dir, name, NULL);
+}
+
+static const mh_doc_image *
+first_picture (const mh_document *doc)
+{
+	for (guint i = 0; i < doc->images->len; i++) {
+		const mh_doc_image *image = g_ptr_array_index (doc->images, i);
+		if (image->has_dhash)
+			return image;
+	}
+	return NULL;
+}
+
+/* Workers of one scan share what decoding learnt of a picture through the
+ * directory that also holds what OCR read: one writes it, the next one
+ * takes it instead of decoding again, and refuses a file that is not
+ * what a worker writes. */
+static void
+test_shared_picture_facts (void)
+{
+	const char *srcdir = g_getenv ("MH_SRCDIR");
+	if (!srcdir) {
+		g_test_skip ("MH_SRCDIR not set");
+		return;
+	}
+	g_autofree char *path = g_build_filename (srcdir, "samples-benign", "lures",
+	                                          "enable-macros-en-picture.docm", NULL);
+	g_autofree char *data = NULL;
+	gsize len;
+	g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+	g_autofree char *dir = g_dir_make_tmp ("mailhunt-pictures-XXXXXX", NULL);
+	g_assert_nonnull (dir);
+	mh_office_set_ocr_cache_dir (dir);
+	mh_office_options options;
+	mh_office_options_init_default (&options);
+	options.ocr = MH_OCR_NONE;
+	/* a cap of pixels of its own: the key no other test of this process used */
+	options.limits.max_image_pixels = 40000001;
+
+	/* decoded here, and written for the other workers */
+	g_autoptr (mh_document) doc = mh_document_analyse ((guint8 *) data, len, "a.docm", &options);
+	const mh_doc_image *image = first_picture (doc);
+	g_assert_nonnull (image);
+	g_autofree char *written = pic_file (dir, image->sha256, options.limits.max_image_pixels);
+	g_autofree char *facts = NULL;
+	g_assert_true (g_file_get_contents (written, &facts, NULL, NULL));
+	g_autofree char *want = g_strdup_printf ("%u %u %" G_GINT64_MODIFIER "x", image->width,
+	                                         image->height, image->dhash);
+	g_assert_cmpstr (facts, ==, want);
+	guint64 real_dhash = image->dhash;
+
+	/* another worker's facts are taken as they are: no decoding */
+	options.limits.max_image_pixels = 40000002;
+	g_autofree char *planted = pic_file (dir, image->sha256, options.limits.max_image_pixels);
+	g_autofree char *fake = g_strdup_printf ("%u %u 123456789abcdef", image->width, image->height);
+	g_assert_true (g_file_set_contents (planted, fake, -1, NULL));
+	g_autoptr (mh_document) again = mh_document_analyse ((guint8 *) data, len, "b.docm", &options);
+	g_assert_cmphex (first_picture (again)->dhash, ==, G_GUINT64_CONSTANT (0x123456789abcdef));
+
+	/* a file that is not what a worker writes: decoded after all */
+	static const char *const bad[] = { "1 2", "0 5 ff", "3 4 zz", "3 4 ff 1", "", "3 4 ff\n" };
+	for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+		options.limits.max_image_pixels = 40000003 + i;
+		g_autofree char *file = pic_file (dir, image->sha256, options.limits.max_image_pixels);
+		g_assert_true (g_file_set_contents (file, bad[i], -1, NULL));
+		g_autoptr (mh_document) other = mh_document_analyse ((guint8 *) data, len, "c.docm", &options);
+		g_assert_cmphex (first_picture (other)->dhash, ==, real_dhash);
+	}
+	mh_office_set_ocr_cache_dir (NULL);
+	g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+	const char *name;
+	while (d && (name = g_dir_read_name (d))) {
+		g_autofree char *file = g_build_filename (dir, name, NULL);
+		g_unlink (file);
+	}
+	g_rmdir (dir);
+}
+
 const char *
 __lsan_default_suppressions (void)
 {
@@ -721,6 +807,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/ocr/timeout", test_timeout);
 	g_test_add_func ("/ocr/unavailable", test_unavailable);
 	g_test_add_func ("/ocr/threads", test_threads);
+	g_test_add_func ("/ocr/shared-picture-facts", test_shared_picture_facts);
 	int status = g_test_run ();
 	mh_ocr_thread_cleanup ();
 	/* the font map keeps fontconfig's patterns: let them go so that
