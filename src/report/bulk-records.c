@@ -15,8 +15,8 @@
  * and JsonGenerator: those made a tree of GObjects for each index entry,
  * 93,000 instructions of a worker's for every message of an mbox (2.4 %
  * of its time).  The text is what json-glib 1.6 writes for the same
- * members (test-bulk compares the two), except that U+001F is escaped
- * too: json-glib leaves it bare, which is not JSON. */
+ * members (/units/records-like-json-glib compares the two), except that
+ * U+001F is escaped too: json-glib leaves it bare, which is not JSON. */
 
 static void
 put_name (GString *s, const char *name)
