@@ -1143,6 +1143,23 @@ reference_string (JsonBuilder *b, const char *name, const char *value)
 		json_builder_add_null_value (b);
 }
 
+/* The members records of a file begin with: type, (mailbox,) file, folder, index. */
+static JsonBuilder *
+reference_begin (const char *type, const char *mailbox, const char *file, const char *folder,
+                 gint64 index)
+{
+	JsonBuilder *b = json_builder_new ();
+	json_builder_begin_object (b);
+	reference_string (b, "type", type);
+	if (mailbox)
+		reference_string (b, "mailbox", mailbox);
+	reference_string (b, "file", file);
+	reference_string (b, "folder", folder);
+	json_builder_set_member_name (b, "index");
+	json_builder_add_int_value (b, index);
+	return b;
+}
+
 /* A random string of 0 to 40 bytes: any byte but NUL and U+001F (which
  * json-glib leaves bare, and mailhunt escapes), often not UTF-8. */
 static char *
@@ -1213,13 +1230,7 @@ test_records_like_json_glib (void)
 		/* an error record, with null for a folder now and then */
 		error_args a = { file, round % 3 ? folder : NULL, what, (gint64) round - 1000 };
 		g_autofree char *mine = written (write_error, &a);
-		g_autoptr (JsonBuilder) b = json_builder_new ();
-		json_builder_begin_object (b);
-		reference_string (b, "type", "error");
-		reference_string (b, "file", a.file);
-		reference_string (b, "folder", a.folder);
-		json_builder_set_member_name (b, "index");
-		json_builder_add_int_value (b, a.index);
+		g_autoptr (JsonBuilder) b = reference_begin ("error", NULL, a.file, a.folder, a.index);
 		reference_string (b, "error", a.what);
 		g_autofree char *theirs = reference_line (b);
 		g_assert_cmpstr (mine, ==, theirs);
@@ -1245,14 +1256,7 @@ test_records_like_json_glib (void)
 		                     .participants = participants, .units = units, .threshold = unit / 2,
 		                     .capped = round % 5 == 0 };
 		g_autofree char *mine_entry = written (write_entry, &e);
-		g_autoptr (JsonBuilder) eb = json_builder_new ();
-		json_builder_begin_object (eb);
-		reference_string (eb, "type", "indexed");
-		reference_string (eb, "mailbox", e.mailbox);
-		reference_string (eb, "file", e.file);
-		reference_string (eb, "folder", e.folder);
-		json_builder_set_member_name (eb, "index");
-		json_builder_add_int_value (eb, e.index);
+		g_autoptr (JsonBuilder) eb = reference_begin ("indexed", e.mailbox, e.file, e.folder, e.index);
 		json_builder_set_member_name (eb, "offset");
 		json_builder_add_int_value (eb, e.offset);
 		json_builder_set_member_name (eb, "date_unix");
