@@ -510,12 +510,6 @@ shared_cache_file (const char *key, const char *suffix)
 	return g_build_filename (ocr_cache_dir, name, NULL);
 }
 
-static char *
-ocr_cache_file (const char *key)
-{
-	return shared_cache_file (key, ".txt");
-}
-
 /* Written aside and renamed: a reader sees all of it or nothing.  The
  * caller holds ocr_cache_lock. */
 static void
@@ -534,7 +528,7 @@ ocr_cache_lookup (const char *key)
 	char *text = g_strdup (hit);
 	if (!text && ocr_cache_dir) {
 		/* another worker of the scan may have read it */
-		g_autofree char *file = ocr_cache_file (key);
+		g_autofree char *file = shared_cache_file (key, ".txt");
 		gsize len;
 		if (g_file_get_contents (file, &text, &len, NULL) &&
 		    (len > OCR_CACHE_MAX_TEXT || !g_utf8_validate (text, (gssize) len, NULL)))
@@ -551,7 +545,7 @@ ocr_cache_store (const char *key, const char *text)
 		return;
 	g_mutex_lock (&ocr_cache_lock);
 	if (ocr_cache_dir) {
-		g_autofree char *file = ocr_cache_file (key);
+		g_autofree char *file = shared_cache_file (key, ".txt");
 		shared_cache_write (file, text);
 	}
 	bounded_table_put (&ocr_cache, OCR_CACHE_ENTRIES, g_free, key, g_strdup (text));
