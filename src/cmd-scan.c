@@ -156,6 +156,7 @@ typedef struct {
 	FILE            *spool;         /* the report after the first waiting mail */
 	FILE            *report_out;    /* where the report goes in the end */
 	mh_thread_map   *map;           /* scan: the stolen-thread map */
+	guint            linkers;       /* threads that link the waiting mails at the end */
 
 	/* records mode: a worker, or scan --format records */
 	FILE            *records;       /* where the records go, or NULL */
@@ -284,8 +285,9 @@ on_error (const char *file, const char *folder, gint64 index, const char *what, 
 
 /* -- linking and printing ----------------------------------------------------- */
 
-static void
-report_message (scan_state *st, mh_message *m)
+/* Counts @m in the summary and the stolen-thread map; whether it is flagged. */
+static gboolean
+report_counts (scan_state *st, const mh_message *m)
 {
 	mh_severity level = MH_SEVERITY_LOW;
 	gboolean flagged = flag_level (m, &level);
@@ -295,7 +297,13 @@ report_message (scan_state *st, mh_message *m)
 	}
 	if (st->map)
 		mh_thread_map_add (st->map, m);
-	if ((flagged || st->all) && !st->summary_only)
+	return flagged;
+}
+
+static void
+report_message (scan_state *st, mh_message *m)
+{
+	if ((report_counts (st, m) || st->all) && !st->summary_only)
 		mh_printer_message (st->printer, m);
 }
 
@@ -426,27 +434,43 @@ waiting_line (FILE *in, char **line, size_t *cap, GError **error)
 	return len;
 }
 
-/* A waiting mail read back from its records: its body, then its message. */
-static mh_message *
-waiting_message (FILE *in, long at, GError **error)
+/* The records of a waiting mail, read back: its body line, then its
+ * message line. */
+static gboolean
+waiting_read (FILE *in, long at, GString *body, GString *message, GError **error)
 {
 	if (fseek (in, at, SEEK_SET) != 0) {
 		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY, "%s", g_strerror (errno));
-		return NULL;
+		return FALSE;
 	}
 	g_autofree char *line = NULL;
 	size_t cap = 0;
 	ssize_t len = waiting_line (in, &line, &cap, error);
+	if (len < 0)
+		return FALSE;
+	g_string_truncate (body, 0);
+	g_string_append_len (body, line, len);
+	len = waiting_line (in, &line, &cap, error);
+	if (len < 0)
+		return FALSE;
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	g_string_truncate (message, 0);
+	g_string_append_len (message, line, len);
+	return TRUE;
+}
+
+/* The message of a waiting mail's records, its body put back in. */
+static mh_message *
+waiting_message (const GString *body_line, const GString *message_line, GError **error)
+{
 	g_autoptr (mh_flat_record) body = mh_flat_record_new ();
 	g_autofree char *text = NULL;
-	if (len < 0 || !mh_flat_record_parse (body, line, (gsize) len, error) ||
+	if (!mh_flat_record_parse (body, body_line->str, body_line->len, error) ||
 	    !mh_bulk_get_string (body, "text", TRUE, &text, error))
 		return NULL;
 	mh_record_kind kind;
-	len = waiting_line (in, &line, &cap, error);
-	if (len > 0 && line[len - 1] == '\n')
-		len--;
-	g_autoptr (JsonNode) node = len < 0 ? NULL : mh_record_parse_line (line, (gsize) len, &kind, error);
+	g_autoptr (JsonNode) node = mh_record_parse_line (message_line->str, message_line->len, &kind, error);
 	if (!node)
 		return NULL;
 	mh_message *m = mh_message_from_json (node, error);
@@ -455,6 +479,88 @@ waiting_message (FILE *in, long at, GError **error)
 		m->body_text = g_steal_pointer (&text);
 	}
 	return m;
+}
+
+/* Waiting mails are linked in batches: read back here, parsed and linked
+ * by st->linkers threads at once (the index is only read by then), then
+ * reported here in their order.  A batch holds at most this many mails,
+ * or as many as fit in LINK_BATCH_BYTES of records (at least one). */
+#define LINK_BATCH_MAILS 256
+#define LINK_BATCH_BYTES (32u << 20)
+
+typedef struct {
+	GString     *body;      /* its records as read back */
+	GString     *message;
+	guint        base;      /* added to its locator's index */
+	gboolean     read;      /* the records were read back */
+	mh_message  *m;         /* then parsed and linked; NULL with @error */
+	GError      *error;
+	char        *line;      /* and its report line, when the linker wrote it */
+	size_t       line_len;
+} linking_mail;
+
+typedef struct {
+	scan_state   *st;
+	gboolean      write_lines;  /* linkers write the jsonl report's lines (when there
+	                             * are two or more: one would only move the work) */
+	linking_mail *mails;
+	guint         n;
+	gint          next;     /* atomic: the next mail a linker takes */
+} linking_batch;
+
+/* The jsonl report's line for @m, written as the report's printer would
+ * (it keeps nothing between messages).  Printing a linked mail cost as
+ * much as linking it, and only one thread can write the report. */
+static void
+write_line (const mh_printer *printer, linking_mail *lm)
+{
+	FILE *f = open_memstream (&lm->line, &lm->line_len);
+	if (!f)
+		return;
+	mh_printer own = *printer;
+	own.out = f;
+	mh_printer_message (&own, lm->m);
+	if (fclose (f) != 0) {
+		free (lm->line);
+		lm->line = NULL;
+	}
+}
+
+static gpointer
+link_batch (gpointer data)
+{
+	linking_batch *b = data;
+	for (;;) {
+		guint i = (guint) g_atomic_int_add (&b->next, 1);
+		if (i >= b->n)
+			return NULL;
+		linking_mail *lm = &b->mails[i];
+		if (!lm->read)
+			continue;
+		lm->m = waiting_message (lm->body, lm->message, &lm->error);
+		if (lm->m) {
+			lm->m->locator.index += lm->base;
+			link_message (b->st, lm->m);
+			if (b->write_lines)
+				write_line (b->st->printer, lm);
+		}
+	}
+}
+
+/* Links the batch with the threads of st->linkers (this one among them);
+ * a thread that cannot be started leaves its share to the others. */
+static void
+link_batch_threads (linking_batch *b)
+{
+	guint extra = MIN (b->st->linkers, b->n);
+	extra = extra > 1 ? extra - 1 : 0;
+	g_autofree GThread **threads = g_new0 (GThread *, MAX (extra, 1));
+	for (guint t = 0; t < extra; t++)
+		threads[t] = g_thread_try_new ("mailhunt-link", link_batch, b, NULL);
+	link_batch (b);
+	for (guint t = 0; t < extra; t++)
+		if (threads[t])
+			g_thread_join (threads[t]);
 }
 
 /* The end of a scan: every message is indexed, so the waiting mails are
@@ -468,26 +574,61 @@ finish_waiting (scan_state *st)
 	rewind (st->spool);
 	st->printer->out = st->report_out;
 	gboolean ok = !st->waiting_file || fflush (st->waiting_file) == 0;
-	for (guint i = 0; ok && i < st->waiting->len; i++) {
-		waiting_mail *w = &g_array_index (st->waiting, waiting_mail, i);
-		ok = copy_spool (st->spool, w->spool_at, st->report_out);
-		g_autoptr (GError) error = NULL;
-		mh_message *m = waiting_message (st->waiting_file, w->record_at, &error);
-		if (m)
-			m->locator.index += w->base;
-		if (!m) {
-			/* written by this process moments ago: only a full or
-			 * failing disk gets here */
-			fprintf (stderr, "mailhunt %s: flagged mail %u of %u could not be read back from "
-			         "its spool file in $TMPDIR: %s\n", st->command, i + 1, st->waiting->len,
-			         error->message);
-			st->r.summary.errors++;
-			continue;
-		}
-		link_message (st, m);
-		report_message (st, m);
-		mh_message_free (m);
+	/* from here on the linkers only read the index */
+	mh_thread_index_settle (st->index);
+	linking_batch b = { st, st->linkers > 1 && st->printer->klass == &mh_jsonl_printer && !st->summary_only,
+	                    g_new0 (linking_mail, LINK_BATCH_MAILS), 0, 0 };
+	for (guint k = 0; k < LINK_BATCH_MAILS; k++) {
+		b.mails[k].body = g_string_new (NULL);
+		b.mails[k].message = g_string_new (NULL);
 	}
+	for (guint first = 0; ok && first < st->waiting->len; first += b.n) {
+		gsize bytes = 0;
+		b.next = 0;
+		for (b.n = 0; b.n < LINK_BATCH_MAILS && first + b.n < st->waiting->len &&
+		              (b.n == 0 || bytes < LINK_BATCH_BYTES); b.n++) {
+			const waiting_mail *w = &g_array_index (st->waiting, waiting_mail, first + b.n);
+			linking_mail *lm = &b.mails[b.n];
+			lm->base = w->base;
+			lm->read = waiting_read (st->waiting_file, w->record_at, lm->body, lm->message,
+			                         &lm->error);
+			bytes += lm->body->len + lm->message->len;
+		}
+		link_batch_threads (&b);
+		for (guint k = 0; k < b.n; k++) {
+			linking_mail *lm = &b.mails[k];
+			const waiting_mail *w = &g_array_index (st->waiting, waiting_mail, first + k);
+			ok = ok && copy_spool (st->spool, w->spool_at, st->report_out);
+			if (ok && !lm->m) {
+				/* written by this process moments ago: only a full or
+				 * failing disk gets here */
+				fprintf (stderr, "mailhunt %s: flagged mail %u of %u could not be read back from "
+				         "its spool file in $TMPDIR: %s\n", st->command, first + k + 1,
+				         st->waiting->len, lm->error->message);
+				st->r.summary.errors++;
+			} else if (ok && lm->line) {
+				if (report_counts (st, lm->m) || st->all)
+					ok = fwrite (lm->line, 1, lm->line_len, st->report_out) == lm->line_len;
+			} else if (ok) {
+				report_message (st, lm->m);
+			}
+			g_clear_pointer (&lm->m, mh_message_free);
+			g_clear_pointer (&lm->line, free);
+			g_clear_error (&lm->error);
+			/* a slot does not keep the room of one huge mail for the rest */
+			if (lm->body->allocated_len + lm->message->allocated_len > LINK_BATCH_BYTES / LINK_BATCH_MAILS) {
+				g_string_free (lm->body, TRUE);
+				g_string_free (lm->message, TRUE);
+				lm->body = g_string_new (NULL);
+				lm->message = g_string_new (NULL);
+			}
+		}
+	}
+	for (guint k = 0; k < LINK_BATCH_MAILS; k++) {
+		g_string_free (b.mails[k].body, TRUE);
+		g_string_free (b.mails[k].message, TRUE);
+	}
+	g_free (b.mails);
 	ok = ok && copy_spool (st->spool, -1, st->report_out);
 	if (!ok)
 		fprintf (stderr, "mailhunt %s: the report could not be put together from its spool file: %s\n",
@@ -1896,6 +2037,7 @@ run (const char *command, const char *help_text, int argc, char **argv, gboolean
 		st.index = mh_thread_index_new ();
 		st.map = mh_thread_map_new ();
 		st.waiting = g_array_new (FALSE, FALSE, sizeof (waiting_mail));
+		st.linkers = (guint) jobs;
 	}
 	st.report_out = report.out;
 	if (mailboxes && mailboxes[0]) {
@@ -2054,6 +2196,7 @@ mh_cmd_merge (int argc, char **argv)
 	st.index = mh_thread_index_new ();
 	st.map = mh_thread_map_new ();
 	st.waiting = g_array_new (FALSE, FALSE, sizeof (waiting_mail));
+	st.linkers = MIN (g_get_num_processors (), 256u);   /* merge has no workers to leave room for */
 	mh_scan_summary_init (&st.r.summary);
 	gint64 start = g_get_monotonic_time ();
 

@@ -79,6 +79,33 @@ with tempfile.TemporaryDirectory() as tmp:
        next((f"line {i}: {a!r} != {b!r}" for i, (a, b) in enumerate(zip(one, two)) if a != b),
             f"{len(one)} against {len(two)}"))
 
+    # -- more flagged mails than one batch of linking (256): they are linked
+    # by as many threads as --jobs, their jsonl lines written by the threads,
+    # and must come out in the order of the inputs, as one thread prints them
+    many = os.path.join(tmp, 'many')
+    shutil.copytree(os.path.join(SAMPLES, 'threads', 'mbox'), os.path.join(many, 'mbox'))
+    spoofs = sorted(os.listdir(os.path.join(SAMPLES, 'threads', 'eml')))
+    for copy in range(16):
+        os.makedirs(os.path.join(many, f'copy{copy:02d}'))
+        for name in spoofs:
+            shutil.copy(os.path.join(SAMPLES, 'threads', 'eml', name), os.path.join(many, f'copy{copy:02d}', name))
+    rc1, one, err = scan('--show-code', '--jobs', '1', many)
+    flagged = [o for o in one if o.get('type') == 'message']
+    ok(len(flagged) > 300, f"{len(flagged)} flagged mails wait for linking")
+    places = [(o['locator']['file'], o['locator']['index']) for o in flagged]
+    ok(places == sorted(places), "linked and reported in the order of the inputs (names sorted, then index)",
+       next((f"{a} before {b}" for a, b in zip(places, places[1:]) if a > b), None))
+    ok(sum(o['case']['verdict'].startswith('A') for o in flagged) >= 16 * 5,
+       "the copies of the stolen-thread spoofs are linked to their originals (case A)",
+       sorted({o['case']['verdict'] for o in flagged}))
+    for jobs in ('2', '3'):
+        rc, many_jobs, err = scan('--show-code', '--jobs', jobs, many)
+        ok(many_jobs == one, f"{len(flagged)} flagged mails, jsonl, --jobs {jobs}: as --jobs 1",
+           next((f"line {i}: {a!r:.300} != {b!r:.300}" for i, (a, b) in enumerate(zip(one, many_jobs)) if a != b),
+                f"{len(one)} against {len(many_jobs)}"))
+    ok(scan('--jobs', '2', many, fmt='text')[1] == scan('--jobs', '1', many, fmt='text')[1],
+       f"{len(flagged)} flagged mails, text: --jobs 2 as --jobs 1")
+
     # -- an mbox cut into ranges: the same messages, the same indexes ------
     mbox = os.path.join(tmp, 'big.mbox')
     subprocess.run([sys.executable, GEN_MBOX, '--size-mb', '3', '--out', mbox], check=True,

@@ -136,6 +136,11 @@ guint32          mh_thread_index_add_entry (mh_thread_index *index, const mh_ind
 guint            mh_thread_index_size (const mh_thread_index *index);
 const mh_indexed_message *mh_thread_index_get (const mh_thread_index *index, guint32 id);
 
+/* Sorts what the queries below would otherwise sort on their first call
+ * after an add.  Between this and the next add, queries only read the
+ * index, so several threads may make them at once. */
+void             mh_thread_index_settle (mh_thread_index *index);
+
 /* Ids of the messages with this Message-ID (angle brackets optional). */
 GArray          *mh_thread_index_by_message_id (const mh_thread_index *index, const char *message_id);
 /* Ids of the messages with this normalised subject (mh_subject_normalise). */

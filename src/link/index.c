@@ -1116,6 +1116,16 @@ mh_thread_index_get (const mh_thread_index *index, guint32 id)
 	       + id % MH_SLAB_MESSAGES;
 }
 
+void
+mh_thread_index_settle (mh_thread_index *index)
+{
+	if (!index)
+		return;
+	key_table_settle (&index->message_ids);
+	key_table_settle (&index->subjects);
+	pending_sort (index);
+}
+
 GArray *
 mh_thread_index_by_message_id (const mh_thread_index *index, const char *message_id)
 {
