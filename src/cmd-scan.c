@@ -435,43 +435,46 @@ waiting_line (FILE *in, char **line, size_t *cap, GError **error)
 	return len;
 }
 
+/* One line read into a buffer kept from line to line (getline's). */
+typedef struct {
+	char   *s;
+	size_t  cap;
+	gsize   len;
+} line_buffer;
+
 /* The records of a waiting mail, read back: its body line, then its
- * message line. */
+ * message line (without its newline). */
 static gboolean
-waiting_read (FILE *in, long at, GString *body, GString *message, GError **error)
+waiting_read (FILE *in, long at, line_buffer *body, line_buffer *message, GError **error)
 {
 	if (fseek (in, at, SEEK_SET) != 0) {
 		g_set_error (error, MH_RECORD_ERROR, MH_RECORD_ERROR_EMPTY, "%s", g_strerror (errno));
 		return FALSE;
 	}
-	g_autofree char *line = NULL;
-	size_t cap = 0;
-	ssize_t len = waiting_line (in, &line, &cap, error);
+	ssize_t len = waiting_line (in, &body->s, &body->cap, error);
 	if (len < 0)
 		return FALSE;
-	g_string_truncate (body, 0);
-	g_string_append_len (body, line, len);
-	len = waiting_line (in, &line, &cap, error);
+	body->len = (gsize) len;
+	len = waiting_line (in, &message->s, &message->cap, error);
 	if (len < 0)
 		return FALSE;
-	if (len > 0 && line[len - 1] == '\n')
+	if (len > 0 && message->s[len - 1] == '\n')
 		len--;
-	g_string_truncate (message, 0);
-	g_string_append_len (message, line, len);
+	message->len = (gsize) len;
 	return TRUE;
 }
 
 /* The message of a waiting mail's records, its body put back in. */
 static mh_message *
-waiting_message (const GString *body_line, const GString *message_line, GError **error)
+waiting_message (const line_buffer *body_line, const line_buffer *message_line, GError **error)
 {
 	g_autoptr (mh_flat_record) body = mh_flat_record_new ();
 	g_autofree char *text = NULL;
-	if (!mh_flat_record_parse (body, body_line->str, body_line->len, error) ||
+	if (!mh_flat_record_parse (body, body_line->s, body_line->len, error) ||
 	    !mh_bulk_get_string (body, "text", TRUE, &text, error))
 		return NULL;
 	mh_record_kind kind;
-	g_autoptr (JsonNode) node = mh_record_parse_line (message_line->str, message_line->len, &kind, error);
+	g_autoptr (JsonNode) node = mh_record_parse_line (message_line->s, message_line->len, &kind, error);
 	if (!node)
 		return NULL;
 	mh_message *m = mh_message_from_json (node, error);
@@ -490,12 +493,11 @@ waiting_message (const GString *body_line, const GString *message_line, GError *
 #define LINK_BATCH_BYTES (32u << 20)
 
 typedef struct {
-	GString     *body;      /* its records as read back */
-	GString     *message;
+	line_buffer  body;      /* its records as read back */
+	line_buffer  message;
 	guint        base;      /* added to its locator's index */
-	gboolean     read;      /* the records were read back */
-	mh_message  *m;         /* then parsed and linked; NULL with @error */
-	GError      *error;
+	GError      *error;     /* set when reading back or parsing failed */
+	mh_message  *m;         /* parsed and linked */
 	char        *line;      /* and its report line, when the linker wrote it */
 	size_t       line_len;
 } linking_mail;
@@ -527,6 +529,14 @@ write_line (const mh_printer *printer, linking_mail *lm)
 	}
 }
 
+static void
+line_buffers_free (linking_mail *lm)
+{
+	g_clear_pointer (&lm->body.s, free);
+	g_clear_pointer (&lm->message.s, free);
+	lm->body.cap = lm->message.cap = 0;
+}
+
 static gpointer
 link_batch (gpointer data)
 {
@@ -536,9 +546,9 @@ link_batch (gpointer data)
 		if (i >= b->n)
 			return NULL;
 		linking_mail *lm = &b->mails[i];
-		if (!lm->read)
-			continue;
-		lm->m = waiting_message (lm->body, lm->message, &lm->error);
+		if (lm->error)
+			continue;   /* not read back */
+		lm->m = waiting_message (&lm->body, &lm->message, &lm->error);
 		if (lm->m) {
 			lm->m->locator.index += lm->base;
 			link_message (b->st, lm->m);
@@ -579,10 +589,6 @@ finish_waiting (scan_state *st)
 	mh_thread_index_settle (st->index);
 	linking_batch b = { st, st->linkers > 1 && st->printer->klass == &mh_jsonl_printer && !st->summary_only,
 	                    g_new0 (linking_mail, LINK_BATCH_MAILS), 0, 0 };
-	for (guint k = 0; k < LINK_BATCH_MAILS; k++) {
-		b.mails[k].body = g_string_new (NULL);
-		b.mails[k].message = g_string_new (NULL);
-	}
 	for (guint first = 0; ok && first < st->waiting->len; first += b.n) {
 		gsize bytes = 0;
 		b.next = 0;
@@ -591,9 +597,8 @@ finish_waiting (scan_state *st)
 			const waiting_mail *w = &g_array_index (st->waiting, waiting_mail, first + b.n);
 			linking_mail *lm = &b.mails[b.n];
 			lm->base = w->base;
-			lm->read = waiting_read (st->waiting_file, w->record_at, lm->body, lm->message,
-			                         &lm->error);
-			bytes += lm->body->len + lm->message->len;
+			waiting_read (st->waiting_file, w->record_at, &lm->body, &lm->message, &lm->error);
+			bytes += lm->body.len + lm->message.len;
 		}
 		link_batch_threads (&b);
 		for (guint k = 0; k < b.n; k++) {
@@ -617,18 +622,12 @@ finish_waiting (scan_state *st)
 			g_clear_pointer (&lm->line, free);
 			g_clear_error (&lm->error);
 			/* a slot does not keep the room of one huge mail for the rest */
-			if (lm->body->allocated_len + lm->message->allocated_len > LINK_BATCH_BYTES / LINK_BATCH_MAILS) {
-				g_string_free (lm->body, TRUE);
-				g_string_free (lm->message, TRUE);
-				lm->body = g_string_new (NULL);
-				lm->message = g_string_new (NULL);
-			}
+			if (lm->body.cap + lm->message.cap > LINK_BATCH_BYTES / LINK_BATCH_MAILS)
+				line_buffers_free (lm);
 		}
 	}
-	for (guint k = 0; k < LINK_BATCH_MAILS; k++) {
-		g_string_free (b.mails[k].body, TRUE);
-		g_string_free (b.mails[k].message, TRUE);
-	}
+	for (guint k = 0; k < LINK_BATCH_MAILS; k++)
+		line_buffers_free (&b.mails[k]);
 	g_free (b.mails);
 	ok = ok && copy_spool (st->spool, -1, st->report_out);
 	if (!ok)

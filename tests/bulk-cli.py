@@ -43,6 +43,12 @@ def timeless(text, fmt):
     return text
 
 
+def difference(one, other):
+    """Where two reports part: the first line that differs, or their lengths."""
+    return next((f"line {i}: {a!r:.300} != {b!r:.300}" for i, (a, b) in enumerate(zip(one, other)) if a != b),
+                f"{len(one)} lines against {len(other)}")
+
+
 def scan(*args, fmt='jsonl'):
     rc, out, err = mhtest.run('scan', '--format', fmt, '--no-progress', *args)
     return rc, timeless(out, fmt), err
@@ -56,8 +62,7 @@ for fmt in ('jsonl', 'text', 'csv'):
         rc, many, err = scan('--all', '--jobs', jobs, SAMPLES, fmt=fmt)
         eq(rc, rc1, f"{fmt}: --jobs {jobs}: the same exit status")
         ok(many == one, f"{fmt}: --jobs {jobs}: the same report as --jobs 1",
-           next((f"line {i}: {a!r} != {b!r}" for i, (a, b) in enumerate(zip(one, many)) if a != b),
-                f"{len(one)} lines against {len(many)}"))
+           difference(one, many))
 rc, one, err = scan('--jobs', '1', SAMPLES)
 rc, two, err = scan('--jobs', '2', SAMPLES)
 ok(one == two, "jsonl, flagged only: --jobs 2 as --jobs 1")
@@ -76,8 +81,7 @@ with tempfile.TemporaryDirectory() as tmp:
        "a flagged mail, then a document: both reported, in that order")
     rc, two, err = scan('--jobs', '2', mixed)
     ok(two == one, "a document after a flagged mail: --jobs 2 as --jobs 1",
-       next((f"line {i}: {a!r} != {b!r}" for i, (a, b) in enumerate(zip(one, two)) if a != b),
-            f"{len(one)} against {len(two)}"))
+       difference(one, two))
 
     # -- more flagged mails than one batch of linking (256): they are linked
     # by as many threads as --jobs, their jsonl lines written by the threads,
@@ -101,8 +105,7 @@ with tempfile.TemporaryDirectory() as tmp:
     for jobs in ('2', '3'):
         rc, many_jobs, err = scan('--show-code', '--jobs', jobs, many)
         ok(many_jobs == one, f"{len(flagged)} flagged mails, jsonl, --jobs {jobs}: as --jobs 1",
-           next((f"line {i}: {a!r:.300} != {b!r:.300}" for i, (a, b) in enumerate(zip(one, many_jobs)) if a != b),
-                f"{len(one)} against {len(many_jobs)}"))
+           difference(one, many_jobs))
     ok(scan('--jobs', '2', many, fmt='text')[1] == scan('--jobs', '1', many, fmt='text')[1],
        f"{len(flagged)} flagged mails, text: --jobs 2 as --jobs 1")
 
@@ -117,8 +120,7 @@ with tempfile.TemporaryDirectory() as tmp:
     for jobs, size in (('1', '65536'), ('2', '64K'), ('2', '1M')):
         rc, ranges, err = scan('--all', '--jobs', jobs, '--split-size', size, mbox)
         ok(ranges == whole, f"--split-size {size}, --jobs {jobs}: the same report as reading it whole",
-           next((f"line {i}" for i, (a, b) in enumerate(zip(whole, ranges)) if a != b),
-                f"{len(whole)} against {len(ranges)}"))
+           difference(whole, ranges))
     # flagged mails of later ranges wait for linking with their ranges' indexes
     threads_mbox = os.path.join(SAMPLES, 'threads', 'mbox')
     rc, flagged, err = scan('--jobs', '1', threads_mbox)
@@ -126,8 +128,7 @@ with tempfile.TemporaryDirectory() as tmp:
        "the thread samples' mboxes have flagged mails past their first message")
     rc, ranges, err = scan('--jobs', '2', '--split-size', '16K', threads_mbox)
     ok(ranges == flagged, "flagged only, --split-size 16K, --jobs 2: the same report as --jobs 1",
-       next((f"line {i}: {a!r} != {b!r}" for i, (a, b) in enumerate(zip(flagged, ranges)) if a != b),
-            f"{len(flagged)} against {len(ranges)}"))
+       difference(flagged, ranges))
     # a size the analyst mistyped is refused, not read as something else
     for bad in ('64Q', 'M', '-1', '99999999999999999999G'):
         rc, out, err = mhtest.run('scan', '--split-size', bad, mbox)
@@ -157,8 +158,7 @@ with tempfile.TemporaryDirectory() as tmp:
         eq(rc, rc_single, f"merge {order}: the exit status of the single scan")
         merged = timeless(out, 'jsonl')
         ok(merged == single, f"merge of the shards in the order {order}: the single scan's report",
-           next((f"line {i}: {a!r:.300} != {b!r:.300}" for i, (a, b) in enumerate(zip(single, merged)) if a != b),
-                f"{len(single)} against {len(merged)}"))
+           difference(single, merged))
     rc, out, err = mhtest.run('merge', '--all', '--format', 'text', *records)
     rc, text, err2 = scan('--all', '--jobs', '1', SAMPLES, mbox, fmt='text')
     ok(timeless(out, 'text') == text, "merge --format text: the single scan's text report")
@@ -217,8 +217,7 @@ with tempfile.TemporaryDirectory() as tmp:
         eq(rc2, rc1s, f"odd names, --split-size {size}: the same exit status with workers")
         ok(two == ones, f"odd names (not UTF-8, Maildir flags, ranges, an error, a FIFO), --split-size {size}: "
            "--jobs 2 reports as --jobs 1",
-           next((f"line {i}: {a!r:.300} != {b!r:.300}" for i, (a, b) in enumerate(zip(ones, two)) if a != b),
-                f"{len(ones)} against {len(two)}"))
+           difference(ones, two))
 
     for fmt in ('text', 'csv'):
         ok(scan('--all', '--jobs', '2', odd, fmt=fmt)[1] == scan('--all', '--jobs', '1', odd, fmt=fmt)[1],
